@@ -1,0 +1,59 @@
+"""Checks of the addresses an administrator types: mailboxes and mail server host names.
+
+Shared by the console (inline validation before anything is sent) and the service (validation on save), so both
+say the same thing about the same input.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from email_validator import EmailNotValidError, validate_email
+
+_HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+
+def normalize_email(value: str) -> str:
+    """The address in normal form; ValueError with a sentence a person can act on when it is not one."""
+    value = value.strip()
+    if not value:
+        raise ValueError("an email address is required")
+    try:
+        return validate_email(value, check_deliverability=False, allow_smtputf8=True).normalized
+    except EmailNotValidError as err:
+        raise ValueError(f"{value!r} is not a valid email address ({err})") from None
+
+
+def mailbox_key(value: str) -> str:
+    """The form in which two spellings of one mailbox compare equal: the platform ignores case."""
+    return normalize_email(value).lower()
+
+
+def check_host(value: str) -> str:
+    """A bare host name or IP address, as a mail server setting takes it; ValueError otherwise."""
+    host = value.strip().rstrip(".")
+    if not host:
+        raise ValueError("a host name is required")
+    if "://" in host or "/" in host or (":" in host.strip("[]") and not _is_ip(host)):
+        raise ValueError(f"{value!r} is not a host name: give only the name, such as smtp.example.com")
+    if _is_ip(host):
+        return host.strip("[]")
+    labels = host.split(".")
+    if len(host) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
+        raise ValueError(f"{value!r} is not a valid host name")
+    return host.lower()
+
+
+def check_port(value: int) -> int:
+    if not 1 <= value <= 65535:
+        raise ValueError(f"port {value} is out of range: use 1 to 65535 (465 for SSL, 587 for STARTTLS)")
+    return value
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,123 @@
+"""The typed errors of the client.
+
+    MailConsoleError
+    ├── APIError                 the backend answered, with a statusCode other than 200
+    │   ├── InvalidArgumentError     400, 413, 422
+    │   ├── UnauthorizedError        401
+    │   ├── ForbiddenError           403
+    │   ├── NotFoundError            404
+    │   ├── ConflictError            409
+    │   ├── ThrottledError           429 (``retry_after`` in seconds, when the backend says)
+    │   ├── ServerError              500-599, and a reply that is not the API's envelope
+    │   └── ProviderError            601, 602: the mail provider behind the backend failed
+    └── APIConnectionError       no answer: refused, unknown host, TLS failure (names the host)
+        └── APITimeoutError          no answer in time
+
+Every API error carries ``status_code``, ``api_code``, ``message`` and ``request_id`` as the envelope gave them.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+class MailConsoleError(Exception):
+    """Base of every error this library raises on purpose."""
+
+
+class APIError(MailConsoleError):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        api_code: int | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.api_code = api_code
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        suffix = f" (requestId {self.request_id})" if self.request_id else ""
+        return f"{self.message}{suffix}"
+
+
+class InvalidArgumentError(APIError):
+    pass
+
+
+class UnauthorizedError(APIError):
+    pass
+
+
+class ForbiddenError(APIError):
+    pass
+
+
+class NotFoundError(APIError):
+    pass
+
+
+class ConflictError(APIError):
+    pass
+
+
+class ThrottledError(APIError):
+    def __init__(self, message: str, *, retry_after: int | None = None, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = retry_after if retry_after is not None else _seconds_in(message)
+
+
+class ServerError(APIError):
+    pass
+
+
+class ProviderError(APIError):
+    pass
+
+
+class APIConnectionError(MailConsoleError):
+    def __init__(self, host: str, reason: str) -> None:
+        super().__init__(f"Could not reach {host}: {reason}")
+        self.host = host
+        self.reason = reason
+
+
+class APITimeoutError(APIConnectionError):
+    def __init__(self, host: str, timeout: float | None) -> None:
+        limit = f" within {timeout:g} s" if timeout else ""
+        super().__init__(host, f"no answer{limit}")
+
+
+_STATUS_CLASSES: dict[int, type[APIError]] = {
+    400: InvalidArgumentError,
+    401: UnauthorizedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    409: ConflictError,
+    413: InvalidArgumentError,
+    422: InvalidArgumentError,
+    429: ThrottledError,
+    601: ProviderError,
+    602: ProviderError,
+}
+
+
+def error_class_for(status_code: int) -> type[APIError]:
+    """The error class of a statusCode: exact codes first, then by hundreds."""
+    if status_code in _STATUS_CLASSES:
+        return _STATUS_CLASSES[status_code]
+    if 400 <= status_code < 500:
+        return InvalidArgumentError
+    if 600 <= status_code < 700:
+        return ProviderError
+    return ServerError
+
+
+def _seconds_in(message: str) -> int | None:
+    """Platforms put the wait in the message ("... try again in 42 seconds")."""
+    match = re.search(r"(\d+)\s*(?:s\b|sec|second|秒)", message)
+    return int(match.group(1)) if match else None

@@ -1,0 +1,275 @@
+"""The GenAuth V3 email API's wire contract, one pydantic model per DTO.
+
+Field names on the wire are exact (see ``shared/api/genauth-v3-email.md``): ``smtp_host`` and ``smtp_port`` are
+snake_case, everything else camelCase, SendGrid's key is ``apikey`` and the engine value is ``handlebar``.
+Python attributes are snake_case; dump with ``by_alias=True`` (``WireModel.to_wire``) to speak the wire.
+
+Reply models are tolerant: an enum value the platform adds later arrives as a plain ``str`` instead of crashing.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class ProviderType(StrEnum):
+    """Who sends the tenant's mail when the provider is enabled."""
+
+    CUSTOM = "custom"
+    ALI = "ali"
+    QQ = "qq"
+    SENDGRID = "sendgrid"
+
+
+class TemplateEngine(StrEnum):
+    HANDLEBAR = "handlebar"
+    EJS = "ejs"
+
+
+class TemplateType(StrEnum):
+    WELCOME_EMAIL = "WELCOME_EMAIL"
+    FIRST_CREATED_USER = "FIRST_CREATED_USER"
+    REGISTER_VERIFY_CODE = "REGISTER_VERIFY_CODE"
+    LOGIN_VERIFY_CODE = "LOGIN_VERIFY_CODE"
+    MFA_VERIFY_CODE = "MFA_VERIFY_CODE"
+    INFORMATION_COMPLETION_VERIFY_CODE = "INFORMATION_COMPLETION_VERIFY_CODE"
+    FIRST_EMAIL_LOGIN_VERIFY = "FIRST_EMAIL_LOGIN_VERIFY"
+    CONSOLE_CONDUCTED_VERIFY = "CONSOLE_CONDUCTED_VERIFY"
+    USER_PASSWORD_UPDATE_REMIND = "USER_PASSWORD_UPDATE_REMIND"
+    ADMIN_RESET_USER_PASSWORD_NOTIFICATION = "ADMIN_RESET_USER_PASSWORD_NOTIFICATION"
+    USER_PASSWORD_RESET_NOTIFICATION = "USER_PASSWORD_RESET_NOTIFICATION"
+    RESET_PASSWORD_VERIFY_CODE = "RESET_PASSWORD_VERIFY_CODE"
+    SELF_UNLOCKING_VERIFY_CODE = "SELF_UNLOCKING_VERIFY_CODE"
+    EMAIL_BIND_VERIFY_CODE = "EMAIL_BIND_VERIFY_CODE"
+    EMAIL_UNBIND_VERIFY_CODE = "EMAIL_UNBIND_VERIFY_CODE"
+
+
+class Channel(StrEnum):
+    """The purpose of a send-email call; each picks a template (see ``catalog.CHANNELS``)."""
+
+    LOGIN = "CHANNEL_LOGIN"
+    REGISTER = "CHANNEL_REGISTER"
+    RESET_PASSWORD = "CHANNEL_RESET_PASSWORD"
+    VERIFY_EMAIL_LINK = "CHANNEL_VERIFY_EMAIL_LINK"
+    UPDATE_EMAIL = "CHANNEL_UPDATE_EMAIL"
+    BIND_EMAIL = "CHANNEL_BIND_EMAIL"
+    UNBIND_EMAIL = "CHANNEL_UNBIND_EMAIL"
+    VERIFY_MFA = "CHANNEL_VERIFY_MFA"
+    UNLOCK_ACCOUNT = "CHANNEL_UNLOCK_ACCOUNT"
+    COMPLETE_EMAIL = "CHANNEL_COMPLETE_EMAIL"
+    DELETE_ACCOUNT = "CHANNEL_DELETE_ACCOUNT"
+
+
+# In replies, a value the platform added after this release stays a plain string.
+OpenProviderType = Annotated[ProviderType | str, Field(union_mode="left_to_right")]
+OpenTemplateType = Annotated[TemplateType | str, Field(union_mode="left_to_right")]
+OpenTemplateEngine = Annotated[TemplateEngine | str, Field(union_mode="left_to_right")]
+
+
+class WireModel(BaseModel):
+    """Base of every DTO: camelCase on the wire, snake_case in Python, unknown keys ignored."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON body the API expects: wire names, unset optional fields left out."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+# ---- provider settings ---------------------------------------------------------------------------------------
+
+
+class SmtpConfig(WireModel):
+    """``smtpConfig``. The last six fields are extensions shared with the SMTP set-up API; GenAuth cloud ignores
+    them, the embedded service stores them."""
+
+    smtp_host: str = Field(alias="smtp_host")
+    smtp_port: int = Field(alias="smtp_port")
+    sender: str | None = None
+    sender_pass: str | None = None
+    secure: bool = False
+    from_address: str | None = Field(default=None, alias="from")
+    from_display_name: str | None = None
+    reply_to: str | None = None
+    reply_to_display_name: str | None = None
+    envelope_from: str | None = None
+    starttls: bool | None = None
+
+
+class SendGridConfig(WireModel):
+    """``sendGridConfig``: a verified From address and the API key (wire name ``apikey``)."""
+
+    sender: str
+    apikey: str | None = Field(default=None, alias="apikey")
+
+
+class ExmailConfig(WireModel):
+    """``aliExmailConfig`` and ``tencentExmailConfig``: the mailbox address, which is also the login."""
+
+    sender: str
+    sender_pass: str | None = None
+
+
+class EmailProvider(WireModel):
+    """``EmailProviderDto``: what get-email-provider and config-email-provider answer."""
+
+    enabled: bool
+    type: OpenProviderType | None = None
+    smtp_config: SmtpConfig | None = None
+    send_grid_config: SendGridConfig | None = None
+    ali_exmail_config: ExmailConfig | None = None
+    tencent_exmail_config: ExmailConfig | None = None
+
+
+class ConfigEmailProviderRequest(WireModel):
+    """``ConfigEmailProviderDto``: the body of config-email-provider."""
+
+    type: ProviderType
+    enabled: bool
+    smtp_config: SmtpConfig | None = None
+    send_grid_config: SendGridConfig | None = None
+    ali_exmail_config: ExmailConfig | None = None
+    tencent_exmail_config: ExmailConfig | None = None
+
+
+# ---- templates -----------------------------------------------------------------------------------------------
+
+
+class EmailTemplate(WireModel):
+    """``EmailTemplateDto``."""
+
+    customize_enabled: bool
+    type: OpenTemplateType
+    name: str
+    subject: str
+    sender: str
+    content: str
+    expires_in: int | None = None
+    redirect_to: str | None = None
+    tpl_engine: OpenTemplateEngine = TemplateEngine.HANDLEBAR
+
+
+class EmailTemplateCategory(WireModel):
+    """``EmailTemplateCategoryDto``."""
+
+    title: str
+    title_en: str
+    desc: str
+    desc_en: str
+
+
+class EmailTemplates(WireModel):
+    """The ``data`` of get-email-templates."""
+
+    templates: list[EmailTemplate]
+    categories: list[EmailTemplateCategory] = []
+
+
+class UpdateEmailTemplateRequest(WireModel):
+    """``UpdateEmailTemplateDto``: the same fields as the template, with the same required ones."""
+
+    type: TemplateType
+    customize_enabled: bool
+    name: str
+    subject: str
+    sender: str
+    content: str
+    expires_in: int | None = Field(default=None, ge=1)
+    redirect_to: str | None = None
+    tpl_engine: TemplateEngine | None = None
+
+
+class PreviewEmailTemplateRequest(WireModel):
+    """``PreviewEmailTemplateDto``: every field but ``type`` falls back to the stored template."""
+
+    type: TemplateType
+    content: str | None = None
+    subject: str | None = None
+    sender: str | None = None
+    expires_in: int | None = Field(default=None, ge=1)
+    tpl_engine: TemplateEngine | None = None
+
+
+class RenderedEmail(WireModel):
+    """``PreviewEmailTemplateDataDto``: the rendered content (HTML), subject and sender."""
+
+    content: str
+    subject: str
+    sender: str
+
+
+# ---- tokens and end-user calls -------------------------------------------------------------------------------
+
+
+class ManagementToken(BaseModel):
+    """``AccessTokenResDto`` (snake_case on the wire already)."""
+
+    access_token: str
+    expires_in: int
+
+
+class SendEmailRequest(WireModel):
+    """``SendEmailDto``."""
+
+    channel: Channel
+    email: str
+
+
+# ---- extensions of the embedded service ----------------------------------------------------------------------
+
+
+class OutboxMessage(WireModel):
+    """A mail delivered by the embedded service's built-in mail service (``GET /local/v1/outbox``)."""
+
+    id: str
+    created_at: str = Field(validation_alias=AliasChoices("createdAt", "created_at"))
+    channel: str | None = None
+    to: str
+    subject: str
+    html: str
+    text: str
+    raw: str
+
+
+class ServiceInfo(WireModel):
+    """``GET /local/v1/info``: present only on the embedded service, which stores more than GenAuth cloud."""
+
+    service: str
+    version: str
+    # What this backend keeps beyond the GenAuth contract, e.g. "smtp-extras" (From, Reply-To, STARTTLS...),
+    # "outbox" (the built-in service's delivered mails).
+    extensions: list[str] = []
+
+
+class SmtpSetupRequest(BaseModel):
+    """The body of the SMTP set-up API (SSMS and SHIFT forms). Its names are already camelCase."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+    host: str
+    from_address: str = Field(alias="from")
+    # A string in the documented sample; a number is accepted too.
+    port: Annotated[str | None, BeforeValidator(lambda value: str(value) if isinstance(value, int) else value)] = None
+    ssl: bool | None = None
+    starttls: bool | None = None
+    user: str | None = None
+    password: str | None = None
+    from_display_name: str | None = Field(default=None, alias="fromDisplayName")
+    reply_to: str | None = Field(default=None, alias="replyTo")
+    reply_to_display_name: str | None = Field(default=None, alias="replyToDisplayName")
+    envelope_from: str | None = Field(default=None, alias="envelopeFrom")
+
+    def to_wire(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class SmtpSetupReply(BaseModel):
+    """``{"message": ..., "status": "OK", "subSystem": 8}``."""
+
+    message: str
+    status: str
+    sub_system: int | None = Field(default=None, alias="subSystem")
