@@ -1,0 +1,148 @@
+"""EJS templates, rendered by the real ``ejs`` library (vendored, see ``scripts/update_ejs.sh``) inside QuickJS.
+
+An EJS template is JavaScript written by a tenant. QuickJS has no file system, network, ``require`` or
+``process``; each render also gets a fresh QuickJS context with a CPU-time, memory and stack limit. A fresh
+context costs about 2 ms and buys a lot: a template that patches ``JSON.parse`` or ``Object.prototype`` cannot
+see or change the next render (another tenant's mail), a context is never touched by two threads (quickjs
+crashes then), and nothing is left in a bad state by a timeout. The price is that compiled templates are not
+cached across renders; compiling a mail takes about 1 ms.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import quickjs
+
+from mailconsole.models import TemplateEngine
+from mailconsole.rendering.data import plain_context
+from mailconsole.rendering.errors import TemplateError
+
+TIME_LIMIT_SECONDS = 1
+MEMORY_LIMIT = 64 * 1024 * 1024
+STACK_LIMIT = 1024 * 1024
+
+_ENGINE = TemplateEngine.EJS
+_LIBRARY = Path(__file__).with_name("vendor") / "ejs.min.js"
+
+# Runs once per context, after the library. EJS compiles with `new Function(...)`; while it does, Function is
+# wrapped to keep the generated body, whose "__line = N" marks tell the template line of a syntax error.
+_GLUE = r"""
+var renderTemplate = (function (ejs, NativeFunction, parse, stringify) {
+  var lastBody = "";
+  function RecordingFunction() {
+    lastBody = arguments[arguments.length - 1];
+    return NativeFunction.apply(this, arguments);
+  }
+  function templateLine(generatedLine) {
+    var lines = lastBody.split("\n").slice(0, Math.max(generatedLine - 2, 0));  // 2 lines of function header
+    for (var i = lines.length - 1; i >= 0; i--) {
+      var mark = /__line = (\d+)/.exec(lines[i]);
+      if (mark) return Number(mark[1]);
+    }
+    return null;
+  }
+  function compile(source) {
+    globalThis.Function = RecordingFunction;
+    try {
+      return ejs.compile(source, {});
+    } catch (error) {
+      if (error instanceof SyntaxError) error.templateLine = templateLine(error.lineNumber);
+      throw error;
+    } finally {
+      globalThis.Function = NativeFunction;
+    }
+  }
+  function describe(error, stage) {
+    var isError = error instanceof Error;
+    return stringify({
+      error: isError ? error.name : "Error",
+      message: isError ? String(error.message) : String(error),
+      line: (isError && error.templateLine) || null,
+      stage: stage
+    });
+  }
+  return function (source, json) {
+    var template;
+    try { template = compile(source); } catch (error) { return describe(error, "compile"); }
+    if (json === null) return stringify({html: ""});
+    try { return stringify({html: String(template(parse(json)))}); } catch (error) { return describe(error, "render"); }
+  };
+})(ejs, Function, JSON.parse, JSON.stringify);
+"""
+
+# EJS' runtime errors read "ejs:3\n    1| ...\n >> 3| ...\n\n<message>".
+_RUNTIME_CONTEXT = re.compile(r"^[^\n]*:(\d+)\n.*?\n\n(.*)$", re.DOTALL)
+
+
+def check(source: str) -> None:
+    """Compile ``source`` with EJS; raise TemplateError when it does not compile."""
+    _run(source, None)
+
+
+def render(source: str, context: Mapping[str, Any]) -> str:
+    return _run(source, json.dumps(plain_context(context, _ENGINE)))
+
+
+@functools.cache
+def _library() -> str:
+    return _LIBRARY.read_text(encoding="utf-8") + _GLUE
+
+
+def _new_context() -> quickjs.Context:
+    context = quickjs.Context()
+    context.set_memory_limit(MEMORY_LIMIT)
+    context.set_max_stack_size(STACK_LIMIT)
+    context.eval(_library())
+    context.set_time_limit(TIME_LIMIT_SECONDS)  # after loading the library: only the template's time counts
+    return context
+
+
+def _run(source: str, data: str | None) -> str:
+    if not isinstance(source, str):
+        raise TemplateError("the template must be text", engine=_ENGINE)
+    context = None
+    try:
+        context = _new_context()
+        reply = context.get("renderTemplate")(source, data)
+    except quickjs.JSException as err:  # beyond the template's reach: a limit was hit
+        raise _limit_error(str(err)) from None
+    except Exception as err:
+        raise TemplateError(f"the EJS engine failed: {err}", engine=_ENGINE) from None
+    finally:
+        # Free the engine here, in its own thread: a traceback holding this frame would keep it alive until some
+        # other thread collects it, and quickjs must not be touched from two threads.
+        del context
+    return _result(reply)
+
+
+def _result(reply: Any) -> str:
+    try:
+        result = json.loads(reply)
+        if "html" in result:
+            return str(result["html"])
+        name, message, line, stage = result["error"], result["message"], result["line"], result["stage"]
+    except (TypeError, ValueError, KeyError):
+        raise TemplateError("the EJS engine gave an answer that is not a rendered template", engine=_ENGINE) from None
+    if stage == "render" and (runtime := _RUNTIME_CONTEXT.match(message)):
+        line, message = int(runtime[1]), runtime[2]
+    message = message.split(" while compiling ejs", 1)[0].strip()
+    raise TemplateError(f"{name}: {message}"[:500], line if isinstance(line, int) else None, None, _ENGINE)
+
+
+def _limit_error(message: str) -> TemplateError:
+    first_line = message.split("\n", 1)[0]
+    if "interrupted" in first_line:
+        text = f"the template ran longer than {TIME_LIMIT_SECONDS} s: look for an endless loop"
+    elif "out of memory" in first_line:
+        text = f"the template needed more than {MEMORY_LIMIT // (1024 * 1024)} MB of memory"
+    elif "stack overflow" in first_line:
+        text = "the template recursed too deeply"
+    else:
+        text = first_line[:300]
+    return TemplateError(text, engine=_ENGINE)

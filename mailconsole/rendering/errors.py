@@ -1,0 +1,46 @@
+"""The one exception both template engines raise."""
+
+from __future__ import annotations
+
+from mailconsole.models import TemplateEngine
+
+
+class TemplateError(ValueError):
+    """A template that cannot be compiled or rendered, with the 1-based position of the fault when known.
+
+    ``str(err)`` reads like ``line 3, column 7: unclosed block {{#if}}``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        engine: TemplateEngine = TemplateEngine.HANDLEBAR,
+    ) -> None:
+        # Every field goes to ValueError's args so that the error pickles (and crosses processes) intact.
+        super().__init__(message, line, column, engine)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.engine = engine
+
+    @classmethod
+    def at(cls, source: str, offset: int, message: str, engine: TemplateEngine) -> TemplateError:
+        """An error at character ``offset`` (0-based) of ``source``."""
+        line, column = line_and_column(source, offset)
+        return cls(message, line, column, engine)
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        if self.column is None:
+            return f"line {self.line}: {self.message}"
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+def line_and_column(source: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of character ``offset`` of ``source``."""
+    offset = max(0, min(offset, len(source)))
+    line_start = source.rfind("\n", 0, offset) + 1
+    return source.count("\n", 0, offset) + 1, offset - line_start + 1

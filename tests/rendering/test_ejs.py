@@ -1,0 +1,155 @@
+"""EJS: the real library inside QuickJS, with limits, isolation between renders and errors that carry lines."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mailconsole.models import TemplateEngine
+from mailconsole.rendering import TemplateError, check_template, render_template
+from mailconsole.rendering import ejs as ejs_engine
+
+EJS = TemplateEngine.EJS
+
+
+def render(source: str, context: dict[str, Any] | None = None) -> str:
+    return render_template(source, context or {}, EJS)
+
+
+@pytest.mark.parametrize(
+    ("source", "context", "expected"),
+    [
+        ("<%= a %>|<%- a %>", {"a": "<b>&'\""}, "&lt;b&gt;&amp;&#39;&#34;|<b>&'\""),
+        ("a<%# comment %>b|<%% literal %%>", {}, "ab|<% literal %>"),
+        ("a\n  <% if (x) { -%>\nyes\n  <%_ } _%>\nb", {"x": 1}, "a\n  yes\nb"),
+        ("<ul>\n<% items.forEach(function (item) { -%>\n  <li><%= item %></li>\n<% }) -%>\n</ul>",
+         {"items": ["a<", "b"]}, "<ul>\n  <li>a&lt;</li>\n  <li>b</li>\n</ul>"),
+        ("x <%_ if (true) { _%>  y  <%_ } _%> z", {}, "xyz"),
+        ("<%= n %> <%= f %> <%= t %> <%= nul %> <%= l %>", {"n": 1, "f": 1.5, "t": True, "nul": None, "l": [1, 2]},
+         "1 1.5 true  1,2"),
+        ("<%= locals.user.name %>", {"user": {"name": "N"}}, "N"),
+    ],
+)  # fmt: skip
+def test_renders_like_ejs_on_node(source: str, context: dict[str, Any], expected: str) -> None:
+    # Expected outputs are those of ejs 3.1.10 on Node.
+    assert render(source, context) == expected
+
+
+def test_an_endless_loop_is_stopped_within_the_time_limit() -> None:
+    started = time.monotonic()
+    with pytest.raises(TemplateError) as raised:
+        render("before\n<% while (true) {} %>")
+    assert time.monotonic() - started < 1.5
+    assert raised.value.message == "the template ran longer than 1 s: look for an endless loop"
+    assert raised.value.engine is EJS
+    assert render("<%= 'still' %> fine") == "still fine"
+
+
+def test_memory_and_stack_limits() -> None:
+    with pytest.raises(TemplateError, match="out of memory"):
+        render("<% var a = []; while (true) a.push('x'.repeat(1e6)); %>")
+    with pytest.raises(TemplateError, match="stack overflow") as raised:
+        render("\n<% function f() { return f() } f() %>")
+    assert raised.value.line == 2
+
+
+def test_stack_limit_holds_in_another_thread() -> None:
+    errors: list[BaseException] = []
+    thread = threading.Thread(target=lambda: errors.extend(_raised("<% (function f() { f() })() %>")))
+    thread.start()
+    thread.join()
+    assert len(errors) == 1
+    assert isinstance(errors[0], TemplateError)
+
+
+def _raised(source: str) -> list[BaseException]:
+    try:
+        render(source)
+    except BaseException as err:
+        return [err]
+    return []
+
+
+def test_nothing_outside_the_engine_is_reachable() -> None:
+    names = ["require", "process", "module", "fetch", "XMLHttpRequest", "std", "os", "scriptArgs", "Deno", "Bun"]
+    source = "|".join(f"<%= typeof {name} %>" for name in names)
+    assert render(source) == "|".join(["undefined"] * len(names))
+    with pytest.raises(TemplateError):
+        render("<%- include('/etc/passwd') %>")
+
+
+def test_a_render_cannot_change_the_next_one() -> None:
+    tamper = (
+        "<% JSON.parse = function () { return {who: 'tampered'} };"
+        " Object.prototype.who = 'tampered'; String.prototype.toString = function () { return 'x' };"
+        " globalThis.who = 'tampered'; ejs.render = null %>"
+    )
+    assert render(tamper) == ""
+    assert render("<%= who %>|<%= typeof globalThis.extra %>", {"who": "me"}) == "me|undefined"
+    assert render("<%= ({}).who %>") == ""
+
+
+def test_concurrent_renders_from_eight_threads_are_correct() -> None:
+    barrier = threading.Barrier(8)
+    failures: list[str] = []
+
+    def work(thread: int) -> None:
+        barrier.wait()
+        for round_ in range(12):
+            source = "<% for (var i = 0; i < n; i++) { %><%= who %><% } %>#" + str(thread)
+            try:
+                output = render(source, {"n": round_ % 3 + 1, "who": f"t{thread}r{round_}"})
+            except Exception as err:
+                output = repr(err)
+            if output != f"t{thread}r{round_}" * (round_ % 3 + 1) + f"#{thread}":
+                failures.append(output)
+
+    threads = [threading.Thread(target=work, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "message"),
+    [
+        ("<% ) %>", 1, "SyntaxError: unexpected token in expression: ')'"),
+        ("a\nb\n<% if (x { %>", 3, "SyntaxError: expecting ')'"),
+        ("<%= 1 %>\n<%- 2 -%>\n<%_ x _%>\n<%# c\nmore %>\n<% ) %>", 6, "SyntaxError"),
+        ("a\n\n<%= nope %>", 3, "ReferenceError: 'nope' is not defined"),
+        ("a\n<% null.x %>", 2, "TypeError"),
+    ],
+)
+def test_errors_carry_the_template_line(source: str, line: int, message: str) -> None:
+    with pytest.raises(TemplateError) as raised:
+        render(source)
+    assert raised.value.line == line
+    assert raised.value.column is None
+    assert raised.value.message.startswith(message)
+    assert str(raised.value).startswith(f"line {line}: {message}")
+
+
+def test_check_compiles_without_rendering() -> None:
+    check_template("<%= not_in_any_context %>", "ejs")
+    with pytest.raises(TemplateError) as raised:
+        check_template("ok\n<% } %>", "ejs")
+    assert raised.value.line == 2
+    assert raised.value.engine is EJS
+
+
+def test_context_arrives_as_json() -> None:
+    context = {"when": object(), "nan": float("nan"), "s": {3}}
+    assert render("<%= typeof when %> <%= nan %> <%= JSON.stringify(s) %>", context) == "string  [3]"
+
+
+def test_vendored_library() -> None:
+    vendor = Path(ejs_engine.__file__).with_name("vendor")
+    assert "Apache License" in (vendor / "EJS-LICENSE.txt").read_text()
+    assert "ejs" in (vendor / "ejs.min.js").read_text()[:2000]
+    assert render("<%= typeof ejs.render %>") == "function"

@@ -1,0 +1,45 @@
+"""Small pieces several test modules use."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (bound and released: good enough for a test run on one machine)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+# ---- templates that run code in plain pybars3 -----------------------------------------------------------------
+
+# EXPR is replaced by Python that writes a canary file. Each template breaks out of a string literal of the code
+# that pybars3 generates.
+RENDER_TIME_VECTORS = {
+    "path segment": "{{[x') if EXPR else (']}}",
+    "dotted path": "{{a.[x') if EXPR else (']}}",
+    "helper argument": "{{lookup a [x') if EXPR else (']}}",
+    "hash argument": "{{lookup a b kk=[x') if EXPR else (']}}",
+    "sub-expression name": '{{lookup ([x") if EXPR else ("] a) b}}',
+    "sub-expression argument": "{{lookup (lookup a [x') if EXPR else (']) b}}",
+    "#each argument": "{{#each [x') if EXPR else (']}}y{{/each}}",
+    "inverted block argument": "{{^each [x') if EXPR else (']}}y{{/each}}",
+    "raw block argument": "{{{{lookup [x') if EXPR else (']}}}}r{{{{/lookup}}}}",
+    "partial hash argument": "{{> p kk=[x') if EXPR else (']}}",
+    "dynamic partial name": '{{> ([x") if EXPR else ("]) }}',
+}
+# A newline in the brackets ends the generated line: the rest runs at module level, when pybars3 compiles.
+COMPILE_TIME_VECTORS = {
+    "newline in a path": "{{[x')\nEXPR\ndef _f():#]}}",
+    "newline in an #each argument": "{{#each a.[x'))\nEXPR\ndef _f():\n    if 1:\n        pass#]}}{{/each}}",
+    "newline in a partial argument": "{{> p [x'))\nEXPR\ndef _f():#]}}",
+}
+VECTORS = RENDER_TIME_VECTORS | COMPILE_TIME_VECTORS
+CONTEXT = {"a": {}, "b": "c"}
+
+
+def hostile(name: str, canary: Path) -> str:
+    return VECTORS[name].replace("EXPR", f"__import__('pathlib').Path({str(canary)!r}).write_text('pwned')")
