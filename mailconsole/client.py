@@ -393,6 +393,12 @@ class AuthenticationClient:
     def close(self) -> None:
         self._backend.close()
 
+    def __enter__(self) -> AuthenticationClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def send_email(self, channel: Channel | str, email: str) -> None:
         """Send the channel's mail to ``email``. Raises ThrottledError within a minute of the last one."""
         request = SendEmailRequest(channel=Channel(channel), email=email)
@@ -441,6 +447,12 @@ class SmtpSetupClient:
 
     def close(self) -> None:
         self._backend.close()
+
+    def __enter__(self) -> SmtpSetupClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def configure_smtp(self, settings: SmtpSetupRequest) -> SmtpSetupReply:
         url, headers = self._target()
