@@ -1,0 +1,3 @@
+from mailconsole.cli import main
+
+raise SystemExit(main())

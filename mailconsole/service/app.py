@@ -1,0 +1,67 @@
+"""The embedded email service: a FastAPI app built by a factory, so each caller (the CLI, the console, a test)
+gets its own app on its own data dir."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from mailconsole.service.auth import TokenIssuer
+from mailconsole.service.envelope import install_error_handlers
+from mailconsole.service.routes import ROUTERS
+from mailconsole.service.settings import ServiceSettings
+from mailconsole.service.store import Store, Userpool
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    settings = settings or ServiceSettings()
+    store = Store(settings.database_path)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    app = FastAPI(
+        title="mailconsole embedded email service",
+        summary="The GenAuth V3 email API and the SMTP set-up API, served locally.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.issuer = TokenIssuer(store, settings.token_ttl)
+    app.state.userpool = first_userpool(store, settings)
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+def first_userpool(store: Store, settings: ServiceSettings) -> Userpool:
+    """The pool named by the environment, else the one generated on an earlier start, else a new one."""
+    if settings.userpool_id or settings.userpool_secret:
+        if not (settings.userpool_id and settings.userpool_secret):
+            raise ValueError("Set both MAILCONSOLE_USERPOOL_ID and MAILCONSOLE_USERPOOL_SECRET, or neither.")
+        userpool = Userpool(
+            id=settings.userpool_id,
+            secret=settings.userpool_secret,
+            name=settings.app_name,
+            app_id=settings.app_id or f"{settings.userpool_id}-app",
+        )
+        store.save_userpool(userpool)
+        return userpool
+    existing = store.first_userpool()
+    if existing is not None:
+        return existing
+    # Ids shaped like GenAuth's: 24 hex characters.
+    generated = Userpool(
+        id=secrets.token_hex(12),
+        secret=secrets.token_hex(16),
+        name=settings.app_name,
+        app_id=settings.app_id or secrets.token_hex(12),
+    )
+    store.save_userpool(generated)
+    return generated

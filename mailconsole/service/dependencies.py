@@ -1,0 +1,64 @@
+"""What routes are given: the store, the settings, and the caller's user pool (management token or app id)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from mailconsole.service.auth import TokenIssuer
+from mailconsole.service.envelope import ServiceError
+from mailconsole.service.settings import ServiceSettings
+from mailconsole.service.store import Store, Userpool
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def get_settings(request: Request) -> ServiceSettings:
+    settings: ServiceSettings = request.app.state.settings
+    return settings
+
+
+def get_issuer(request: Request) -> TokenIssuer:
+    issuer: TokenIssuer = request.app.state.issuer
+    return issuer
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[ServiceSettings, Depends(get_settings)]
+IssuerDep = Annotated[TokenIssuer, Depends(get_issuer)]
+
+
+def management_userpool(
+    issuer: IssuerDep,
+    authorization: Annotated[str | None, Header()] = None,
+    x_authing_userpool_id: Annotated[str | None, Header()] = None,
+    x_genauth_userpool_id: Annotated[str | None, Header()] = None,
+) -> Userpool:
+    """The pool the management token is scoped to; a user pool header, when sent, must name the same pool."""
+    userpool = issuer.userpool_of(authorization)
+    named = x_authing_userpool_id or x_genauth_userpool_id
+    if named and named != userpool.id:
+        raise ServiceError(403, "The user pool header names another pool than the management token's.")
+    return userpool
+
+
+def application_userpool(
+    store: StoreDep,
+    x_authing_app_id: Annotated[str | None, Header()] = None,
+    x_genauth_app_id: Annotated[str | None, Header()] = None,
+) -> Userpool:
+    app_id = x_authing_app_id or x_genauth_app_id
+    if not app_id:
+        raise ServiceError(400, "Name the application: send its id in the x-authing-app-id header.")
+    userpool = store.userpool_for_app(app_id)
+    if userpool is None:
+        raise ServiceError(404, f"No application {app_id!r} exists on this service.")
+    return userpool
+
+
+ManagedPool = Annotated[Userpool, Depends(management_userpool)]
+AppPool = Annotated[Userpool, Depends(application_userpool)]

@@ -1,0 +1,130 @@
+"""Saving a tenant's provider settings: validate the request, then merge it into what is stored.
+
+Each provider type keeps its own configuration, so switching from SMTP to SendGrid and back loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mailconsole.addresses import check_host, check_port, normalize_email
+from mailconsole.models import (
+    ConfigEmailProviderRequest,
+    EmailProvider,
+    ExmailConfig,
+    ProviderType,
+    SendGridConfig,
+    SmtpConfig,
+    SmtpSetupRequest,
+)
+from mailconsole.service.envelope import ServiceError
+
+# The request field that carries each type's configuration, by its wire name and its attribute.
+CONFIG_FIELDS: dict[ProviderType, tuple[str, str]] = {
+    ProviderType.CUSTOM: ("smtpConfig", "smtp_config"),
+    ProviderType.SENDGRID: ("sendGridConfig", "send_grid_config"),
+    ProviderType.ALI: ("aliExmailConfig", "ali_exmail_config"),
+    ProviderType.QQ: ("tencentExmailConfig", "tencent_exmail_config"),
+}
+
+
+def apply_provider_request(current: EmailProvider, request: ConfigEmailProviderRequest) -> EmailProvider:
+    """The settings after this request, or ServiceError 400 naming the first bad field (nothing is changed)."""
+    wire_name, attribute = CONFIG_FIELDS[request.type]
+    config = getattr(request, attribute)
+    if config is None and request.enabled:
+        raise ServiceError(400, f"{wire_name} is required when type is {request.type.value}.")
+    if config is not None:
+        _VALIDATORS[request.type](wire_name, config)
+    updated = current.model_copy(update={"enabled": request.enabled, "type": request.type})
+    if config is not None:
+        updated = updated.model_copy(update={attribute: config})
+    return updated
+
+
+def _field_check(wire_name: str, field: str, check: Callable[[Any], Any], value: Any) -> Any:
+    try:
+        return check(value)
+    except ValueError as err:
+        raise ServiceError(400, f"{wire_name}.{field}: {err}.") from None
+
+
+def _required(wire_name: str, field: str, value: str | None) -> None:
+    if not value:
+        raise ServiceError(400, f"{wire_name}.{field} is required.")
+
+
+def _validate_smtp(wire_name: str, config: SmtpConfig) -> None:
+    _field_check(wire_name, "smtp_host", check_host, config.smtp_host)
+    _field_check(wire_name, "smtp_port", check_port, config.smtp_port)
+    if "sender_pass" not in config.model_fields_set:
+        raise ServiceError(400, f"{wire_name}.senderPass is required (an empty string means no authentication).")
+    if config.secure and config.starttls:
+        raise ServiceError(400, f"{wire_name}: choose SSL (secure) or STARTTLS, not both.")
+    for field, value in (
+        ("from", config.from_address),
+        ("replyTo", config.reply_to),
+        ("envelopeFrom", config.envelope_from),
+    ):
+        if value:
+            _field_check(wire_name, field, normalize_email, value)
+
+
+def _validate_sendgrid(wire_name: str, config: SendGridConfig) -> None:
+    _field_check(wire_name, "sender", normalize_email, config.sender)
+    _required(wire_name, "apikey", config.apikey)
+
+
+def _validate_exmail(wire_name: str, config: ExmailConfig) -> None:
+    _field_check(wire_name, "sender", normalize_email, config.sender)
+    _required(wire_name, "senderPass", config.sender_pass)
+
+
+_VALIDATORS: dict[ProviderType, Callable[[str, Any], None]] = {
+    ProviderType.CUSTOM: _validate_smtp,
+    ProviderType.SENDGRID: _validate_sendgrid,
+    ProviderType.ALI: _validate_exmail,
+    ProviderType.QQ: _validate_exmail,
+}
+
+
+def apply_smtp_setup(current: EmailProvider, setup: SmtpSetupRequest) -> EmailProvider:
+    """The SMTP set-up API writes the tenant's custom SMTP settings and turns them on.
+
+    It has no read-back, so a request without a password keeps the stored one, but only for the same server and
+    user: a password is never sent to a server other than the one it was given for.
+    """
+    port = _setup_port(setup)
+    previous = current.smtp_config
+    kept = None
+    if previous is not None and (previous.smtp_host, previous.smtp_port, previous.sender) == (
+        setup.host,
+        port,
+        setup.user,
+    ):
+        kept = previous.sender_pass
+    password = setup.password if setup.password is not None else kept
+    config = SmtpConfig(
+        smtp_host=setup.host,
+        smtp_port=port,
+        sender=setup.user,
+        sender_pass=password or "",
+        secure=bool(setup.ssl),
+        starttls=setup.starttls,
+        from_address=setup.from_address,
+        from_display_name=setup.from_display_name or None,
+        reply_to=setup.reply_to or None,
+        reply_to_display_name=setup.reply_to_display_name or None,
+        envelope_from=setup.envelope_from or None,
+    )
+    request = ConfigEmailProviderRequest(type=ProviderType.CUSTOM, enabled=True, smtp_config=config)
+    return apply_provider_request(current, request)
+
+
+def _setup_port(setup: SmtpSetupRequest) -> int:
+    if not setup.port:
+        return 465 if setup.ssl else 587 if setup.starttls else 25
+    if not setup.port.strip().isdigit():
+        raise ServiceError(400, f"port: {setup.port!r} is not a port number.")
+    return int(setup.port)

@@ -1,0 +1,5 @@
+"""The route table: one router per resource."""
+
+from mailconsole.service.routes import authentication, local, management, smtp_setup
+
+ROUTERS = (management.router, authentication.router, smtp_setup.router, local.router)

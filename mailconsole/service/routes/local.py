@@ -1,0 +1,31 @@
+"""Extensions of the embedded service, under /local/v1 so they never collide with GenAuth's paths."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from mailconsole import __version__
+from mailconsole.models import ServiceInfo
+from mailconsole.service.dependencies import ManagedPool, StoreDep
+from mailconsole.service.envelope import ok
+
+router = APIRouter(prefix="/local/v1", tags=["local"])
+
+EXTENSIONS = ("smtp-extras", "outbox")
+
+
+@router.get("/info")
+def service_info(userpool: ManagedPool) -> dict[str, Any]:
+    """Tells a console that this backend is the embedded service and what it keeps beyond the GenAuth contract."""
+    return ok(ServiceInfo(service="mailconsole", version=__version__, extensions=list(EXTENSIONS)).to_wire())
+
+
+@router.get("/outbox")
+def list_outbox(
+    userpool: ManagedPool, store: StoreDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> dict[str, Any]:
+    """Mails the built-in mail service delivered, newest first."""
+    messages = store.outbox(userpool.id, limit)
+    return ok({"messages": [message.to_wire() for message in messages]})

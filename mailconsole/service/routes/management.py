@@ -1,0 +1,59 @@
+"""The management endpoints of the GenAuth V3 email API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from mailconsole.models import (
+    ConfigEmailProviderRequest,
+    PreviewEmailTemplateRequest,
+    UpdateEmailTemplateRequest,
+)
+from mailconsole.service import templates
+from mailconsole.service.auth import check_access_key
+from mailconsole.service.dependencies import IssuerDep, ManagedPool, StoreDep
+from mailconsole.service.envelope import ok
+from mailconsole.service.provider_settings import apply_provider_request
+
+router = APIRouter(prefix="/api/v3", tags=["management"])
+
+
+class ManagementTokenRequest(BaseModel):
+    access_key_id: str = Field(alias="accessKeyId", min_length=1)
+    access_key_secret: str = Field(alias="accessKeySecret", min_length=1)
+
+
+@router.post("/get-management-token")
+def get_management_token(body: ManagementTokenRequest, store: StoreDep, issuer: IssuerDep) -> dict[str, Any]:
+    userpool = check_access_key(store, body.access_key_id, body.access_key_secret)
+    return ok({"access_token": issuer.issue(userpool), "expires_in": issuer.ttl})
+
+
+@router.get("/get-email-provider")
+def get_email_provider(userpool: ManagedPool, store: StoreDep) -> dict[str, Any]:
+    return ok(store.provider(userpool.id).to_wire())
+
+
+@router.post("/config-email-provider")
+def config_email_provider(body: ConfigEmailProviderRequest, userpool: ManagedPool, store: StoreDep) -> dict[str, Any]:
+    updated = apply_provider_request(store.provider(userpool.id), body)
+    store.save_provider(userpool.id, updated)
+    return ok(updated.to_wire())
+
+
+@router.get("/get-email-templates")
+def get_email_templates(userpool: ManagedPool, store: StoreDep) -> dict[str, Any]:
+    return ok(templates.list_templates(store, userpool.id).to_wire())
+
+
+@router.post("/update-email-template")
+def update_email_template(body: UpdateEmailTemplateRequest, userpool: ManagedPool, store: StoreDep) -> dict[str, Any]:
+    return ok(templates.update_template(store, userpool.id, body).to_wire())
+
+
+@router.post("/preview-email-template")
+def preview_email_template(body: PreviewEmailTemplateRequest, userpool: ManagedPool, store: StoreDep) -> dict[str, Any]:
+    return ok(templates.preview_template(store, userpool.id, body).to_wire())

@@ -1,0 +1,73 @@
+"""The SMTP set-up API of the second backend, in both URL forms, with its own replies (real HTTP statuses)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from pydantic import ValidationError
+
+from mailconsole.models import SmtpSetupRequest
+from mailconsole.service.dependencies import IssuerDep, StoreDep
+from mailconsole.service.envelope import ServiceError, field_name
+from mailconsole.service.provider_settings import apply_smtp_setup
+
+router = APIRouter(tags=["smtp-setup"])
+
+MANDATORY = "Host and From is mandatory to update Email Configuration."
+
+
+@router.post("/auth/realms/{tenant_id}/mail/setup")
+async def shift_mail_setup(
+    tenant_id: str,
+    request: Request,
+    store: StoreDep,
+    issuer: IssuerDep,
+    authorization: Annotated[str | None, Header()] = None,
+) -> Response:
+    return _setup(tenant_id, await request.body(), authorization, store, issuer)
+
+
+@router.post("/digitanium/v4/mail/config")
+async def ssms_mail_config(
+    request: Request,
+    store: StoreDep,
+    issuer: IssuerDep,
+    authorization: Annotated[str | None, Header()] = None,
+) -> Response:
+    tenant_id = (request.headers.get("host") or "").split(".", 1)[0]
+    return _setup(tenant_id, await request.body(), authorization, store, issuer)
+
+
+def _setup(tenant_id: str, raw: bytes, authorization: str | None, store: StoreDep, issuer: IssuerDep) -> Response:
+    try:
+        userpool = issuer.userpool_of(authorization)
+    except ServiceError:
+        return _unauthorized()
+    if userpool.id != tenant_id:
+        return _unauthorized()
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        return _bad_request("The body is not valid JSON.")
+    if not isinstance(body, dict) or not body.get("host") or not body.get("from"):
+        return _bad_request(MANDATORY)
+    try:
+        setup = SmtpSetupRequest.model_validate(body)
+        store.save_provider(userpool.id, apply_smtp_setup(store.provider(userpool.id), setup))
+    except ValidationError as err:
+        first = err.errors()[0]
+        return _bad_request(f"{field_name(tuple(first['loc']))}: {first['msg']}.")
+    except ServiceError as err:
+        return _bad_request(err.message.removeprefix("smtpConfig."))
+    return JSONResponse({"message": "Successfully updated SMTP Details", "status": "OK", "subSystem": 8})
+
+
+def _bad_request(message: str) -> JSONResponse:
+    return JSONResponse({"status": "BAD_REQUEST", "message": message}, status_code=400)
+
+
+def _unauthorized() -> PlainTextResponse:
+    return PlainTextResponse("HTTP 401 Unauthorized.", status_code=401)

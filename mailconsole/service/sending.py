@@ -1,0 +1,111 @@
+"""send-email: pick the channel's template, fill it with a fresh code, deliver, honour the once-a-minute rule."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from typing import Any
+
+from mailconsole.addresses import mailbox_key, normalize_email
+from mailconsole.catalog import CHANNELS, COMMON_VARIABLES
+from mailconsole.models import Channel, EmailProvider, EmailTemplate, ProviderType
+from mailconsole.service.defaults import account_deletion_template
+from mailconsole.service.delivery import DeliveryError, Envelope, deliver
+from mailconsole.service.envelope import ServiceError
+from mailconsole.service.settings import ServiceSettings
+from mailconsole.service.store import Store, Userpool
+from mailconsole.service.templates import minutes, render_email, sending_template
+
+
+def send_email(store: Store, settings: ServiceSettings, userpool: Userpool, channel: Channel, email: str) -> None:
+    try:
+        to = normalize_email(email)
+    except ValueError as err:
+        raise ServiceError(400, f"email: {err}.") from None
+    mailbox = mailbox_key(to)
+    wait = store.reserve_send(userpool.id, channel.value, mailbox, settings.send_interval)
+    if wait is not None:
+        seconds = math.ceil(wait)
+        raise ServiceError(
+            429,
+            f"A mail of this channel was sent to this mailbox less than a minute ago; try again in {seconds} seconds.",
+            data={"retryAfter": seconds},
+        )
+    try:
+        template = _template_for(store, userpool, channel)
+        mail = render_email(template, _context(userpool, template, to, settings))
+        provider = store.provider(userpool.id)
+        deliver(
+            provider,
+            _envelope(provider, settings, to, mail.sender),
+            mail,
+            settings=settings,
+            store=store,
+            userpool_id=userpool.id,
+            channel=channel.value,
+        )
+    except DeliveryError as err:
+        store.release_send(userpool.id, channel.value, mailbox)
+        raise ServiceError(err.status_code, err.message) from None
+    except BaseException:
+        store.release_send(userpool.id, channel.value, mailbox)
+        raise
+
+
+def _template_for(store: Store, userpool: Userpool, channel: Channel) -> EmailTemplate:
+    template_type = CHANNELS[channel].template
+    if template_type is None:
+        return account_deletion_template()
+    return sending_template(store, userpool.id, template_type)
+
+
+def _context(userpool: Userpool, template: EmailTemplate, to: str, settings: ServiceSettings) -> dict[str, Any]:
+    """The variables of a real send. Values the service cannot know (a city from an IP, say) are left empty."""
+    context: dict[str, Any] = dict.fromkeys(COMMON_VARIABLES, "")
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    context.update(
+        app_name=userpool.name,
+        client_name=userpool.name,
+        userpool_name=userpool.name,
+        subject_name=userpool.name,
+        user_email=to,
+        verify_code=code,
+        expires_in=minutes(template.expires_in) if template.expires_in else "",
+        verify_link=f"{_app_url(template)}/verify-email?token={secrets.token_urlsafe(24)}",
+    )
+    return context
+
+
+def _app_url(template: EmailTemplate) -> str:
+    return (template.redirect_to or "https://example.com").rstrip("/")
+
+
+def _envelope(provider: EmailProvider, settings: ServiceSettings, to: str, sender_name: str) -> Envelope:
+    """From, Reply-To and Envelope-From by provider. The From name is the template's rendered sender, else the
+    tenant's From display name."""
+    if not provider.enabled:
+        return Envelope(from_address=settings.builtin_from, from_name=sender_name, to=to)
+    if provider.type == ProviderType.CUSTOM and provider.smtp_config:
+        smtp = provider.smtp_config
+        from_address = smtp.from_address or (smtp.sender if smtp.sender and "@" in smtp.sender else None)
+        if not from_address:
+            raise DeliveryError(
+                601, "The SMTP settings have no From address: set smtpConfig.from, or use a mailbox as the user name."
+            )
+        return Envelope(
+            from_address=from_address,
+            from_name=sender_name or smtp.from_display_name or "",
+            to=to,
+            reply_to=smtp.reply_to,
+            reply_to_name=smtp.reply_to_display_name,
+            envelope_from=smtp.envelope_from,
+        )
+    configs = {
+        ProviderType.SENDGRID: provider.send_grid_config,
+        ProviderType.ALI: provider.ali_exmail_config,
+        ProviderType.QQ: provider.tencent_exmail_config,
+    }
+    config = configs.get(ProviderType(provider.type)) if provider.type in configs else None
+    if config is None:
+        raise DeliveryError(601, f"The provider {provider.type} is enabled but has no configuration.")
+    return Envelope(from_address=config.sender, from_name=sender_name, to=to)

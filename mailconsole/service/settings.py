@@ -1,0 +1,34 @@
+"""Settings of the embedded service, from the environment (``MAILCONSOLE_*``) or given by the caller."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MAILCONSOLE_", extra="ignore")
+
+    data_dir: Path = Path(".mailconsole")
+    # The first user pool and its application; generated and kept in the data dir when unset.
+    userpool_id: str | None = None
+    userpool_secret: str | None = None
+    app_id: str | None = None
+    app_name: str = "Mail Console"
+
+    token_ttl: int = 7200  # seconds, as GenAuth's management tokens
+    send_interval: int = 60  # one mail per mailbox per channel per this many seconds
+    smtp_timeout: float = 10.0
+    # Vendor presets; overridable so that tests can point them at a local server.
+    ali_smtp_host: str = "smtp.qiye.aliyun.com"
+    ali_smtp_port: int = 465
+    qq_smtp_host: str = "smtp.exmail.qq.com"
+    qq_smtp_port: int = 465
+    sendgrid_api_base: str = "https://api.sendgrid.com"
+    # From address of the built-in mail service (it only writes to the local outbox).
+    builtin_from: str = "no-reply@mailconsole.localhost"
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "mailconsole.sqlite3"

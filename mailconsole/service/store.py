@@ -1,0 +1,195 @@
+"""The one owner of the embedded service's state: a SQLite file in the data dir.
+
+Everything the service keeps goes through this module; nothing else opens the database. Provider settings and
+templates are stored as their wire JSON, so what was saved is what is served back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from mailconsole.models import EmailProvider, EmailTemplate, OutboxMessage
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS userpools (
+    id TEXT PRIMARY KEY,
+    secret TEXT NOT NULL,
+    name TEXT NOT NULL,
+    app_id TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS service_keys (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS providers (
+    userpool_id TEXT PRIMARY KEY REFERENCES userpools(id),
+    settings TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS templates (
+    userpool_id TEXT NOT NULL REFERENCES userpools(id),
+    type TEXT NOT NULL,
+    template TEXT NOT NULL,
+    PRIMARY KEY (userpool_id, type)
+);
+CREATE TABLE IF NOT EXISTS sends (
+    userpool_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    mailbox TEXT NOT NULL,
+    sent_at REAL NOT NULL,
+    PRIMARY KEY (userpool_id, channel, mailbox)
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    id TEXT PRIMARY KEY,
+    userpool_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_by_pool ON outbox (userpool_id, seq);
+"""
+
+
+@dataclass(frozen=True)
+class Userpool:
+    id: str
+    secret: str
+    name: str
+    app_id: str
+
+
+class Store:
+    """SQLite behind one lock: the service's threads take turns, and ``BEGIN IMMEDIATE`` keeps a second process
+    on the same data dir from interleaving its writes."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _one(self, sql: str, *params: object) -> tuple[object, ...] | None:
+        with self._lock:
+            row: tuple[object, ...] | None = self._db.execute(sql, params).fetchone()
+            return row
+
+    # ---- user pools and their applications --------------------------------------------------------------
+
+    def save_userpool(self, userpool: Userpool) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO userpools (id, secret, name, app_id) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                "SET secret = excluded.secret, name = excluded.name, app_id = excluded.app_id",
+                (userpool.id, userpool.secret, userpool.name, userpool.app_id),
+            )
+
+    def userpool(self, userpool_id: str) -> Userpool | None:
+        row = self._one("SELECT id, secret, name, app_id FROM userpools WHERE id = ?", userpool_id)
+        return Userpool(*row) if row else None  # type: ignore[arg-type]
+
+    def first_userpool(self) -> Userpool | None:
+        row = self._one("SELECT id, secret, name, app_id FROM userpools ORDER BY rowid LIMIT 1")
+        return Userpool(*row) if row else None  # type: ignore[arg-type]
+
+    def userpool_for_app(self, app_id: str) -> Userpool | None:
+        row = self._one("SELECT id, secret, name, app_id FROM userpools WHERE app_id = ?", app_id)
+        return Userpool(*row) if row else None  # type: ignore[arg-type]
+
+    def service_key(self, name: str, create: Callable[[], str]) -> str:
+        """A key the service keeps across restarts (the token signing key), created on first use."""
+        with self._transaction() as db:
+            db.execute("INSERT INTO service_keys VALUES (?, ?) ON CONFLICT (name) DO NOTHING", (name, create()))
+            value: str = db.execute("SELECT value FROM service_keys WHERE name = ?", (name,)).fetchone()[0]
+        return value
+
+    # ---- provider settings and templates -----------------------------------------------------------------
+
+    def provider(self, userpool_id: str) -> EmailProvider:
+        row = self._one("SELECT settings FROM providers WHERE userpool_id = ?", userpool_id)
+        return EmailProvider.model_validate_json(str(row[0])) if row else EmailProvider(enabled=False)
+
+    def save_provider(self, userpool_id: str, provider: EmailProvider) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO providers VALUES (?, ?) "
+                "ON CONFLICT (userpool_id) DO UPDATE SET settings = excluded.settings",
+                (userpool_id, provider.model_dump_json(by_alias=True, exclude_none=True)),
+            )
+
+    def saved_templates(self, userpool_id: str) -> dict[str, EmailTemplate]:
+        """The templates this pool saved, by type; types never saved are not here (their default applies)."""
+        with self._lock:
+            rows = self._db.execute("SELECT type, template FROM templates WHERE userpool_id = ?", (userpool_id,))
+            return {kind: EmailTemplate.model_validate_json(data) for kind, data in rows.fetchall()}
+
+    def save_template(self, userpool_id: str, template: EmailTemplate) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO templates VALUES (?, ?, ?) "
+                "ON CONFLICT (userpool_id, type) DO UPDATE SET template = excluded.template",
+                (userpool_id, str(template.type), template.model_dump_json(by_alias=True, exclude_none=True)),
+            )
+
+    # ---- the once-a-minute rule --------------------------------------------------------------------------
+
+    def reserve_send(self, userpool_id: str, channel: str, mailbox: str, interval: float) -> float | None:
+        """Claim the (mailbox, channel) slot for this minute. Returns None when claimed, else the seconds left.
+
+        The check and the claim are one transaction, so of many concurrent sends exactly one wins.
+        """
+        now = time.time()
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT sent_at FROM sends WHERE userpool_id = ? AND channel = ? AND mailbox = ?",
+                (userpool_id, channel, mailbox),
+            ).fetchone()
+            if row and now - row[0] < interval:
+                return float(interval - (now - row[0]))
+            db.execute(
+                "INSERT INTO sends VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (userpool_id, channel, mailbox) DO UPDATE SET sent_at = excluded.sent_at",
+                (userpool_id, channel, mailbox, now),
+            )
+        return None
+
+    def release_send(self, userpool_id: str, channel: str, mailbox: str) -> None:
+        """Give the slot back: a delivery that failed does not use up the minute."""
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM sends WHERE userpool_id = ? AND channel = ? AND mailbox = ?",
+                (userpool_id, channel, mailbox),
+            )
+
+    # ---- the built-in mail service's outbox --------------------------------------------------------------
+
+    def add_to_outbox(self, userpool_id: str, message: OutboxMessage) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO outbox VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox), ?)",
+                (message.id, userpool_id, message.model_dump_json(by_alias=True)),
+            )
+
+    def outbox(self, userpool_id: str, limit: int) -> list[OutboxMessage]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT message FROM outbox WHERE userpool_id = ? ORDER BY seq DESC LIMIT ?", (userpool_id, limit)
+            ).fetchall()
+        return [OutboxMessage.model_validate_json(row[0]) for row in rows]
