@@ -87,9 +87,18 @@ def test_without_a_valid_token_for_that_tenant(service: RunningService, form: st
 
 def test_bad_values_are_refused(service: RunningService) -> None:
     token = management_token(service)
-    assert post(service, "shift", {**SEED_SAMPLE, "port": "http"}, token).status_code == 400
-    assert post(service, "shift", {**SEED_SAMPLE, "from": "nobody"}, token).status_code == 400
-    assert post(service, "shift", {**SEED_SAMPLE, "ssl": "true", "starttls": "true"}, token).status_code == 400
+    for change, named in (
+        ({"port": "http"}, "port"),
+        ({"port": "70000"}, "port"),
+        ({"from": "nobody"}, "from"),
+        ({"host": "smtp.example.com/path"}, "host"),
+        ({"ssl": "true", "starttls": "true"}, "not both"),
+    ):
+        response = post(service, "shift", {**SEED_SAMPLE, **change}, token)
+        assert response.status_code == 400
+        assert response.json()["status"] == "BAD_REQUEST"
+        assert named in response.json()["message"]
+        assert "smtpConfig" not in response.json()["message"]
 
 
 def test_a_password_is_kept_only_for_the_same_server_and_user(

@@ -61,8 +61,26 @@ def _setup(tenant_id: str, raw: bytes, authorization: str | None, store: StoreDe
         first = err.errors()[0]
         return _bad_request(f"{field_name(tuple(first['loc']))}: {first['msg']}.")
     except ServiceError as err:
-        return _bad_request(err.message.removeprefix("smtpConfig."))
+        return _bad_request(_in_setup_terms(err.message))
     return JSONResponse({"message": "Successfully updated SMTP Details", "status": "OK", "subSystem": 8})
+
+
+# The shared validation speaks of smtpConfig's fields; this API's callers know them by these names.
+_SETUP_NAMES = {
+    "smtpConfig.smtp_host": "host",
+    "smtpConfig.smtp_port": "port",
+    "smtpConfig.senderPass": "password",
+    "smtpConfig.replyTo": "replyTo",
+    "smtpConfig.envelopeFrom": "envelopeFrom",
+    "smtpConfig.from": "from",
+    "smtpConfig": "settings",
+}
+
+
+def _in_setup_terms(message: str) -> str:
+    for shared, own in _SETUP_NAMES.items():
+        message = message.replace(shared, own)
+    return message
 
 
 def _bad_request(message: str) -> JSONResponse:
