@@ -1,0 +1,36 @@
+"""/ : the backend and tenant, the provider state, how many templates are customised, the latest test sends."""
+
+import streamlit as st
+
+from components.connection import current_connection
+from components.provider_forms import describe_provider, provider_snapshot, sender_label
+from components.send_log import sends_table
+from components.template_editor import customised_count, templates_snapshot
+from mailconsole.catalog import TEMPLATE_TITLES
+
+connection = current_connection()
+if connection.is_smtp_setup:
+    st.switch_page("app_pages/provider.py")
+
+st.title("Email console")
+st.caption(f"Tenant `{connection.tenant.name}` on {connection.backend_label()} · `{connection.host}`")
+
+if st.button("Reload from the backend", key="overview.reload", icon=":material/refresh:"):
+    connection.cache.pop("provider", None)
+    connection.cache.pop("templates", None)
+provider = provider_snapshot(connection)
+templates = templates_snapshot(connection)
+
+provider_col, templates_col = st.columns(2)
+with provider_col, st.container(border=True, height="stretch"):
+    st.metric("Who sends this tenant's mail", sender_label(provider))
+    st.caption(describe_provider(provider))
+    st.page_link("app_pages/provider.py", label="Provider settings", icon=":material/dns:")
+with templates_col, st.container(border=True, height="stretch"):
+    st.metric("Customised templates", f"{customised_count(templates)} of {len(TEMPLATE_TITLES)}")
+    st.caption("The others send the platform's built-in mail.")
+    st.page_link("app_pages/templates.py", label="Templates", icon=":material/edit_note:")
+
+st.subheader("Latest test sends")
+sends_table(connection.tenant.name, limit=5)
+st.page_link("app_pages/send_test.py", label="Send a test mail", icon=":material/send:")

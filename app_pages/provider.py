@@ -1,0 +1,15 @@
+"""/provider : who sends the tenant's mail, with every stored secret masked."""
+
+import streamlit as st
+
+from components.connection import current_connection
+from components.provider_forms import provider_editor, smtp_setup_editor
+
+connection = current_connection()
+
+if connection.is_smtp_setup:
+    st.title("SMTP settings")
+    smtp_setup_editor(connection)
+else:
+    st.title("Provider settings")
+    provider_editor(connection)

@@ -1,0 +1,16 @@
+"""/templates : the 15 templates, edited beside their live preview."""
+
+import streamlit as st
+
+from components.connection import current_connection
+from components.template_editor import pick_template, template_table, template_workbench, templates_snapshot
+
+connection = current_connection()
+st.title("Templates")
+
+templates = templates_snapshot(connection)
+with st.expander("All templates, by group", expanded=False):
+    template_table(templates)
+template = pick_template(templates)
+if template is not None:
+    template_workbench(connection, template)

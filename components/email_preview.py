@@ -1,0 +1,67 @@
+"""Showing a mail's HTML without letting it act: inside a nested ``<iframe sandbox="">``.
+
+``st.iframe`` (and ``st.components.v1.html``, its wrapper) gives its frame ``allow-scripts allow-same-origin``, so a
+``<script>`` in a mail shown there directly would run next to the Streamlit page. The console therefore shows an
+outer document of its own, which holds the mail in an inner frame with an empty ``sandbox`` attribute (no scripts,
+no forms, no popups, no top navigation, a unique origin) and the mail escaped into ``srcdoc``.
+``st.html`` is not used: it strips scripts but lets the mail's CSS restyle the console.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+DESKTOP_WIDTH = 600  # at least: a desktop mail client's reading pane
+MOBILE_WIDTH = 375  # a phone
+
+
+# The console's own script in the outer document (never the mail's): a desktop mail keeps its real width, at least
+# 600 px, and is scaled down to fit a narrower column instead of being cut off.
+_FIT_SCRIPT = """
+(function () {
+  var frame = document.getElementById("mail");
+  function fit() {
+    var room = document.documentElement.clientWidth;
+    var width = Math.max(room, %(min)d);
+    var scale = Math.min(1, room / width);
+    frame.style.width = width + "px";
+    frame.style.height = (%(height)d / scale) + "px";
+    frame.style.transform = "scale(" + scale + ")";
+  }
+  window.addEventListener("resize", fit);
+  fit();
+})();
+"""
+
+
+def mail_document(mail_html: str, *, mobile: bool = False, height: int = 600) -> str:
+    """The outer document: the mail escaped into the ``srcdoc`` of a frame sandboxed with no permission at all."""
+    frame = (
+        f'<iframe id="mail" sandbox="" referrerpolicy="no-referrer" title="Mail preview" '
+        f'style="width:{MOBILE_WIDTH if mobile else DESKTOP_WIDTH}px;height:{height}px;" '
+        f'srcdoc="{html.escape(mail_html, quote=True)}"></iframe>'
+    )
+    script = "" if mobile else f"<script>{_FIT_SCRIPT % {'min': DESKTOP_WIDTH, 'height': height}}</script>"
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        "<style>html,body{margin:0;padding:0;background:#f3f4f6;overflow:hidden;}"
+        "iframe{display:block;border:1px solid #d0d4da;background:#fff;box-sizing:border-box;"
+        "transform-origin:0 0;}"
+        f"{'iframe{margin:0 auto;}' if mobile else ''}"
+        f"</style></head><body>{frame}{script}</body></html>"
+    )
+
+
+def show_mail(mail_html: str, *, mobile: bool = False, height: int = 600) -> None:
+    """The mail at desktop (600 px and wider) or mobile (375 px) width, scripts and forms inert."""
+    st.iframe(mail_document(mail_html, mobile=mobile, height=height), height=height + 4)
+
+
+def plain(text: str) -> str:
+    """Text shown through st.markdown exactly as it is (no Markdown, no HTML)."""
+    escaped = text
+    for char in "\\`*_{}[]()#+-.!|~$:<>":
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped or "\u2014"

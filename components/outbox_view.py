@@ -1,0 +1,80 @@
+"""The outbox of the embedded service's built-in mail service: the list, and one mail opened (its HTML sandboxed,
+its text part, its headers parsed from the raw message, and the raw source)."""
+
+from __future__ import annotations
+
+from email import policy
+from email.parser import Parser
+
+import pandas as pd
+import streamlit as st
+
+from components.connection import Connection
+from components.email_preview import show_mail
+from components.feedback import call
+from mailconsole.models import OutboxMessage
+
+OUTBOX = "outbox"
+LIMIT = 100
+
+
+def parse_headers(raw: str) -> list[tuple[str, str]]:
+    """The headers of a raw message, decoded (RFC 2047 words become text), in their order."""
+    message = Parser(policy=policy.default).parsestr(raw, headersonly=True)
+    return [(name, str(value)) for name, value in message.items()]
+
+
+def _when(message: OutboxMessage) -> str:
+    return message.created_at.replace("T", " ")[:19]
+
+
+def outbox_view(connection: Connection) -> None:
+    if OUTBOX not in connection.extensions():
+        st.info(
+            "This backend keeps no outbox: only the embedded mailconsole service shows the mails its built-in "
+            "service delivered.",
+            icon=":material/info:",
+        )
+        return
+    assert connection.management is not None
+    st.button("Refresh", key="outbox.refresh", icon=":material/refresh:")
+    messages = call("Reading the outbox", connection.management.list_outbox, limit=LIMIT)
+    if not messages:
+        st.info(
+            "No mail yet. The built-in service delivers here while no provider is switched on; send a test mail.",
+            icon=":material/inbox:",
+        )
+        return
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"Time": _when(message), "Channel": message.channel or "", "To": message.to, "Subject": message.subject}
+                for message in messages
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    ids = [message.id for message in messages]
+    by_id = {message.id: message for message in messages}
+    if st.session_state.get("outbox.open") not in by_id:
+        st.session_state["outbox.open"] = ids[0]
+    chosen = st.selectbox(
+        "Open a mail",
+        options=ids,
+        format_func=lambda item: f"{_when(by_id[item])} · {by_id[item].to} · {by_id[item].subject}",
+        key="outbox.open",
+    )
+    message = by_id[chosen]
+    st.markdown(f"**{message.subject}**")
+    st.caption(f"To {message.to} · {message.channel or 'no channel'} · {_when(message)}")
+    html_tab, text_tab, headers_tab, raw_tab = st.tabs(["HTML", "Text", "Headers", "Raw source"])
+    with html_tab:
+        mobile = st.toggle("Mobile width (375 px)", key="outbox.mobile")
+        show_mail(message.html, mobile=mobile, height=560)
+    with text_tab:
+        st.code(message.text, language="text", wrap_lines=True)
+    with headers_tab:
+        st.table(pd.DataFrame(parse_headers(message.raw), columns=["Header", "Value"]))
+    with raw_tab:
+        st.code(message.raw, language="text")

@@ -1,0 +1,74 @@
+"""Secret fields: a password or API key the backend already stores is never put into a widget, never rendered and
+never sent to the browser. It shows as "set, ending in ••xy" (at most its last two characters, and only when it is
+long enough for that to reveal little); an empty field keeps it.
+
+``masked`` and ``choose_secret`` need no UI; ``secret_input`` is the widget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+# Show the last two characters only of a secret at least this long.
+MIN_LENGTH_TO_HINT = 8
+
+
+def masked(secret: str | None) -> str:
+    """How a stored secret is shown: "not set", "set", or "set, ending in ••xy"."""
+    if not secret:
+        return "not set"
+    if len(secret) < MIN_LENGTH_TO_HINT:
+        return "set"
+    return f"set, ending in ••{secret[-2:]}"
+
+
+@dataclass(frozen=True)
+class SecretChoice:
+    """What to send for a secret field: ``value`` (None when nothing may be sent) or the ``error`` to show."""
+
+    value: str | None
+    error: str | None = None
+    reused: bool = False
+
+
+def choose_secret(typed: str, stored: str | None, *, same_target: bool, required: bool, label: str) -> SecretChoice:
+    """The secret to send: what was typed; else the stored one, but only to the server and user it was given for;
+    else nothing (an error when the field is required)."""
+    if typed:
+        return SecretChoice(typed)
+    if stored:
+        if same_target:
+            return SecretChoice(stored, reused=True)
+        return SecretChoice(
+            None,
+            f"The server or user changed: type the {label} again "
+            f"(a stored {label} is only sent to the server and user it was saved for).",
+        )
+    if required:
+        return SecretChoice(None, f"Type the {label}.")
+    return SecretChoice("")
+
+
+def secret_input(
+    label: str,
+    *,
+    key: str,
+    stored: str | None,
+    noun: str | None = None,
+    disabled: bool = False,
+    help: str | None = None,
+) -> str:
+    """A password field that starts empty whatever is stored; the caption says whether a secret is stored."""
+    typed = st.text_input(
+        label,
+        key=key,
+        type="password",
+        disabled=disabled,
+        autocomplete="new-password",
+        placeholder="Leave empty to keep the stored one" if stored else "",
+        help=help,
+    )
+    st.caption(f"Stored {noun or label.lower()}: {masked(stored)}")
+    return typed or ""

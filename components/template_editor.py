@@ -1,0 +1,536 @@
+"""The templates: the list of 15, and the workbench of one (fields, the body in an Ace editor, the live preview
+beside it, the backend's preview to compare, save / revert / reset).
+
+The live preview renders with ``mailconsole.rendering``, the renderer the service itself uses, so what the admin
+sees while typing is what the platform will send. ``Draft``, ``render_draft``, ``parse_context`` and
+``annotations_for`` need no UI.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit_ace import st_ace
+
+from components.connection import Connection
+from components.email_preview import plain, show_mail
+from components.feedback import attempt, call, flash, show_flash
+from mailconsole.catalog import (
+    DEFAULT_EXPIRES_IN,
+    REDIRECT_TYPES,
+    TEMPLATE_GROUPS,
+    TEMPLATE_TITLES,
+    VERIFICATION_TYPES,
+)
+from mailconsole.models import EmailTemplate, RenderedEmail, TemplateEngine, TemplateType
+from mailconsole.rendering import TemplateError, check_template, html_to_text, render_template
+from mailconsole.rendering.samples import sample_context
+
+ENGINE_LABELS = {TemplateEngine.HANDLEBAR.value: "Handlebars", TemplateEngine.EJS.value: "EJS"}
+ACE_LANGUAGES = {TemplateEngine.HANDLEBAR.value: "handlebars", TemplateEngine.EJS.value: "ejs"}
+UNSAVED = "● Unsaved changes"
+FIELDS = ("content", "subject", "sender")
+
+
+# ---- the draft and its rendering (no UI) ------------------------------------------------------------------------
+
+
+def engine_of(template: EmailTemplate) -> str:
+    value = str(getattr(template.tpl_engine, "value", template.tpl_engine) or TemplateEngine.HANDLEBAR.value)
+    return value if value in ENGINE_LABELS else TemplateEngine.HANDLEBAR.value
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the administrator has in the editor; compares equal to the saved template when nothing changed."""
+
+    template_type: TemplateType
+    name: str
+    subject: str
+    sender: str
+    customize_enabled: bool
+    expires_in: int | None
+    redirect_to: str | None
+    tpl_engine: str
+    content: str
+
+    @classmethod
+    def of(cls, template: EmailTemplate) -> Draft:
+        template_type = TemplateType(template.type)
+        return cls(
+            template_type=template_type,
+            name=template.name,
+            subject=template.subject,
+            sender=template.sender,
+            customize_enabled=template.customize_enabled,
+            expires_in=(template.expires_in or DEFAULT_EXPIRES_IN) if template_type in VERIFICATION_TYPES else None,
+            redirect_to=(template.redirect_to or None) if template_type in REDIRECT_TYPES else None,
+            tpl_engine=engine_of(template),
+            content=template.content,
+        )
+
+
+@dataclass
+class Preview:
+    """The rendered subject, sender and body, or the errors by field (``compile``: the template itself is wrong,
+    as opposed to failing only with this sample context)."""
+
+    subject: str = ""
+    sender: str = ""
+    html: str = ""
+    errors: dict[str, TemplateError] = field(default_factory=dict)
+    compile_errors: set[str] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def render_draft(draft: Draft, context: dict[str, Any]) -> Preview:
+    preview = Preview()
+    for name in FIELDS:
+        source = getattr(draft, name)
+        try:
+            output = render_template(source, context, draft.tpl_engine)
+        except TemplateError as err:
+            preview.errors[name] = err
+            try:
+                check_template(source, draft.tpl_engine)
+            except TemplateError as compile_error:
+                preview.errors[name] = compile_error
+                preview.compile_errors.add(name)
+            continue
+        setattr(preview, "html" if name == "content" else name, output if name == "content" else output.strip())
+    return preview
+
+
+def annotations_for(error: TemplateError | None) -> list[dict[str, Any]]:
+    """The Ace gutter marker of a body error, at its line (and column when known)."""
+    if error is None:
+        return []
+    return [
+        {
+            "row": max((error.line or 1) - 1, 0),
+            "column": max((error.column or 1) - 1, 0),
+            "type": "error",
+            "text": error.message,
+        }
+    ]
+
+
+def default_context(template_type: TemplateType, expires_in: int | None) -> dict[str, Any]:
+    """The sample variables of a type, with the validity in minutes as the platform prints it."""
+    context = sample_context(template_type)
+    if expires_in and "expires_in" in context:
+        context["expires_in"] = max(1, -(-expires_in // 60))
+    return context
+
+
+def parse_context(text: str) -> dict[str, Any]:
+    """The sample context typed as JSON; ValueError with the line and column of the fault."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"line {err.lineno}, column {err.colno}: {err.msg}") from None
+    if not isinstance(value, dict):
+        raise ValueError('it must be a JSON object, such as {"verify_code": "123456"}')
+    return value
+
+
+def is_customised(template: EmailTemplate) -> bool:
+    return bool(template.customize_enabled)
+
+
+# ---- the list ---------------------------------------------------------------------------------------------------
+
+
+def templates_snapshot(connection: Connection, *, refresh: bool = False) -> dict[str, EmailTemplate]:
+    """The tenant's templates by type, read once per session (and after a save or a reload)."""
+    if refresh or "templates" not in connection.cache:
+        assert connection.management is not None
+        reply = call("Reading the templates", connection.management.get_email_templates)
+        connection.cache["templates"] = {str(template.type): template for template in reply.templates}
+    templates: dict[str, EmailTemplate] = connection.cache["templates"]
+    return templates
+
+
+def customised_count(templates: dict[str, EmailTemplate]) -> int:
+    return sum(1 for template in templates.values() if is_customised(template))
+
+
+def _status(template: EmailTemplate) -> str:
+    return "Customised" if is_customised(template) else "Default"
+
+
+def template_table(templates: dict[str, EmailTemplate]) -> None:
+    """The 15 templates by group, each customised or default, with its engine."""
+    rows = []
+    for group in TEMPLATE_GROUPS:
+        for template_type in group.types:
+            template = templates.get(template_type.value)
+            rows.append(
+                {
+                    "Group": group.category.title_en,
+                    "Template": TEMPLATE_TITLES[template_type],
+                    "Type": template_type.value,
+                    "Status": _status(template) if template else "Not offered by this backend",
+                    "Engine": ENGINE_LABELS.get(engine_of(template), "") if template else "",
+                }
+            )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def pick_template(templates: dict[str, EmailTemplate]) -> EmailTemplate | None:
+    options = [
+        template_type.value
+        for group in TEMPLATE_GROUPS
+        for template_type in group.types
+        if template_type.value in templates
+    ]
+    if not options:
+        st.info("This backend offers no templates.")
+        return None
+    requested = st.query_params.get("type")
+    if "tpl.type" not in st.session_state or st.session_state["tpl.type"] not in options:
+        st.session_state["tpl.type"] = requested if requested in options else options[0]
+
+    def label(value: str) -> str:
+        template_type = TemplateType(value)
+        group = next(group for group in TEMPLATE_GROUPS if template_type in group.types)
+        template = templates[value]
+        return (
+            f"{group.category.title_en} › {TEMPLATE_TITLES[template_type]} · {_status(template).lower()} · "
+            f"{ENGINE_LABELS.get(engine_of(template), '')}"
+        )
+
+    chosen = st.selectbox("Template", options=options, format_func=label, key="tpl.type")
+    return templates[chosen]
+
+
+# ---- the workbench ----------------------------------------------------------------------------------------------
+
+
+def _keys(template_type: TemplateType) -> dict[str, str]:
+    """The widget keys of one template's editor; they change (new generation) when it is loaded again, so that the
+    Ace editor really shows the reloaded text."""
+    generation = st.session_state.setdefault(f"tpl.{template_type.value}.gen", 0)
+    base = f"tpl.{template_type.value}.{generation}"
+    keys = {name: f"{base}.{name}" for name in Draft.__dataclass_fields__ if name != "template_type"}
+    keys.update(
+        context=f"tpl.{template_type.value}.context",
+        context_good=f"tpl.{template_type.value}.context_good",
+        last_good=f"tpl.{template_type.value}.last_good",
+        backend=f"tpl.{template_type.value}.backend",
+        confirm_reset=f"tpl.{template_type.value}.confirm_reset",
+    )
+    return keys
+
+
+def _reload(template_type: TemplateType) -> None:
+    """Show the saved version again: a new generation of keys, so every widget (and Ace) starts from it."""
+    gen_key = f"tpl.{template_type.value}.gen"
+    st.session_state[gen_key] = st.session_state.get(gen_key, 0) + 1
+
+
+def _current_draft(saved: Draft, keys: dict[str, str]) -> Draft:
+    """The draft as the widgets hold it at the start of this run (before they are drawn, so the preview and the
+    editor's error markers can be computed first)."""
+    state = st.session_state
+    return Draft(
+        template_type=saved.template_type,
+        name=state[keys["name"]],
+        subject=state[keys["subject"]],
+        sender=state[keys["sender"]],
+        customize_enabled=bool(state[keys["customize_enabled"]]),
+        expires_in=int(state[keys["expires_in"]]) if saved.expires_in is not None else None,
+        redirect_to=(state[keys["redirect_to"]].strip() or None) if saved.template_type in REDIRECT_TYPES else None,
+        tpl_engine=state[keys["tpl_engine"]],
+        # Ace holds no value until the browser first reports one.
+        content=content if isinstance(content := state.get(keys["content"]), str) else saved.content,
+    )
+
+
+def _context(keys: dict[str, str], saved: Draft) -> tuple[dict[str, Any], str | None]:
+    """The sample context: the JSON typed in, or the last valid one when it does not parse."""
+    if keys["context"] not in st.session_state:
+        initial = default_context(saved.template_type, saved.expires_in)
+        st.session_state[keys["context"]] = json.dumps(initial, indent=2, ensure_ascii=False)
+        st.session_state[keys["context_good"]] = initial
+    try:
+        context = parse_context(st.session_state[keys["context"]])
+    except ValueError as err:
+        good: dict[str, Any] = st.session_state.get(keys["context_good"]) or default_context(
+            saved.template_type, saved.expires_in
+        )
+        return good, f"The sample context is not valid JSON ({err}); the preview uses the last valid one."
+    st.session_state[keys["context_good"]] = context
+    return context, None
+
+
+def template_workbench(connection: Connection, template: EmailTemplate) -> None:
+    management = connection.management
+    assert management is not None
+    saved = Draft.of(template)
+    template_type = saved.template_type
+    keys = _keys(template_type)
+    initial = {
+        "name": saved.name,
+        "subject": saved.subject,
+        "sender": saved.sender,
+        "customize_enabled": saved.customize_enabled,
+        "expires_in": saved.expires_in or DEFAULT_EXPIRES_IN,
+        "redirect_to": saved.redirect_to or "",
+        "tpl_engine": saved.tpl_engine,
+    }
+    for name, value in initial.items():
+        if keys[name] not in st.session_state:
+            st.session_state[keys[name]] = value
+
+    draft = _current_draft(saved, keys)
+    context, context_error = _context(keys, saved)
+    preview = render_draft(draft, context)
+    if preview.ok:
+        st.session_state[keys["last_good"]] = preview
+    dirty = draft != saved
+
+    show_flash()
+    title = TEMPLATE_TITLES[template_type]
+    state_line = (
+        f"`{template_type.value}` · {'customised' if template.customize_enabled else 'default (built-in mail)'} · "
+        f"{ENGINE_LABELS[saved.tpl_engine]}"
+    )
+    st.markdown(f"#### {title}")
+    st.caption(state_line)
+    # Slots that exist on every run, filled or not, keep the editor where it is (see feedback.show_flash).
+    marker = st.empty()
+    if dirty:
+        marker.markdown(f":orange[**{UNSAVED}**]")
+
+    edit_col, preview_col = st.columns([1, 1.2], gap="large")
+    with edit_col:
+        _fields(keys, saved, preview)
+        language = ACE_LANGUAGES[draft.tpl_engine]
+        st.markdown(f"**Body** ({ENGINE_LABELS[draft.tpl_engine]} HTML)")
+        content_error = preview.errors.get("content")
+        error_slot = st.empty()  # above the editor, present on every run (see feedback.show_flash)
+        if content_error is not None:
+            kind = "The body does not compile" if "content" in preview.compile_errors else "The body fails to render"
+            error_slot.error(f"{kind}: {content_error}", icon=":material/code_off:")
+        st_ace(
+            value=saved.content,
+            language=language,
+            theme="chrome",
+            keybinding="vscode",
+            height=560,
+            font_size=13,
+            tab_size=2,
+            wrap=True,
+            show_gutter=True,
+            annotations=annotations_for(content_error) if "content" in preview.compile_errors else [],
+            auto_update=True,
+            key=keys["content"],
+        )
+        if not draft.customize_enabled:
+            st.caption(
+                "Customisation is off: the platform sends its built-in mail for this type. Turn it on to send this one."
+            )
+
+    with preview_col:
+        _previews(management, keys, draft, preview, context_error)
+
+    _actions(connection, keys, template, saved, draft, preview, dirty)
+
+
+def _fields(keys: dict[str, str], saved: Draft, preview: Preview) -> None:
+    name_col, switch_col = st.columns([3, 2])
+    name_col.text_input("Name", key=keys["name"])
+    with switch_col:
+        st.toggle(
+            "Customised",
+            key=keys["customize_enabled"],
+            help="customizeEnabled. Off: the platform sends its built-in mail for this type.",
+        )
+    st.text_input("Subject", key=keys["subject"])
+    subject_error = st.empty()
+    if "subject" in preview.errors:
+        subject_error.error(f"Subject: {preview.errors['subject']}", icon=":material/code_off:")
+    st.text_input("Sender display name", key=keys["sender"], help="Often {{client_name}}, the application's name.")
+    sender_error = st.empty()
+    if "sender" in preview.errors:
+        sender_error.error(f"Sender: {preview.errors['sender']}", icon=":material/code_off:")
+    verification = saved.template_type in VERIFICATION_TYPES
+    engine_col, extra_col = st.columns(2)
+    if verification:
+        with extra_col:
+            st.number_input(
+                "Valid for (seconds, expiresIn)",
+                key=keys["expires_in"],
+                min_value=1,
+                step=60,
+                help="How long the code or link works. Templates print it in minutes ({{expires_in}}).",
+            )
+    with engine_col:
+        st.radio(
+            "Engine",
+            options=list(ENGINE_LABELS),
+            format_func=lambda value: ENGINE_LABELS[value],
+            key=keys["tpl_engine"],
+            horizontal=True,
+        )
+    if saved.template_type in REDIRECT_TYPES:
+        st.text_input(
+            "Redirect after verification (redirectTo)",
+            key=keys["redirect_to"],
+            placeholder="https://example.com/welcome",
+        )
+
+
+def _previews(management: Any, keys: dict[str, str], draft: Draft, preview: Preview, context_error: str | None) -> None:
+    mobile = st.toggle("Mobile width (375 px)", key="tpl.mobile", help="Off: a desktop reading pane, 600 px and up.")
+    live_tab, backend_tab, context_tab = st.tabs(["Live preview", "Backend preview", "Sample context"])
+    with context_tab:
+        st.caption("The variables the preview renders with. Edit them to try other values.")
+        st.text_area("Sample context (JSON)", key=keys["context"], height=380, label_visibility="collapsed")
+        if context_error:
+            st.error(context_error, icon=":material/data_object:")
+    with live_tab:
+        if context_error:
+            st.error(context_error, icon=":material/data_object:")
+        shown: Preview | None = preview if preview.ok else st.session_state.get(keys["last_good"])
+        if not preview.ok:
+            st.caption(
+                ":orange[The template has an error (see the editor); this is the last version that rendered.]"
+                if shown
+                else ":orange[The template has an error (see the editor); nothing has rendered yet.]"
+            )
+        if shown is not None:
+            _show_rendered(shown.subject, shown.sender, shown.html, mobile=mobile)
+    with backend_tab:
+        st.caption("The backend renders the draft with its own sample values: the same renderer, as a check.")
+        if st.button("Render on the backend", key=f"{keys['backend']}.button", icon=":material/cloud_sync:"):
+            ok, mail = attempt(
+                "Rendering on the backend",
+                management.preview_email_template,
+                type=draft.template_type,
+                content=draft.content,
+                subject=draft.subject,
+                sender=draft.sender,
+                expires_in=draft.expires_in,
+                tpl_engine=draft.tpl_engine,
+            )
+            if ok:
+                st.session_state[keys["backend"]] = (draft, mail)
+        result: tuple[Draft, RenderedEmail] | None = st.session_state.get(keys["backend"])
+        if result is not None:
+            rendered_draft, mail = result
+            if rendered_draft != draft:
+                st.caption(":orange[Rendered from an earlier version of the draft; render again to compare.]")
+            elif preview.ok:
+                same = (mail.subject, mail.sender, mail.content) == (preview.subject, preview.sender, preview.html)
+                st.caption(
+                    "Same as the live preview."
+                    if same
+                    else "Differs from the live preview (the backend uses its own sample values)."
+                )
+            _show_rendered(mail.subject, mail.sender, mail.content, mobile=mobile)
+
+
+def _show_rendered(subject: str, sender: str, body: str, *, mobile: bool) -> None:
+    st.markdown(f"**From:** {plain(sender)}  \n**Subject:** {plain(subject)}")
+    show_mail(body, mobile=mobile, height=560)
+    with st.expander("Plain-text part"):
+        st.text(html_to_text(body))
+
+
+def _actions(
+    connection: Connection,
+    keys: dict[str, str],
+    template: EmailTemplate,
+    saved: Draft,
+    draft: Draft,
+    preview: Preview,
+    dirty: bool,
+) -> None:
+    management = connection.management
+    assert management is not None
+    template_type = saved.template_type
+    title = TEMPLATE_TITLES[template_type]
+    save_col, revert_col, reset_col, _ = st.columns([1, 1, 1.4, 2])
+    save = save_col.button("Save", key=f"tpl.{template_type.value}.save", type="primary", icon=":material/save:")
+    revert = revert_col.button(
+        "Revert to saved", key=f"tpl.{template_type.value}.revert", disabled=not dirty, icon=":material/undo:"
+    )
+    reset_col.button(
+        "Reset to built-in default…",
+        key=f"tpl.{template_type.value}.reset",
+        disabled=not template.customize_enabled,
+        on_click=st.session_state.__setitem__,
+        args=(keys["confirm_reset"], True),
+        help="Turn customisation off: the platform's built-in mail is used. Your content stays stored."
+        if template.customize_enabled
+        else "This type already uses the platform's built-in mail.",
+    )
+    if revert:
+        _reload(template_type)
+        st.session_state.pop(keys["backend"], None)
+        st.rerun()
+    if save:
+        if preview.compile_errors:
+            names = ", ".join(sorted(preview.compile_errors))
+            st.error(f"Nothing was saved: fix the template error in {names} first.", icon=":material/warning:")
+        else:
+            ok, stored = attempt(
+                "Saving the template",
+                management.update_email_template,
+                type=template_type,
+                customize_enabled=draft.customize_enabled,
+                name=draft.name,
+                subject=draft.subject,
+                sender=draft.sender,
+                content=draft.content,
+                expires_in=draft.expires_in,
+                redirect_to=draft.redirect_to,
+                tpl_engine=draft.tpl_engine,
+            )
+            if ok and stored is not None:
+                connection.cache.setdefault("templates", {})[template_type.value] = stored
+                _reload(template_type)
+                flash(f"Saved “{title}”.")
+                st.rerun()
+    if st.session_state.get(keys["confirm_reset"]):
+        with st.container(border=True):
+            st.warning(
+                f"Use the platform's built-in mail for “{title}”? Customisation is turned off; the content you saved "
+                "stays stored, so you can turn it back on later. Unsaved edits are discarded.",
+                icon=":material/restart_alt:",
+            )
+            yes_col, no_col, _ = st.columns([1.4, 1, 3])
+            yes = yes_col.button("Yes, use the built-in mail", key=f"tpl.{template_type.value}.reset_yes")
+            no = no_col.button("Cancel", key=f"tpl.{template_type.value}.reset_no")
+        if no:
+            st.session_state.pop(keys["confirm_reset"], None)
+            st.rerun()
+        if yes:
+            ok, stored = attempt(
+                "Resetting to the built-in mail",
+                management.update_email_template,
+                type=template_type,
+                customize_enabled=False,
+                name=template.name,
+                subject=template.subject,
+                sender=template.sender,
+                content=template.content,
+                expires_in=saved.expires_in,
+                redirect_to=saved.redirect_to,
+                tpl_engine=saved.tpl_engine,
+            )
+            st.session_state.pop(keys["confirm_reset"], None)
+            if ok and stored is not None:
+                connection.cache.setdefault("templates", {})[template_type.value] = stored
+                _reload(template_type)
+                flash(f"“{title}” now uses the platform's built-in mail; your content is kept.")
+                st.rerun()

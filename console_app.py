@@ -1,0 +1,40 @@
+"""The console's entry file, the picture frame of every page: page config, the connection to the tenant's backend
+(with the tenant switch in the sidebar), the navigation, and the one place where a backend error a page lets
+through becomes a sentence instead of a traceback.
+
+Run it with ``streamlit run console_app.py``. With no backend configured it starts the embedded email service in
+this process; see ``components/connection.py`` for remote backends and several tenants.
+"""
+
+import streamlit as st
+
+from components.connection import setup_connection
+from components.feedback import show_error
+from mailconsole import MailConsoleError
+
+st.set_page_config(page_title="Mail console", page_icon=":material/mail:", layout="wide")
+
+connection = setup_connection()
+
+if connection.is_smtp_setup:
+    # The SMTP set-up API has one operation: only the SMTP settings apply. "/" forwards to /provider.
+    pages = [
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("app_pages/provider.py", title="SMTP settings", icon=":material/dns:", url_path="provider"),
+    ]
+    page = st.navigation(pages, position="hidden")
+else:
+    pages = [
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("app_pages/provider.py", title="Provider settings", icon=":material/dns:", url_path="provider"),
+        st.Page("app_pages/templates.py", title="Templates", icon=":material/edit_note:", url_path="templates"),
+        st.Page("app_pages/send_test.py", title="Test sends", icon=":material/send:", url_path="send-test"),
+    ]
+    if "outbox" in connection.extensions():
+        pages.append(st.Page("app_pages/outbox.py", title="Outbox", icon=":material/inbox:", url_path="outbox"))
+    page = st.navigation(pages)
+
+try:
+    page.run()
+except MailConsoleError as err:
+    show_error(err)

@@ -1,0 +1,149 @@
+"""The console's pages under AppTest, against a real embedded service started per test module.
+
+The console reaches the service the way it reaches any remote backend: through the ``MAILCONSOLE_*`` environment
+variables (the "team runs ``mailconsole serve``" path), so the tests speak HTTP to a real service.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mailconsole import ManagementClient
+from mailconsole.service.embedded import RunningService, start_service
+from mailconsole.service.settings import ServiceSettings
+
+APP = "../../console_app.py"
+TIMEOUT = 30
+ROOT = Path(__file__).resolve().parents[2]
+# The console's own modules (components/) for the tests that call them directly; AppTest finds them by itself.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
+    saved = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("MAILCONSOLE_")}
+    running = start_service(ServiceSettings(data_dir=tmp_path_factory.mktemp("service")))
+    yield running
+    running.stop()
+    os.environ.update(saved)
+
+
+def _clear_console_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("MAILCONSOLE_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def remote(monkeypatch: pytest.MonkeyPatch, service: RunningService) -> RunningService:
+    """The console configured (by environment) for the running service."""
+    _clear_console_env(monkeypatch)
+    monkeypatch.setenv("MAILCONSOLE_API_HOST", service.base_url)
+    monkeypatch.setenv("MAILCONSOLE_USERPOOL_ID", service.userpool.id)
+    monkeypatch.setenv("MAILCONSOLE_USERPOOL_SECRET", service.userpool.secret)
+    monkeypatch.setenv("MAILCONSOLE_APP_ID", service.userpool.app_id)
+    monkeypatch.setenv("MAILCONSOLE_APP_HOST", service.base_url)
+    return service
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def down(monkeypatch: pytest.MonkeyPatch, closed_port: int) -> str:
+    """The console configured for a backend that is not running."""
+    _clear_console_env(monkeypatch)
+    host = f"http://127.0.0.1:{closed_port}"
+    monkeypatch.setenv("MAILCONSOLE_API_HOST", host)
+    monkeypatch.setenv("MAILCONSOLE_USERPOOL_ID", "pool")
+    monkeypatch.setenv("MAILCONSOLE_USERPOOL_SECRET", "secret")
+    monkeypatch.setenv("MAILCONSOLE_APP_ID", "app")
+    return host
+
+
+@pytest.fixture
+def management(service: RunningService) -> Iterator[ManagementClient]:
+    with ManagementClient(service.base_url, service.userpool.id, service.userpool.secret) as client:
+        yield client
+
+
+class Console:
+    """Opening the console under AppTest and reading what a page shows (a fixture: test modules share no imports)."""
+
+    def __init__(self) -> None:
+        self.opened: list[AppTest] = []
+
+    def close(self) -> None:
+        """Close the clients of every session opened, as the end of a browser session would."""
+        for at in self.opened:
+            connection = at.session_state.get("mc.connection")
+            if connection is not None:
+                connection.close()
+
+    def open(self, page: str | None = None, *, secrets: dict[str, Any] | None = None) -> AppTest:
+        """The console's entry file, run, then switched to ``page`` (such as "app_pages/provider.py")."""
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        self.opened.append(at)
+        # Never the developer's own .streamlit/secrets.toml: a test's secrets, or a placeholder.
+        at.secrets = secrets or {"console_tests": True}
+        at.run()
+        if page is not None:
+            at.switch_page(page).run()
+        return at
+
+    @staticmethod
+    def texts(at: AppTest) -> list[str]:
+        """Every element of the page as text: values, bodies, labels, captions, iframe documents (the protos)."""
+        found: list[str] = []
+
+        def walk(node: Any) -> None:
+            proto = getattr(node, "proto", None)
+            if proto is not None:
+                found.append(str(proto))
+            children = getattr(node, "children", None)
+            if children:
+                for child in children.values():
+                    walk(child)
+                return
+            try:
+                value = node.value
+            except Exception:
+                value = None
+            if value is not None:
+                found.append(str(value))
+
+        walk(at._tree)
+        return found
+
+    @classmethod
+    def text(cls, at: AppTest) -> str:
+        return "\n".join(cls.texts(at))
+
+    @staticmethod
+    def no_exception(at: AppTest) -> None:
+        assert not at.exception, [item.value for item in at.exception]
+
+    @staticmethod
+    def errors(at: AppTest) -> list[str]:
+        return [item.value for item in at.error]
+
+
+@pytest.fixture
+def console() -> Iterator[Console]:
+    opened = Console()
+    yield opened
+    opened.close()

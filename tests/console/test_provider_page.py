@@ -1,0 +1,191 @@
+"""/provider: the state at a glance, the forms, secret masking, inline validation, save and clear."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mailconsole import ManagementClient
+from mailconsole.models import ExmailConfig, ProviderType, SmtpConfig
+
+PAGE = "app_pages/provider.py"
+SECRET = "s3cret-pw-XY"
+
+
+@pytest.fixture
+def smtp_stored(management: ManagementClient) -> SmtpConfig:
+    """A custom SMTP server with a stored password, switched on."""
+    config = SmtpConfig(
+        smtp_host="smtp.example.com",
+        smtp_port=465,
+        sender="mailer@example.com",
+        sender_pass=SECRET,
+        secure=True,
+        from_address="no-reply@example.com",
+    )
+    management.config_email_provider(type=ProviderType.CUSTOM, enabled=True, smtp_config=config)
+    return config
+
+
+@pytest.fixture
+def builtin(management: ManagementClient) -> None:
+    management.config_email_provider(type=ProviderType.CUSTOM, enabled=False)
+
+
+def fill(at: AppTest, **values: object) -> None:
+    for name, value in values.items():
+        key = f"prov.custom.{name}"
+        if name == "port":
+            at.number_input(key=key).set_value(value)
+        else:
+            at.text_input(key=key).input(str(value))
+
+
+def test_the_state_at_a_glance_and_the_smtp_form(remote, builtin, console) -> None:
+    at = console.open(PAGE)
+    console.no_exception(at)
+    assert "The platform's built-in mail service sends this tenant's mail." in console.text(at)
+    assert at.radio(key="prov.type").value == ProviderType.CUSTOM
+    assert at.toggle(key="prov.enabled").value is False
+    # Sensible defaults for a new SMTP server: 465 with SSL.
+    assert at.number_input(key="prov.custom.port").value == 465
+    assert at.toggle(key="prov.custom.ssl").value is True
+    # STARTTLS moves the port to 587 and switches SSL off.
+    at.toggle(key="prov.custom.starttls").set_value(True).run()
+    assert at.number_input(key="prov.custom.port").value == 587
+    assert at.toggle(key="prov.custom.ssl").value is False
+
+
+def test_saving_smtp_stores_the_password_and_never_shows_it(remote, builtin, management, console) -> None:
+    at = console.open(PAGE)
+    at.toggle(key="prov.enabled").set_value(True)
+    fill(at, host="smtp.example.com", user="mailer@example.com", password=SECRET, **{"from": "no-reply@example.com"})
+    at.text_input(key="prov.custom.from_name").input("Acme Mail")
+    at.run()
+    at.button(key="prov.save").click().run()
+    console.no_exception(at)
+
+    stored = management.get_email_provider()
+    assert stored.enabled is True and stored.type == ProviderType.CUSTOM
+    assert stored.smtp_config is not None
+    assert stored.smtp_config.sender_pass == SECRET
+    assert stored.smtp_config.from_display_name == "Acme Mail"
+
+    text = console.text(at)
+    assert "Provider settings saved" in text
+    assert SECRET not in text
+    assert at.text_input(key="prov.custom.password").value == ""
+    assert "set, ending in ••XY" in text
+    assert "smtp.example.com:465 (SSL)" in text
+
+
+def test_an_empty_password_keeps_the_stored_one(remote, smtp_stored, management, console) -> None:
+    at = console.open(PAGE)
+    assert SECRET not in console.text(at)
+    at.text_input(key="prov.custom.from_name").input("Renamed").run()
+    at.button(key="prov.save").click().run()
+    console.no_exception(at)
+    stored = management.get_email_provider().smtp_config
+    assert stored is not None
+    assert stored.from_display_name == "Renamed"
+    assert stored.sender_pass == SECRET
+    assert SECRET not in console.text(at)
+
+
+def test_another_server_needs_the_password_typed_again(remote, smtp_stored, management, console) -> None:
+    at = console.open(PAGE)
+    at.text_input(key="prov.custom.host").input("smtp.other.example").run()
+    # Inline, before anything is sent.
+    assert any("type the password again" in message for message in console.errors(at))
+    at.button(key="prov.save").click().run()
+    assert "Nothing was saved: fix the fields marked above." in console.errors(at)
+    stored = management.get_email_provider().smtp_config
+    assert stored is not None and stored.smtp_host == "smtp.example.com"
+    # Typing it makes the save go through; nothing typed was lost meanwhile.
+    assert at.text_input(key="prov.custom.host").value == "smtp.other.example"
+    at.text_input(key="prov.custom.password").input("n3w-pass-word").run()
+    at.button(key="prov.save").click().run()
+    stored = management.get_email_provider().smtp_config
+    assert stored is not None
+    assert (stored.smtp_host, stored.sender_pass) == ("smtp.other.example", "n3w-pass-word")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("port", 70000, "out of range"),
+        ("from", "not-an-address", "is not a valid email address"),
+        ("host", "https://smtp.example.com", "is not a host name"),
+    ],
+)
+def test_invalid_values_are_refused_inline_and_nothing_is_sent(
+    remote, smtp_stored, management, console, field, value, message
+) -> None:
+    before = management.get_email_provider()
+    at = console.open(PAGE)
+    fill(at, **{field: value})
+    at.run()
+    assert any(message in error for error in console.errors(at)), console.errors(at)
+    at.button(key="prov.save").click().run()
+    console.no_exception(at)
+    assert "Nothing was saved: fix the fields marked above." in console.errors(at)
+    assert management.get_email_provider() == before
+
+
+def test_clear_stored_password_is_a_separate_action(remote, smtp_stored, management, console) -> None:
+    at = console.open(PAGE)
+    at.button(key="prov.clear").click().run()
+    console.no_exception(at)
+    stored = management.get_email_provider().smtp_config
+    assert stored is not None and stored.sender_pass == ""
+    assert "The stored SMTP password was cleared." in console.text(at)
+    assert "Stored password: not set" in console.text(at)
+
+
+def test_enterprise_mail_shows_its_preset_server_and_masks_its_password(remote, management, console) -> None:
+    management.config_email_provider(
+        type=ProviderType.ALI,
+        enabled=True,
+        ali_exmail_config=ExmailConfig(sender="boss@acme.example", sender_pass="ali-pass-word-QZ"),
+    )
+    at = console.open(PAGE)
+    console.no_exception(at)
+    assert at.radio(key="prov.type").value == ProviderType.ALI
+    text = console.text(at)
+    assert "smtp.qiye.aliyun.com:465 (SSL)" in text
+    assert "set, ending in ••QZ" in text
+    assert "ali-pass-word-QZ" not in text
+    at.radio(key="prov.type").set_value(ProviderType.QQ).run()
+    assert "smtp.exmail.qq.com:465 (SSL)" in console.text(at)
+    # A new mailbox with no password: required, inline, nothing sent.
+    at.text_input(key="prov.qq.sender").input("boss@acme.example").run()
+    at.button(key="prov.save").click().run()
+    assert "Type the password." in console.errors(at)
+    assert management.get_email_provider().type == ProviderType.ALI
+
+
+def test_sendgrid_needs_a_verified_sender_and_a_key(remote, builtin, management, console) -> None:
+    at = console.open(PAGE)
+    at.radio(key="prov.type").set_value(ProviderType.SENDGRID).run()
+    at.toggle(key="prov.enabled").set_value(True)
+    at.text_input(key="prov.sendgrid.sender").input("no-reply@acme.example")
+    at.text_input(key="prov.sendgrid.apikey").input("SG.key-value-9Z")
+    at.run()
+    at.button(key="prov.save").click().run()
+    console.no_exception(at)
+    stored = management.get_email_provider()
+    assert stored.type == ProviderType.SENDGRID and stored.send_grid_config is not None
+    assert stored.send_grid_config.apikey == "SG.key-value-9Z"
+    assert "SG.key-value-9Z" not in console.text(at)
+    assert "Stored API key: set, ending in ••9Z" in console.text(at)
+
+
+def test_fields_the_backend_cannot_store_are_disabled_with_the_reason(remote, builtin, console) -> None:
+    at = console.open(PAGE)
+    # A backend without the "smtp-extras" extension, as GenAuth cloud: it does not answer /local/v1/info.
+    at.session_state["mc.connection"].cache["service_info"] = None
+    at.run()
+    for name in ("from", "from_name", "reply_to", "reply_to_name", "envelope_from"):
+        assert at.text_input(key=f"prov.custom.{name}").disabled
+    assert at.toggle(key="prov.custom.starttls").disabled
+    assert "does not store From, Reply-To, Envelope-From or STARTTLS" in console.text(at)

@@ -1,0 +1,105 @@
+"""/send-test and /outbox: a real send through the application's send-email call, the address check, the
+once-a-minute countdown, this session's log, and the mail as the built-in service delivered it."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailconsole import AuthenticationClient, ManagementClient
+from mailconsole.catalog import CHANNELS
+from mailconsole.models import Channel, ProviderType
+from mailconsole.service.embedded import RunningService
+
+SEND = "app_pages/send_test.py"
+OUTBOX = "app_pages/outbox.py"
+
+
+@pytest.fixture(autouse=True)
+def builtin_service(management: ManagementClient) -> None:
+    """The built-in mail service sends (it delivers to the outbox)."""
+    management.config_email_provider(type=ProviderType.CUSTOM, enabled=False)
+
+
+def test_channels_are_explained(remote, console) -> None:
+    at = console.open(SEND)
+    console.no_exception(at)
+    channel = at.selectbox(key="send.channel")
+    assert len(channel.options) == len(CHANNELS) == 11
+    assert "Uses the template “Login code” (`LOGIN_VERIFY_CODE`)." in console.text(at)
+    channel.set_value(Channel.DELETE_ACCOUNT).run()
+    assert "account deletion has no public template type" in console.text(at)
+
+
+def test_a_bad_address_is_refused_before_sending(remote, management, console) -> None:
+    before = len(management.list_outbox())
+    at = console.open(SEND)
+    at.text_input(key="send.to").input("alice@@example").run()
+    assert any("is not a valid email address" in error for error in console.errors(at))
+    at.button(key="send.button").click().run()
+    console.no_exception(at)
+    assert "Nothing was sent: correct the address first." in console.errors(at)
+    assert len(management.list_outbox()) == before
+    assert "No test sends in this session yet." in console.text(at)
+
+
+def test_send_then_the_once_a_minute_countdown(remote, management, console) -> None:
+    at = console.open(SEND)
+    at.selectbox(key="send.channel").set_value(Channel.REGISTER)
+    at.text_input(key="send.to").input("Bob@Example.com").run()
+    at.button(key="send.button").click().run()
+    console.no_exception(at)
+    # The address is shown as plain text (Markdown-escaped), as the service normalised it.
+    assert [item.value for item in at.success] == ["Sent a CHANNEL_REGISTER mail to Bob@example\\.com."]
+    newest = management.list_outbox(limit=1)[0]
+    assert (newest.to, newest.channel) == ("Bob@example.com", Channel.REGISTER.value)
+    (log,) = at.dataframe
+    assert log.value.iloc[0].to_dict()["Result"] == "Sent"
+
+    # The same mailbox (in another spelling) and channel within the minute: refused, with a countdown.
+    at.text_input(key="send.to").input("bob@example.com").run()
+    at.button(key="send.button").click().run()
+    console.no_exception(at)
+    text = console.text(at)
+    assert "Not sent: A mail of this channel was sent to this mailbox less than a minute ago" in text
+    assert "can be tried again in " in text
+    (log,) = at.dataframe
+    assert list(log.value["Result"]) == ["Refused: once a minute", "Sent"]
+    assert at.button(key="send.button").disabled
+    # Another channel to the same mailbox is not limited.
+    at.selectbox(key="send.channel").set_value(Channel.LOGIN).run()
+    assert not at.button(key="send.button").disabled
+    assert "can be tried again in " not in console.text(at)
+
+
+def test_the_outbox_shows_the_delivered_mail(remote, service: RunningService, console) -> None:
+    app = AuthenticationClient(service.userpool.app_id, service.base_url)
+    try:
+        app.send_email(Channel.RESET_PASSWORD, "carol@example.com")
+    finally:
+        app.close()
+    at = console.open(OUTBOX)
+    console.no_exception(at)
+    (table,) = at.dataframe
+    newest = table.value.iloc[0].to_dict()
+    assert (newest["To"], newest["Channel"]) == ("carol@example.com", Channel.RESET_PASSWORD.value)
+    assert newest["Subject"]
+    text = console.text(at)
+    # Headers parsed from the raw message, the raw source, the text part, the HTML sandboxed.
+    (headers,) = at.table
+    names = list(headers.value["Header"])
+    assert {"From", "To", "Subject", "Message-ID"} <= set(names)
+    assert any("Content-Type: multipart/alternative" in block.value for block in at.code)
+    assert 'sandbox=""' in at.get("iframe")[0].proto.srcdoc
+    assert "carol@example.com" in text
+
+
+def test_outbox_is_not_offered_where_the_backend_has_none(remote, console) -> None:
+    at = console.open(OUTBOX)
+    assert [title.value for title in at.title] == ["Outbox"]
+    # A backend without the "outbox" extension, as GenAuth cloud (it does not answer /local/v1/info).
+    at.session_state["mc.connection"].cache["service_info"] = None
+    at.run()
+    console.no_exception(at)
+    # /outbox is no longer a page of the console: the default page shows instead.
+    assert [title.value for title in at.title] == ["Email console"]
+    assert not at.get("iframe")
