@@ -1,0 +1,211 @@
+"""The console as an administrator uses it: `streamlit run console_app.py` on the embedded default, driven in a real
+headless Chromium (Debian's package) by Playwright.
+
+Screenshots of every page land in tests/artifacts/ (ignored by git); the README shows copies from docs/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Frame, FrameLocator, Page, expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from mailconsole.service.store import Store
+from tests.support import free_port
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PASSWORD = "s3cret-pw-XY"
+# The flags this machine's closed network needs (no background fetches, no QUIC, no first-run pages).
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The console on a free port, with a fresh data dir; yields its URL and the data dir."""
+    data_dir = tmp_path_factory.mktemp("console-data")
+    port = free_port()
+    env = {name: value for name, value in os.environ.items() if not name.startswith("MAILCONSOLE_")}
+    env["MAILCONSOLE_DATA_DIR"] = str(data_dir)
+    log = (tmp_path_factory.mktemp("console-log") / "streamlit.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "console_app.py",
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        assert process.poll() is None and time.monotonic() < deadline, "streamlit did not start"
+        time.sleep(0.2)
+    yield url, data_dir
+    process.terminate()
+    process.wait(timeout=15)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium (.ci/run does)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    opened = context.new_page()
+    opened.set_default_timeout(20_000)
+    yield opened
+    context.close()
+
+
+def open_page(page: Page, url: str, heading: str) -> None:
+    page.goto(url)
+    expect(page.get_by_role("heading", name=heading).first).to_be_visible()
+
+
+def shoot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(600)  # let iframes paint
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def everything_shown(page: Page) -> str:
+    """The HTML of the page and of every frame in it: what the browser was sent."""
+    return "\n".join(frame.content() for frame in page.frames)
+
+
+def test_saved_password_never_reaches_the_browser(console: tuple[str, Path], page: Page) -> None:
+    url, data_dir = console
+    open_page(page, f"{url}/provider", "Provider settings")
+    page.get_by_text("Custom SMTP server").click()
+    page.get_by_role("textbox", name="SMTP host", exact=True).fill("smtp.example.com")
+    page.get_by_role("textbox", name="User name", exact=True).fill("mailer@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("textbox", name="From address", exact=True).fill("no-reply@example.com")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("ending in ••XY").first).to_be_visible()
+
+    store = Store(data_dir / "mailconsole.sqlite3")
+    try:
+        pool = store.first_userpool()
+        assert pool is not None
+        smtp = store.provider(pool.id).smtp_config
+    finally:
+        store.close()
+    assert smtp is not None and smtp.sender_pass == PASSWORD  # saved for real
+
+    page.reload()
+    expect(page.get_by_text("ending in ••XY").first).to_be_visible()
+    assert PASSWORD not in everything_shown(page)
+    assert page.get_by_label("Password", exact=True).input_value() == ""
+    shoot(page, "provider")
+
+
+def ace_editor(page: Page) -> FrameLocator:
+    return page.frame_locator("iframe[title*='streamlit_ace']").first
+
+
+def preview_mail(page: Page) -> Frame:
+    """The mail inside the sandboxed inner frame of the preview."""
+    for frame in page.frames:
+        if frame.parent_frame is not None and frame.parent_frame.parent_frame is not None:
+            return frame
+    raise AssertionError("no sandboxed preview frame on the page")
+
+
+def wait_until(page: Page, condition: Callable[[], bool], what: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting until {what}"
+        page.wait_for_timeout(200)
+
+
+def preview_shows(page: Page, text: str) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            return text in preview_mail(page).content()
+        except (AssertionError, PlaywrightError):  # frames come and go while Streamlit reruns
+            return False
+
+    return check
+
+
+def test_editing_a_template_changes_the_preview(console: tuple[str, Path], page: Page) -> None:
+    url, _ = console
+    open_page(page, f"{url}/templates", "Templates")
+    editor = ace_editor(page)
+    expect(editor.locator(".ace_content")).to_be_visible()
+    wait_until(page, preview_shows(page, "Welcome to Acme Cloud"), "the preview shows the welcome mail")
+
+    editor.locator(".ace_content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("<p>Edited in the browser</p>")
+    wait_until(page, preview_shows(page, "Edited in the browser"), "the preview shows the edit")
+    expect(page.get_by_text("Unsaved changes").first).to_be_visible()
+    shoot(page, "templates")
+
+
+def test_a_test_send_lands_in_the_outbox(console: tuple[str, Path], page: Page) -> None:
+    url, _ = console
+    # The built-in service delivers to the outbox: switch the SMTP provider of the first test off.
+    open_page(page, f"{url}/provider", "Provider settings")
+    switch = page.get_by_role("switch", name="Send with this provider")
+    if switch.is_checked():
+        switch.uncheck(force=True)
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_text("built-in mail service sends").first).to_be_visible()
+
+    open_page(page, f"{url}/send-test", "Test sends")
+    page.get_by_role("textbox", name="Recipient", exact=True).fill("browser-test@example.com")
+    page.get_by_role("button", name="Send test mail").click()
+    expect(page.get_by_text("Sent a CHANNEL_LOGIN mail to").first).to_be_visible()
+    shoot(page, "send-test")
+
+    open_page(page, f"{url}/outbox", "Outbox")
+    expect(page.get_by_text("browser-test@example.com").first).to_be_visible()
+    shoot(page, "outbox")
+
+    open_page(page, url, "Email console")
+    shoot(page, "overview")
