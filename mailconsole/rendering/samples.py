@@ -8,6 +8,7 @@ The values are plausible but fictitious: documentation addresses (``example.com`
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from mailconsole.catalog import COMMON_VARIABLES, TYPE_VARIABLES, variables_for
@@ -20,11 +21,22 @@ SAMPLE_USER_EMAIL = "alice@example.com"
 # The mail of ``CHANNEL_DELETE_ACCOUNT``: a code mail with no public template type.
 ACCOUNT_DELETION_TYPE = "ACCOUNT_DELETION_VERIFY_CODE"
 
+_SAMPLE_LOGO = (
+    "data:image/svg+xml;base64,"
+    + base64.b64encode(
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">'
+        b'<rect width="64" height="64" rx="14" fill="#2563eb"/>'
+        b'<text x="32" y="43" font-family="Helvetica,Arial,sans-serif" font-size="30" font-weight="700" '
+        b'fill="#fff" text-anchor="middle">A</text></svg>'
+    ).decode()
+)
+
 _SAMPLE_VALUES: dict[str, Any] = {
     # Common to every mail.
     "app_name": "Acme Cloud",
     "app_description": "Acme Cloud keeps your team's files, notes and tasks in sync.",
-    "app_logo": "https://acme.example.com/static/logo.png",
+    # Inline, so that previews show a logo without fetching anything (a real tenant's logo is an https URL).
+    "app_logo": _SAMPLE_LOGO,
     "app_domain": "acme.example.com",
     "client_name": "Acme Cloud",
     "subject_name": "Acme Cloud",

@@ -236,5 +236,6 @@ def test_sample_context_is_fresh_and_uses_https_urls() -> None:
     first["app_name"] = "changed"
     assert sample_context(TemplateType.LOGIN_VERIFY_CODE)["app_name"] == "Acme Cloud"
     everything = sample_context(None)
-    for name in ("app_logo", "verify_link", "login_url", "update_password_link", "host_url"):
+    assert str(everything["app_logo"]).startswith("data:image/svg+xml;base64,")  # previews fetch nothing
+    for name in ("verify_link", "login_url", "update_password_link", "host_url"):
         assert str(everything[name]).startswith("https://"), name

@@ -1,0 +1,65 @@
+"""How long each page's script run takes, measured with Streamlit's AppTest against a real embedded service.
+
+    .venv/bin/python bench/page_bench.py
+
+For each page: its first run in a connected session (fetching from the backend) and the median of the reruns that
+follow (what an administrator waits for after each interaction), in milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from mailconsole.service.embedded import start_service
+from mailconsole.service.settings import ServiceSettings
+
+APP = str(Path(__file__).resolve().parents[1] / "console_app.py")
+PAGES = {
+    "/": None,
+    "/provider": "app_pages/provider.py",
+    "/templates": "app_pages/templates.py",
+    "/send-test": "app_pages/send_test.py",
+    "/outbox": "app_pages/outbox.py",
+}
+RERUNS = 10
+
+
+def timed_run(at: AppTest) -> float:
+    start = time.perf_counter()
+    at.run()
+    elapsed = (time.perf_counter() - start) * 1000
+    assert not at.exception, at.exception
+    return elapsed
+
+
+def main() -> None:
+    service = start_service(ServiceSettings(data_dir=Path(tempfile.mkdtemp(prefix="page-bench-"))))
+    os.environ.update(
+        MAILCONSOLE_API_HOST=service.base_url,
+        MAILCONSOLE_USERPOOL_ID=service.userpool.id,
+        MAILCONSOLE_USERPOOL_SECRET=service.userpool.secret,
+        MAILCONSOLE_APP_ID=service.userpool.app_id,
+        MAILCONSOLE_APP_HOST=service.base_url,
+    )
+    try:
+        for url, page in PAGES.items():
+            at = AppTest.from_file(APP, default_timeout=60)
+            at.secrets = {"bench": True}
+            at.run()
+            if page is not None:
+                at.switch_page(page)
+            first = timed_run(at)
+            reruns = [timed_run(at) for _ in range(RERUNS)]
+            print(f"{url:<11} first visit {first:7.1f} ms   rerun median {statistics.median(reruns):7.1f} ms")
+    finally:
+        service.stop()
+
+
+if __name__ == "__main__":
+    main()
