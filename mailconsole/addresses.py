@@ -35,9 +35,9 @@ def check_host(value: str) -> str:
     host = value.strip().rstrip(".")
     if not host:
         raise ValueError("a host name is required")
-    if "://" in host or "/" in host or (":" in host.strip("[]") and not _is_ip(host)):
+    if "://" in host or "/" in host or (":" in host.strip("[]") and not is_ip(host)):
         raise ValueError(f"{value!r} is not a host name: give only the name, such as smtp.example.com")
-    if _is_ip(host):
+    if is_ip(host):
         return host.strip("[]")
     labels = host.split(".")
     if len(host) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
@@ -51,9 +51,17 @@ def check_port(value: int) -> int:
     return value
 
 
-def _is_ip(host: str) -> bool:
+def is_ip(host: str) -> bool:
+    """An IPv4 or IPv6 address (brackets allowed), as opposed to a name."""
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
     return True
+
+
+def is_loopback(host: str) -> bool:
+    """This machine only: localhost names and loopback addresses (where plain http exposes nothing)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    return is_ip(host) and ipaddress.ip_address(host.strip("[]")).is_loopback

@@ -8,7 +8,6 @@ a statusCode other than 200 raises the matching error of ``mailconsole.errors``.
 from __future__ import annotations
 
 import base64
-import ipaddress
 import json
 import threading
 import time
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from mailconsole.addresses import is_ip, is_loopback
 from mailconsole.errors import (
     APIConnectionError,
     APIError,
@@ -61,15 +61,6 @@ GENAUTH_CLOUD = "https://api.genauth.ai"
 TOKEN_REFRESH_MARGIN = 300
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class _HttpBackend:
@@ -468,7 +459,7 @@ class SmtpSetupClient:
             return self._backend.base_url + SMTP_SETUP_PATHS["shift"].format(tenant=self.tenant_id), {}
         tenant_host = f"{self.tenant_id}.{base.netloc}"
         assert base.hostname is not None
-        if is_loopback(base.hostname) or _is_ip(base.hostname):
+        if is_loopback(base.hostname) or is_ip(base.hostname):
             return self._backend.base_url + SMTP_SETUP_PATHS["ssms"], {"host": tenant_host}
         return f"{base.scheme}://{tenant_host}{base.path}{SMTP_SETUP_PATHS['ssms']}", {}
 
@@ -482,14 +473,6 @@ class SmtpSetupClient:
         if response.status_code == 400:
             return InvalidArgumentError(message, status_code=400)
         return error_class_for(response.status_code)(message, status_code=response.status_code)
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
 
 
 def _without_none(body: Mapping[str, Any]) -> dict[str, Any]:
