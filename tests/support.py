@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -12,6 +14,15 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def run_in_threads(work: Callable[[int], None], count: int) -> None:
+    """Run ``work(0)`` ... ``work(count - 1)`` on as many threads at once and wait for all of them."""
+    threads = [threading.Thread(target=work, args=(number,)) for number in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 # ---- templates that run code in plain pybars3 -----------------------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import TemplateError, check_template, render_template
 from mailconsole.rendering import ejs as ejs_engine
+from tests.support import run_in_threads
 
 EJS = TemplateEngine.EJS
 
@@ -108,11 +109,7 @@ def test_concurrent_renders_from_eight_threads_are_correct() -> None:
             if output != f"t{thread}r{round_}" * (round_ % 3 + 1) + f"#{thread}":
                 failures.append(output)
 
-    threads = [threading.Thread(target=work, args=(number,)) for number in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(work, 8)
     assert failures == []
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import TemplateError, check_template, handlebars, render_template
-from tests.support import COMPILE_TIME_VECTORS, CONTEXT, VECTORS, hostile
+from tests.support import COMPILE_TIME_VECTORS, CONTEXT, VECTORS, hostile, run_in_threads
 
 # ---- code injection ------------------------------------------------------------------------------------------
 
@@ -291,11 +291,7 @@ def test_concurrent_compiles_from_eight_threads_are_correct() -> None:
             if output != f"<{thread}-{round_}>{round_}{thread}.":
                 failures.append(output)
 
-    threads = [threading.Thread(target=work, args=(number,)) for number in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(work, 8)
     assert failures == []
 
 
