@@ -33,6 +33,7 @@ from mailconsole.errors import (
 from mailconsole.models import (
     Channel,
     ConfigEmailProviderRequest,
+    ConnectionReport,
     EmailProvider,
     EmailTemplate,
     EmailTemplates,
@@ -40,6 +41,7 @@ from mailconsole.models import (
     ManagementToken,
     OutboxMessage,
     PreviewEmailTemplateRequest,
+    ProviderTestRequest,
     ProviderType,
     RenderedEmail,
     SendEmailRequest,
@@ -56,6 +58,9 @@ from mailconsole.models import (
 __all__ = ["AuthenticationClient", "ManagementClient", "SmtpSetupClient"]
 
 DEFAULT_TIMEOUT = 10.0
+# Calls that wait on a mail provider (a send, a connection test): the service allows the provider 10 s per step,
+# so the client waits for the service's own verdict instead of giving up first.
+PROVIDER_TIMEOUT = 60.0
 GENAUTH_CLOUD = "https://api.genauth.ai"
 # Renew the management token this long before it expires, so no call carries a token that dies in flight.
 TOKEN_REFRESH_MARGIN = 300
@@ -92,17 +97,34 @@ class _HttpBackend:
         if self._owns_http:
             self._http.close()
 
-    def send(self, method: str, url: str, *, json_body: Any = None, headers: Mapping[str, str]) -> httpx.Response:
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        json_body: Any = None,
+        headers: Mapping[str, str],
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        timeout = max(timeout or 0.0, self.timeout)
         try:
-            return self._http.request(method, url, json=json_body, headers=dict(headers), timeout=self.timeout)
+            return self._http.request(method, url, json=json_body, headers=dict(headers), timeout=timeout)
         except httpx.TimeoutException as err:
-            raise APITimeoutError(self.host, self.timeout) from err
+            raise APITimeoutError(self.host, timeout) from err
         except httpx.TransportError as err:
             raise APIConnectionError(self.host, _transport_reason(err)) from err
 
-    def envelope_data(self, method: str, path: str, *, json_body: Any = None, headers: Mapping[str, str]) -> Any:
+    def envelope_data(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        headers: Mapping[str, str],
+        timeout: float | None = None,
+    ) -> Any:
         """Send a GenAuth call and return the envelope's ``data``; raise the typed error of any other outcome."""
-        response = self.send(method, self.base_url + path, json_body=json_body, headers=headers)
+        response = self.send(method, self.base_url + path, json_body=json_body, headers=headers, timeout=timeout)
         if response.status_code == 429:
             retry_after = response.headers.get("retry-after")
             raise ThrottledError(
@@ -307,6 +329,30 @@ class ManagementClient:
         messages = data.get("messages") if isinstance(data, dict) else None
         return [_parse(OutboxMessage, item, self.host) for item in messages or []]
 
+    def test_email_provider(
+        self,
+        *,
+        type: ProviderType | str,
+        smtp_config: SmtpConfig | None = None,
+        send_grid_config: SendGridConfig | None = None,
+        ali_exmail_config: ExmailConfig | None = None,
+        tencent_exmail_config: ExmailConfig | None = None,
+        probe_recipient: str | None = None,
+    ) -> ConnectionReport:
+        """Try these settings (saved or not) step by step against the provider, sending nothing; a failure is in
+        the report (``ok`` false), not raised. A secret left empty is the stored one, when it was saved for the
+        same server and login. Embedded service only ("connection-test" extension)."""
+        request = ProviderTestRequest(
+            type=ProviderType(type),
+            smtp_config=smtp_config,
+            send_grid_config=send_grid_config,
+            ali_exmail_config=ali_exmail_config,
+            tencent_exmail_config=tencent_exmail_config,
+            probe_recipient=probe_recipient,
+        )
+        data = self._call("POST", "/local/v1/test-email-provider", request.to_wire(), timeout=PROVIDER_TIMEOUT)
+        return _parse(ConnectionReport, data, self.host)
+
     def service_info(self) -> ServiceInfo | None:
         """What the backend is, when it is the embedded service; None for GenAuth cloud and other backends."""
         try:
@@ -317,15 +363,19 @@ class ManagementClient:
 
     # ---- plumbing ----------------------------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, body: Any = None) -> Any:
+    def _call(self, method: str, path: str, body: Any = None, *, timeout: float | None = None) -> Any:
         try:
-            return self._backend.envelope_data(method, path, json_body=body, headers=self._auth_headers())
+            return self._backend.envelope_data(
+                method, path, json_body=body, headers=self._auth_headers(), timeout=timeout
+            )
         except UnauthorizedError:
             # A token the backend no longer honours (restarted, revoked): one fresh token, one more try.
             if self._token is None:
                 raise
             self._forget_token()
-            return self._backend.envelope_data(method, path, json_body=body, headers=self._auth_headers())
+            return self._backend.envelope_data(
+                method, path, json_body=body, headers=self._auth_headers(), timeout=timeout
+            )
 
     def _auth_headers(self) -> dict[str, str]:
         token = self._current_token()
@@ -394,7 +444,9 @@ class AuthenticationClient:
         """Send the channel's mail to ``email``. Raises ThrottledError within a minute of the last one."""
         request = SendEmailRequest(channel=Channel(channel), email=email)
         headers = {"x-authing-app-id": self.app_id, "x-genauth-app-id": self.app_id}
-        self._backend.envelope_data("POST", "/api/v3/send-email", json_body=request.to_wire(), headers=headers)
+        self._backend.envelope_data(
+            "POST", "/api/v3/send-email", json_body=request.to_wire(), headers=headers, timeout=PROVIDER_TIMEOUT
+        )
 
 
 SMTP_SETUP_PATHS = {

@@ -84,8 +84,10 @@ class WireModel(BaseModel):
 
 
 class SmtpConfig(WireModel):
-    """``smtpConfig``. The last six fields are extensions shared with the SMTP set-up API; GenAuth cloud ignores
-    them, the embedded service stores them."""
+    """``smtpConfig``. The fields after ``secure`` are extensions; GenAuth cloud ignores them, the embedded service
+    stores them. ``starttls``: True requires it, False means plain text, None (not sent, as by the official SDKs)
+    upgrades when the server offers it. ``tls_verify`` False accepts any certificate (self-signed test servers);
+    ``ca_bundle`` is PEM text of CAs trusted beside the system's, for private servers."""
 
     smtp_host: str = Field(alias="smtp_host")
     smtp_port: int = Field(alias="smtp_port")
@@ -98,6 +100,8 @@ class SmtpConfig(WireModel):
     reply_to_display_name: str | None = None
     envelope_from: str | None = None
     starttls: bool | None = None
+    tls_verify: bool | None = None
+    ca_bundle: str | None = None
 
 
 class SendGridConfig(WireModel):
@@ -134,6 +138,30 @@ class ConfigEmailProviderRequest(WireModel):
     send_grid_config: SendGridConfig | None = None
     ali_exmail_config: ExmailConfig | None = None
     tencent_exmail_config: ExmailConfig | None = None
+
+
+class ProviderTestRequest(ConfigEmailProviderRequest):
+    """``POST /local/v1/test-email-provider``: the settings being edited, and optionally a recipient that the
+    test announces with RCPT TO (nothing is sent). ``enabled`` does not matter here."""
+
+    enabled: bool = True
+    probe_recipient: str | None = None
+
+
+class ConnectionStep(WireModel):
+    """One step of a connection test: resolve, connect, tls, greeting, ehlo, starttls, auth, mail_from, rcpt_to,
+    api_key. ``reply`` is the server's own code and text, ``hint`` one sentence on what to do."""
+
+    name: str
+    ok: bool
+    detail: str
+    reply: str | None = None
+    hint: str | None = None
+
+
+class ConnectionReport(WireModel):
+    ok: bool
+    steps: list[ConnectionStep]
 
 
 # ---- templates -----------------------------------------------------------------------------------------------

@@ -1,39 +1,28 @@
 """Turning a rendered mail into a MIME message and handing it to the tenant's provider.
 
-Adapters: the local outbox (the built-in mail service, provider disabled), SMTP (custom, and the Alibaba and
-Tencent presets), and SendGrid's v3 Web API. Every failure becomes a ``DeliveryError`` with the provider's own
-reply: 601 when the provider could not be reached or refused us, 602 when it refused this message.
+Adapters (``providers``): the local outbox (the built-in mail service, provider disabled), SMTP (custom, and the
+Alibaba and Tencent presets), and SendGrid's v3 Web API. Every failure is a ``DeliveryError`` carrying the
+provider's own reply and a hint.
 """
 
 from __future__ import annotations
 
-import smtplib
-import socket
-import ssl
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from typing import Any
 
-import httpx
-
-from mailconsole.models import EmailProvider, OutboxMessage, ProviderType, RenderedEmail
+from mailconsole.models import EmailProvider, OutboxMessage, ProviderType, RenderedEmail, SendGridConfig, SmtpConfig
 from mailconsole.rendering import html_to_text
+from mailconsole.service.providers import UNREACHABLE, DeliveryError
+from mailconsole.service.providers import sendgrid as sendgrid_api
+from mailconsole.service.providers.smtp import Security, SmtpSession, SmtpTarget
 from mailconsole.service.settings import ServiceSettings
 from mailconsole.service.store import Store
 
-UNREACHABLE = 601  # connect, TLS, authentication: nothing was accepted
-REFUSED = 602  # the provider answered MAIL, RCPT or DATA (or the API call) with a refusal
-
-
-class DeliveryError(Exception):
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
+__all__ = ["DeliveryError", "Envelope", "compose", "deliver", "sendgrid_account", "smtp_target"]
 
 
 @dataclass(frozen=True)
@@ -46,16 +35,6 @@ class Envelope:
     reply_to: str | None = None
     reply_to_name: str | None = None
     envelope_from: str | None = None
-
-
-@dataclass(frozen=True)
-class SmtpTarget:
-    host: str
-    port: int
-    ssl: bool
-    starttls: bool
-    user: str | None
-    password: str | None
 
 
 def compose(envelope: Envelope, mail: RenderedEmail) -> EmailMessage:
@@ -93,9 +72,11 @@ def deliver(
     if not provider.enabled:
         store.add_to_outbox(userpool_id, _outbox_entry(message, envelope_for, mail, channel))
     elif provider.type == ProviderType.SENDGRID:
-        _send_with_sendgrid(provider, envelope_for, mail, settings)
+        sendgrid_api.send(sendgrid_account(provider.send_grid_config, settings), _sendgrid_mail(envelope_for, mail))
     else:
-        _send_over_smtp(smtp_target(provider, settings), envelope_for, message, settings.smtp_timeout)
+        with SmtpSession(smtp_target(provider, settings), settings.smtp_timeout) as session:
+            session.open()
+            session.send(message, envelope_for.envelope_from or envelope_for.from_address, envelope_for.to)
     return message
 
 
@@ -116,10 +97,7 @@ def _outbox_entry(message: EmailMessage, envelope: Envelope, mail: RenderedEmail
 def smtp_target(provider: EmailProvider, settings: ServiceSettings) -> SmtpTarget:
     """Where an SMTP provider's mail goes; the Alibaba and Tencent presets are SSL on 465 with the mailbox as login."""
     if provider.type == ProviderType.CUSTOM and provider.smtp_config:
-        smtp = provider.smtp_config
-        return SmtpTarget(
-            smtp.smtp_host, smtp.smtp_port, smtp.secure, bool(smtp.starttls), smtp.sender, smtp.sender_pass
-        )
+        return custom_smtp_target(provider.smtp_config)
     presets = {
         ProviderType.ALI: (settings.ali_smtp_host, settings.ali_smtp_port, provider.ali_exmail_config),
         ProviderType.QQ: (settings.qq_smtp_host, settings.qq_smtp_port, provider.tencent_exmail_config),
@@ -127,81 +105,44 @@ def smtp_target(provider: EmailProvider, settings: ServiceSettings) -> SmtpTarge
     if provider.type in presets:
         host, port, exmail = presets[ProviderType(provider.type)]
         if exmail is not None:
-            return SmtpTarget(host, port, True, False, exmail.sender, exmail.sender_pass)
+            return SmtpTarget(host, port, "ssl", exmail.sender, exmail.sender_pass)
     raise DeliveryError(UNREACHABLE, f"The provider {provider.type} has no configuration to send with.")
 
 
-def _send_over_smtp(target: SmtpTarget, envelope: Envelope, message: EmailMessage, timeout: float) -> None:
-    where = f"{target.host}:{target.port}"
-    context = ssl.create_default_context()
-    try:
-        smtp: smtplib.SMTP
-        if target.ssl:
-            smtp = smtplib.SMTP_SSL(target.host, target.port, timeout=timeout, context=context)
-        else:
-            smtp = smtplib.SMTP(target.host, target.port, timeout=timeout)
-        with smtp:
-            if target.starttls:
-                smtp.ehlo()
-                if not smtp.has_extn("starttls"):
-                    raise DeliveryError(
-                        UNREACHABLE,
-                        f"{where} does not offer STARTTLS; the password was not sent. Turn STARTTLS off only if "
-                        "this server is meant to be used without encryption.",
-                    )
-                smtp.starttls(context=context)
-            if target.password:
-                smtp.login(target.user or "", target.password)
-            mail_from = envelope.envelope_from or envelope.from_address
-            smtp.send_message(message, from_addr=mail_from, to_addrs=[envelope.to])
-    except DeliveryError:
-        raise
-    except smtplib.SMTPAuthenticationError as err:
-        raise DeliveryError(UNREACHABLE, f"{where} refused the login: {_reply(err.smtp_code, err.smtp_error)}") from err
-    except smtplib.SMTPRecipientsRefused as err:
-        code, text = next(iter(err.recipients.values()))
-        raise DeliveryError(REFUSED, f"{where} refused the recipient: {_reply(code, text)}") from err
-    except smtplib.SMTPResponseException as err:
-        raise DeliveryError(REFUSED, f"{where} refused the message: {_reply(err.smtp_code, err.smtp_error)}") from err
-    except smtplib.SMTPServerDisconnected as err:
-        raise DeliveryError(UNREACHABLE, f"{where} closed the connection: {err or 'no reason given'}.") from err
-    except ssl.SSLError as err:
-        raise DeliveryError(UNREACHABLE, f"TLS with {where} failed: {err.reason or err}.") from err
-    except TimeoutError as err:
-        raise DeliveryError(UNREACHABLE, f"{where} did not answer within {timeout:g} s.") from err
-    except socket.gaierror as err:
-        raise DeliveryError(UNREACHABLE, f"The host {target.host} is unknown: {err.strerror}.") from err
-    except OSError as err:
-        raise DeliveryError(UNREACHABLE, f"Could not connect to {where}: {err.strerror or err}.") from err
+def custom_smtp_target(smtp: SmtpConfig) -> SmtpTarget:
+    return SmtpTarget(
+        smtp.smtp_host,
+        smtp.smtp_port,
+        security_of(smtp),
+        smtp.sender,
+        smtp.sender_pass,
+        verify=smtp.tls_verify is not False,
+        ca_bundle=smtp.ca_bundle or None,
+    )
 
 
-def _reply(code: int, text: bytes | str) -> str:
-    decoded = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    return f"{code} {decoded}".strip()
+def security_of(smtp: SmtpConfig) -> Security:
+    if smtp.secure:
+        return "ssl"
+    if smtp.starttls is None:
+        return "opportunistic"
+    return "starttls" if smtp.starttls else "plain"
 
 
-def _send_with_sendgrid(
-    provider: EmailProvider, envelope: Envelope, mail: RenderedEmail, settings: ServiceSettings
-) -> None:
-    config = provider.send_grid_config
+def sendgrid_account(config: SendGridConfig | None, settings: ServiceSettings) -> sendgrid_api.SendGridAccount:
     if config is None or not config.apikey:
-        raise DeliveryError(UNREACHABLE, "SendGrid has no API key configured.")
-    payload: dict[str, Any] = {
-        "personalizations": [{"to": [{"email": envelope.to}]}],
-        "from": {"email": envelope.from_address, **({"name": envelope.from_name} if envelope.from_name else {})},
-        "subject": mail.subject,
-        "content": [
-            {"type": "text/plain", "value": html_to_text(mail.content)},
-            {"type": "text/html", "value": mail.content},
-        ],
-    }
-    url = settings.sendgrid_api_base.rstrip("/") + "/v3/mail/send"
-    try:
-        response = httpx.post(
-            url, json=payload, headers={"authorization": f"Bearer {config.apikey}"}, timeout=settings.smtp_timeout
-        )
-    except httpx.HTTPError as err:
-        raise DeliveryError(UNREACHABLE, f"SendGrid could not be reached: {err}.") from err
-    if response.status_code != 202:
-        status = UNREACHABLE if response.status_code in (401, 403) else REFUSED
-        raise DeliveryError(status, f"SendGrid answered HTTP {response.status_code}: {response.text[:500]}")
+        raise DeliveryError(UNREACHABLE, "SendGrid has no API key configured: enter one in the provider settings.")
+    return sendgrid_api.SendGridAccount(settings.sendgrid_api_base, config.apikey, settings.smtp_timeout)
+
+
+def _sendgrid_mail(envelope: Envelope, mail: RenderedEmail) -> sendgrid_api.SendGridMail:
+    return sendgrid_api.SendGridMail(
+        from_address=envelope.from_address,
+        from_name=envelope.from_name,
+        to=envelope.to,
+        subject=mail.subject,
+        text=html_to_text(mail.content),
+        html=mail.content,
+        reply_to=envelope.reply_to,
+        reply_to_name=envelope.reply_to_name,
+    )

@@ -5,6 +5,7 @@ Each provider type keeps its own configuration, so switching from SMTP to SendGr
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +44,37 @@ def apply_provider_request(current: EmailProvider, request: ConfigEmailProviderR
     return updated
 
 
+def config_to_test(request: ConfigEmailProviderRequest, stored: EmailProvider) -> Any:
+    """The checked configuration of the request's type (enabled or not), the stored secret filled in as
+    ``with_stored_secret`` allows; for the connection test, a missing password means no login."""
+    wire_name, attribute = CONFIG_FIELDS[request.type]
+    config = getattr(request, attribute)
+    if config is None:
+        raise ServiceError(400, f"{wire_name} is required when type is {request.type.value}.")
+    config = with_stored_secret(config, stored, request.type)
+    if isinstance(config, SmtpConfig) and config.sender_pass is None:
+        config = config.model_copy(update={"sender_pass": ""})
+    _VALIDATORS[request.type](wire_name, config)
+    return config
+
+
+def with_stored_secret(config: Any, stored: EmailProvider, provider_type: ProviderType) -> Any:
+    """``config`` with the stored secret filled in where it was left empty, but only when the stored one was saved
+    for the same server and login: a secret is never sent anywhere but where its owner meant it to go."""
+    _, attribute = CONFIG_FIELDS[provider_type]
+    saved = getattr(stored, attribute)
+    if saved is None:
+        return config
+    if isinstance(config, SmtpConfig) and not config.sender_pass:
+        same = (config.smtp_host, config.smtp_port, config.sender) == (saved.smtp_host, saved.smtp_port, saved.sender)
+        return config.model_copy(update={"sender_pass": saved.sender_pass}) if same else config
+    if isinstance(config, ExmailConfig) and not config.sender_pass and config.sender == saved.sender:
+        return config.model_copy(update={"sender_pass": saved.sender_pass})
+    if isinstance(config, SendGridConfig) and not config.apikey:
+        return config.model_copy(update={"apikey": saved.apikey})
+    return config
+
+
 def _field_check(wire_name: str, field: str, check: Callable[[Any], Any], value: Any) -> Any:
     try:
         return check(value)
@@ -62,6 +94,8 @@ def _validate_smtp(wire_name: str, config: SmtpConfig) -> None:
         raise ServiceError(400, f"{wire_name}.senderPass is required (an empty string means no authentication).")
     if config.secure and config.starttls:
         raise ServiceError(400, f"{wire_name}: choose SSL (secure) or STARTTLS, not both.")
+    if config.ca_bundle:
+        _check_ca_bundle(wire_name, config.ca_bundle)
     for field, value in (
         ("from", config.from_address),
         ("replyTo", config.reply_to),
@@ -69,6 +103,22 @@ def _validate_smtp(wire_name: str, config: SmtpConfig) -> None:
     ):
         if value:
             _field_check(wire_name, field, normalize_email, value)
+
+
+MAX_CA_BUNDLE = 256 * 1024
+
+
+def _check_ca_bundle(wire_name: str, pem: str) -> None:
+    if len(pem) > MAX_CA_BUNDLE:
+        raise ServiceError(400, f"{wire_name}.caBundle is over {MAX_CA_BUNDLE // 1024} KB: give only the CAs needed.")
+    try:
+        ssl.create_default_context().load_verify_locations(cadata=pem)
+    except (ssl.SSLError, ValueError) as err:
+        raise ServiceError(
+            400,
+            f"{wire_name}.caBundle holds no usable PEM certificate ({err}): "
+            "paste the CA's -----BEGIN CERTIFICATE----- block.",
+        ) from None
 
 
 def _validate_sendgrid(wire_name: str, config: SendGridConfig) -> None:

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from mailconsole import __version__
-from mailconsole.models import ServiceInfo
-from mailconsole.service.dependencies import ManagedPool, StoreDep
+from mailconsole.models import ProviderTestRequest, ServiceInfo
+from mailconsole.service.dependencies import ManagedPool, SettingsDep, StoreDep
 from mailconsole.service.envelope import ok
+from mailconsole.service.provider_check import check_provider
 
 router = APIRouter(prefix="/local/v1", tags=["local"])
 
-EXTENSIONS = ("smtp-extras", "outbox")
+EXTENSIONS = ("smtp-extras", "outbox", "connection-test")
 
 
 @router.get("/info")
@@ -29,3 +30,13 @@ def list_outbox(
     """Mails the built-in mail service delivered, newest first."""
     messages = store.outbox(userpool.id, limit)
     return ok({"messages": [message.to_wire() for message in messages]})
+
+
+@router.post("/test-email-provider")
+def test_email_provider(
+    body: ProviderTestRequest, userpool: ManagedPool, store: StoreDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """The connection test of the settings in the body (saved or not); a stored secret fills an empty one only for
+    the server and login it was saved for. A failure is a report, not an error: statusCode 200 with ok false."""
+    report = check_provider(body, store.provider(userpool.id), settings)
+    return ok(report.to_wire())

@@ -1,0 +1,484 @@
+"""An SMTP conversation with a tenant's mail server, one recorded step at a time.
+
+The steps are those an administrator reads in the connection test: resolve the host, connect, the TLS handshake
+(at once for SSL, or after STARTTLS), the server's greeting, EHLO, STARTTLS, AUTH, and then either a real send or
+MAIL FROM / RCPT TO without DATA. Each step records the server's own reply; a failing one also records a hint and
+raises ``DeliveryError`` with the same sentence, so a failed send explains itself as well as the test does.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from typing import Literal
+
+from cryptography import x509
+
+from mailconsole.models import ConnectionStep
+from mailconsole.service.providers import REFUSED, UNREACHABLE, DeliveryError, failure_message
+
+# ssl: TLS from the first byte (465). starttls: required, the password is never sent in clear. opportunistic:
+# STARTTLS when offered (what GenAuth does for secure=false). plain: no encryption, the administrator's choice.
+Security = Literal["ssl", "starttls", "opportunistic", "plain"]
+
+# Tried in this order among those the server offers; smtplib implements all three.
+AUTH_MECHANISMS = ("PLAIN", "LOGIN", "CRAM-MD5")
+MAIL_STEPS = ("mail_from", "rcpt_to", "data")
+
+
+@dataclass(frozen=True)
+class SmtpTarget:
+    host: str
+    port: int
+    security: Security
+    user: str | None
+    password: str | None = field(default=None, repr=False)
+    verify: bool = True
+    ca_bundle: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def tls_context(self) -> ssl.SSLContext:
+        """The system's trust store as Python's default context sees it (so SSL_CERT_FILE works), plus the tenant's
+        own CAs; with verification off, any certificate."""
+        context = ssl.create_default_context()
+        if self.ca_bundle:
+            context.load_verify_locations(cadata=self.ca_bundle)
+        if not self.verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        return context
+
+
+@dataclass
+class _Outcome:
+    detail: str = ""
+    reply: str | None = None
+    hint: str | None = None
+
+
+class SmtpSession:
+    """One conversation. ``open()`` runs the steps up to AUTH; then ``send()`` or ``probe()``; ``close()`` quits.
+
+    ``explain_certificates`` makes a failed certificate check connect once more, unverified, only to describe the
+    certificate the server showed (the connection test wants that; a send does not).
+    """
+
+    def __init__(self, target: SmtpTarget, timeout: float, *, explain_certificates: bool = False) -> None:
+        self.target = target
+        self.timeout = timeout
+        self.steps: list[ConnectionStep] = []
+        self._explain_certificates = explain_certificates
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpSession:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ---- the steps -----------------------------------------------------------------------------------------
+
+    def open(self) -> None:
+        addresses = self._resolve()
+        sock = self._connect(addresses)
+        if self.target.security == "ssl":
+            sock = self._handshake(sock, "tls")
+        smtp = smtplib.SMTP(timeout=self.timeout)
+        smtp.sock = sock
+        self._smtp = smtp
+        with self._step("greeting") as outcome:
+            code, text = smtp.getreply()
+            outcome.reply = _reply(code, text)
+            if code != 220:
+                raise smtplib.SMTPConnectError(code, text)
+            outcome.detail = "the server greeted us"
+        self._ehlo()
+        self._starttls()
+        if self.target.password:
+            self._login()
+
+    def send(self, message: EmailMessage, mail_from: str, to: str) -> None:
+        smtp = self._session()
+        with self._step("send") as outcome:
+            smtp.send_message(message, from_addr=mail_from, to_addrs=[to])
+            outcome.detail = f"the server accepted the mail for {to}"
+
+    def probe(self, mail_from: str, to: str) -> None:
+        """MAIL FROM and RCPT TO as a send would say them, then RSET: the server's answers, and nothing sent."""
+        smtp = self._session()
+        with self._step("mail_from") as outcome:
+            code, text = smtp.mail(mail_from)
+            outcome.reply = _reply(code, text)
+            if code != 250:
+                raise smtplib.SMTPSenderRefused(code, text, mail_from)
+            outcome.detail = f"the server accepts mail from {mail_from}"
+        with self._step("rcpt_to") as outcome:
+            code, text = smtp.rcpt(to)
+            outcome.reply = _reply(code, text)
+            if code not in (250, 251):
+                raise smtplib.SMTPRecipientsRefused({to: (code, text)})
+            outcome.detail = f"the server accepts mail for {to}; nothing was sent"
+        with suppress(smtplib.SMTPException, OSError):
+            smtp.rset()
+
+    def close(self) -> None:
+        if self._smtp is None:
+            return
+        smtp, self._smtp = self._smtp, None
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+    def _resolve(self) -> list[tuple[int, tuple[str, int]]]:
+        with self._step("resolve") as outcome:
+            infos = socket.getaddrinfo(self.target.host, self.target.port, type=socket.SOCK_STREAM)
+            addresses: list[tuple[int, tuple[str, int]]] = [
+                (int(family), (str(sockaddr[0]), int(sockaddr[1]))) for family, _, _, _, sockaddr in infos
+            ]
+            shown = dict.fromkeys(address for _, (address, _) in addresses)
+            outcome.detail = f"{self.target.host} is {', '.join(shown)}"
+        return addresses
+
+    def _connect(self, addresses: list[tuple[int, tuple[str, int]]]) -> socket.socket:
+        with self._step("connect") as outcome:
+            sock = _connect_first(addresses, self.timeout)
+            address, port = sock.getpeername()[:2]
+            outcome.detail = f"connected to {address} port {port}"
+        return sock
+
+    def _handshake(self, sock: socket.socket, name: str) -> ssl.SSLSocket:
+        with self._step(name) as outcome:
+            try:
+                tls = self.target.tls_context().wrap_socket(sock, server_hostname=self.target.host)
+            except ssl.SSLCertVerificationError:
+                sock.close()
+                if self._explain_certificates:
+                    outcome.detail = self._describe_untrusted()
+                raise
+            except BaseException:
+                sock.close()
+                raise
+            outcome.detail = _describe_tls(tls, verified=self.target.verify)
+            if not self.target.verify:
+                outcome.hint = "Certificate verification is off: anyone on the path could pose as this server."
+        return tls
+
+    def _ehlo(self) -> None:
+        smtp = self._session()
+        with self._step("ehlo") as outcome:
+            code, text = smtp.ehlo()
+            if code != 250:
+                code, text = smtp.helo()
+                if code != 250:
+                    raise smtplib.SMTPHeloError(code, text)
+            lines = text.decode("utf-8", "replace").splitlines() if text else [""]
+            outcome.reply = _reply(code, lines[0])
+            offered = [" ".join(line.split()) for line in lines[1:]]
+            outcome.detail = "the server offers " + (", ".join(offered) if offered else "no extensions")
+
+    def _starttls(self) -> None:
+        security, smtp = self.target.security, self._session()
+        if security in ("ssl", "plain"):
+            return
+        offered = smtp.has_extn("starttls")
+        with self._step("starttls") as outcome:
+            if not offered and security == "starttls":
+                raise _NotOffered("STARTTLS")
+            if not offered:
+                outcome.detail = "not offered; going on without encryption, as STARTTLS is not required"
+                outcome.hint = "Require STARTTLS to refuse sending the password in clear."
+                return
+            code, text = smtp.docmd("STARTTLS")
+            outcome.reply = _reply(code, text)
+            if code != 220:
+                raise smtplib.SMTPResponseException(code, text)
+            outcome.detail = "the server is ready for TLS"
+        assert smtp.sock is not None
+        smtp.sock = self._handshake(smtp.sock, "tls")
+        # As smtplib's own starttls(): forget what was learned in clear, then ask again.
+        smtp.file = None
+        smtp.helo_resp = smtp.ehlo_resp = None
+        smtp.esmtp_features = {}
+        smtp.does_esmtp = False
+        self._ehlo()
+
+    def _login(self) -> None:
+        smtp, user, password = self._session(), self.target.user or "", self.target.password or ""
+        with self._step("auth") as outcome:
+            offered = (smtp.esmtp_features.get("auth") or "").upper().split()
+            mechanism = next((name for name in AUTH_MECHANISMS if name in offered), None)
+            if mechanism is None:
+                raise _NotOffered("AUTH")
+            smtp.user, smtp.password = user, password
+            if mechanism == "PLAIN":
+                code, text = smtp.auth(mechanism, smtp.auth_plain)
+            elif mechanism == "LOGIN":
+                code, text = smtp.auth(mechanism, smtp.auth_login)
+            else:
+                code, text = smtp.auth(mechanism, smtp.auth_cram_md5)
+            outcome.reply = _reply(code, text)
+            outcome.detail = f"logged in as {user} with AUTH {mechanism}"
+            if self.target.security == "plain" or not isinstance(smtp.sock, ssl.SSLSocket):
+                outcome.hint = "The password went over the network unencrypted."
+
+    def _session(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            raise RuntimeError("open() the session first")
+        return self._smtp
+
+    # ---- recording and explaining ------------------------------------------------------------------------------
+
+    @contextmanager
+    def _step(self, name: str) -> Iterator[_Outcome]:
+        outcome = _Outcome()
+        try:
+            yield outcome
+        except Exception as err:
+            status, detail, reply, hint = explain(err, name, self.target, self.timeout)
+            step = ConnectionStep(
+                name=name,
+                ok=False,
+                detail=f"{detail} ({outcome.detail})" if outcome.detail else detail,
+                reply=reply or outcome.reply,
+                hint=hint,
+            )
+            self.steps.append(step)
+            self._smtp_abort()
+            raise DeliveryError(status, failure_message(step)) from err
+        self.steps.append(
+            ConnectionStep(name=name, ok=True, detail=outcome.detail, reply=outcome.reply, hint=outcome.hint)
+        )
+
+    def _smtp_abort(self) -> None:
+        if self._smtp is not None:
+            self._smtp.close()
+            self._smtp = None
+
+    def _describe_untrusted(self) -> str:
+        """Connect again without verification, only to say which certificate the server shows. After STARTTLS the
+        certificate sits behind an SMTP exchange, and the verification error says enough."""
+        if self.target.security != "ssl":
+            return ""
+        unverified = SmtpTarget(self.target.host, self.target.port, "ssl", None, verify=False)
+        try:
+            with (
+                socket.create_connection((self.target.host, self.target.port), self.timeout) as raw,
+                unverified.tls_context().wrap_socket(raw, server_hostname=self.target.host) as tls,
+            ):
+                return "the server shows " + _describe_certificate(tls)
+        except (OSError, ValueError):
+            return ""
+
+
+def _connect_first(addresses: list[tuple[int, tuple[str, int]]], timeout: float) -> socket.socket:
+    """A TCP connection to the first address that takes one, as socket.create_connection tries them."""
+    last_error: OSError = OSError("the host has no address")
+    for family, sockaddr in addresses:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.settimeout(timeout)
+        try:
+            sock.connect(sockaddr)
+        except OSError as err:
+            sock.close()
+            last_error = err
+            continue
+        return sock
+    raise last_error
+
+
+class _NotOffered(Exception):
+    def __init__(self, extension: str) -> None:
+        super().__init__(f"{extension} not offered")
+        self.extension = extension
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    decoded = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    return f"{code} {' '.join(decoded.split())}".strip()
+
+
+def _describe_tls(tls: ssl.SSLSocket, *, verified: bool) -> str:
+    trust = "verified" if verified else "NOT verified"
+    return f"{tls.version()}, {trust}; {_describe_certificate(tls)}"
+
+
+def _describe_certificate(tls: ssl.SSLSocket) -> str:
+    der = tls.getpeercert(binary_form=True)
+    if not der:
+        return "no certificate"
+    cert = x509.load_der_x509_certificate(der)
+    expires = cert.not_valid_after_utc
+    days = (expires - datetime.now(UTC)).days
+    left = f"expired {-days} days ago" if days < 0 else f"{days} days left"
+    return (
+        f"certificate {cert.subject.rfc4514_string()} for {_names(cert)} issued by {cert.issuer.rfc4514_string()}, "
+        f"valid until {expires:%Y-%m-%d} ({left})"
+    )
+
+
+def _names(cert: x509.Certificate) -> str:
+    """The host names and addresses a certificate is valid for: what a name mismatch is about."""
+    try:
+        alternative = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return "no alternative names"
+    names = [*alternative.get_values_for_type(x509.DNSName), *map(str, alternative.get_values_for_type(x509.IPAddress))]
+    return ", ".join(names) or "no names"
+
+
+# ---- what went wrong, and what to do -------------------------------------------------------------------------
+
+
+def explain(err: BaseException, step: str, target: SmtpTarget, timeout: float) -> tuple[int, str, str | None, str]:
+    """(statusCode, what happened, the server's reply, one sentence on what to do) for a failure at ``step``."""
+    where = target.where
+    if isinstance(err, _NotOffered):
+        return _not_offered(err.extension, target)
+    if isinstance(err, smtplib.SMTPAuthenticationError):
+        return (
+            UNREACHABLE,
+            f"{where} refused the login of {target.user}",
+            _reply(err.smtp_code, err.smtp_error),
+            "Check the user name and password; many providers (Tencent, Alibaba, Gmail, Outlook) want an "
+            "app password or authorisation code here, not the mailbox password.",
+        )
+    if isinstance(err, smtplib.SMTPSenderRefused):
+        return (
+            REFUSED,
+            f"{where} refused the sender {err.sender}",
+            _reply(err.smtp_code, err.smtp_error),
+            _temporary_or(err.smtp_code, "Use an address this account may send as (the From or Envelope-From)."),
+        )
+    if isinstance(err, smtplib.SMTPRecipientsRefused):
+        to, (code, text) = next(iter(err.recipients.items()))
+        return (
+            REFUSED,
+            f"{where} refused the recipient {to}",
+            _reply(code, text),
+            _temporary_or(code, "Check the address; some servers only relay for logged-in or local users."),
+        )
+    if isinstance(err, smtplib.SMTPDataError):
+        return (
+            REFUSED,
+            f"{where} refused the message",
+            _reply(err.smtp_code, err.smtp_error),
+            _temporary_or(err.smtp_code, "The server's reply says why (size, content or sender policy)."),
+        )
+    if isinstance(err, smtplib.SMTPResponseException):
+        status = REFUSED if step in (*MAIL_STEPS, "send") else UNREACHABLE
+        return status, f"{where} answered {step} with an error", _reply(err.smtp_code, err.smtp_error), ""
+    if isinstance(err, smtplib.SMTPServerDisconnected):
+        if isinstance(err.__context__, TimeoutError):  # smtplib reports a read that timed out as a hang-up
+            return _timed_out(step, target, timeout)
+        return _disconnected(step, target)
+    if isinstance(err, ssl.SSLCertVerificationError):
+        return _untrusted(err, target)
+    if isinstance(err, ssl.SSLError):
+        return _tls_failed(err, target)
+    if isinstance(err, TimeoutError):
+        return _timed_out(step, target, timeout)
+    if isinstance(err, socket.gaierror):
+        return (
+            UNREACHABLE,
+            f"The host {target.host} is unknown ({err.strerror})",
+            None,
+            "Check the spelling of the server's name, and that this machine can resolve it.",
+        )
+    if isinstance(err, ConnectionRefusedError):
+        return (
+            UNREACHABLE,
+            f"{where} refused the connection",
+            None,
+            "Check the port: nothing listens there, or a firewall rejects it.",
+        )
+    if isinstance(err, OSError):
+        return UNREACHABLE, f"The connection to {where} failed: {err.strerror or err}", None, "Check host and port."
+    return UNREACHABLE, f"{step} failed: {err}", None, ""
+
+
+def _temporary_or(code: int, hint: str) -> str:
+    if 400 <= code < 500:
+        return "A 4xx reply is temporary: try again later. " + hint
+    return hint
+
+
+def _not_offered(extension: str, target: SmtpTarget) -> tuple[int, str, None, str]:
+    if extension == "STARTTLS":
+        hint = (
+            "Port 465 expects SSL instead of STARTTLS."
+            if target.port == 465
+            else "Choose 'no encryption' only if this server is meant to be used without it."
+        )
+        return UNREACHABLE, f"{target.where} does not offer STARTTLS, so the password was not sent", None, hint
+    hint = (
+        "The server offers AUTH only after STARTTLS: turn STARTTLS on."
+        if target.security == "plain"
+        else "Leave the password empty if this server takes mail without a login."
+    )
+    return UNREACHABLE, f"{target.where} offers no login method we can use (AUTH PLAIN, LOGIN or CRAM-MD5)", None, hint
+
+
+def _disconnected(step: str, target: SmtpTarget) -> tuple[int, str, None, str]:
+    if step in ("send", "data"):
+        return (
+            UNREACHABLE,
+            f"{target.where} closed the connection in the middle of the message",
+            None,
+            "The mail was not accepted; try again, and check the server's size and rate limits.",
+        )
+    hint = "Port 465 expects SSL on." if target.port == 465 and target.security != "ssl" else ""
+    return UNREACHABLE, f"{target.where} closed the connection during {step}", None, hint
+
+
+def _untrusted(err: ssl.SSLCertVerificationError, target: SmtpTarget) -> tuple[int, str, None, str]:
+    reason = err.verify_message or err.reason or str(err)
+    if "hostname" in reason.lower() or "ip address mismatch" in reason.lower():
+        hint = f"Connect with the name the certificate was issued for, not {target.host}."
+    elif "expired" in reason.lower():
+        hint = "The server's certificate has expired: its administrator must renew it."
+    else:
+        hint = (
+            "For a server with a private CA, add the CA's certificate as CA bundle; "
+            "for a self-signed test server, turn certificate verification off."
+        )
+    return UNREACHABLE, f"The certificate of {target.where} is not trusted: {reason}", None, hint
+
+
+def _tls_failed(err: ssl.SSLError, target: SmtpTarget) -> tuple[int, str, None, str]:
+    reason = err.reason or str(err)
+    if reason in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "HTTP_REQUEST", "UNKNOWN_PROTOCOL"):
+        hint = (
+            f"The server does not speak TLS from the start on port {target.port}: "
+            "port 587 expects STARTTLS and port 25 STARTTLS or none, so turn SSL off."
+        )
+    else:
+        hint = "The server and this service found no TLS version or cipher in common."
+    return UNREACHABLE, f"The TLS handshake with {target.where} failed: {reason}", None, hint
+
+
+def _timed_out(step: str, target: SmtpTarget, timeout: float) -> tuple[int, str, None, str]:
+    if step == "connect":
+        return (
+            UNREACHABLE,
+            f"{target.where} did not accept a connection within {timeout:g} s",
+            None,
+            "A firewall may drop the traffic: check host and port.",
+        )
+    if step == "greeting" and target.security != "ssl":
+        hint = (
+            "Port 465 expects SSL on."
+            if target.port == 465
+            else "If the server expects TLS from the first byte, turn SSL on."
+        )
+        return UNREACHABLE, f"{target.where} accepted the connection but said nothing for {timeout:g} s", None, hint
+    return UNREACHABLE, f"{target.where} did not answer {step} within {timeout:g} s", None, "Try again later."
