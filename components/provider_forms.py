@@ -7,6 +7,7 @@ when the backend refuses a save.
 
 from __future__ import annotations
 
+import ssl as tls
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from components.connection import Connection
+from components.connection_check import connection_test_panel
 from components.feedback import attempt, call, flash, show_flash
 from components.secret_field import choose_secret, secret_input
 from mailconsole.addresses import check_host, check_port, normalize_email
@@ -48,6 +50,10 @@ NO_EXTRAS_REASON = (
     "This backend does not store From, Reply-To, Envelope-From or STARTTLS (GenAuth cloud has no such fields; only "
     "the embedded mailconsole service keeps them), so they are switched off here. Mail goes out From the user name."
 )
+UNVERIFIED_WARNING = (
+    "Certificate verification is off: anyone on the network path could pose as this server and read the password. "
+    "Use it only for a self-signed test server; for a private CA, paste the CA's certificate instead."
+)
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "plain": 25}
 
 SMTP_FIELDS = (
@@ -62,6 +68,8 @@ SMTP_FIELDS = (
     "reply_to",
     "reply_to_name",
     "envelope_from",
+    "tls_verify",
+    "ca_bundle",
 )
 EXMAIL_FIELDS = ("sender", "password")
 SENDGRID_FIELDS = ("sender", "apikey")
@@ -146,6 +154,9 @@ def build_smtp(values: Mapping[str, Any], stored: SmtpConfig | None, *, extras: 
     if secret.error:
         errors["password"] = FieldError(secret.error, missing=secret.error.startswith("Type the"))
     from_address = reply_to = envelope_from = None
+    ca_bundle = _text(values, "ca_bundle") if extras else ""
+    if ca_bundle:
+        _check(errors, "ca_bundle", _check_pem, ca_bundle)
     if extras:
         from_address = _optional_address(errors, "from", _text(values, "from"))
         reply_to = _optional_address(errors, "reply_to", _text(values, "reply_to"))
@@ -168,8 +179,20 @@ def build_smtp(values: Mapping[str, Any], stored: SmtpConfig | None, *, extras: 
         reply_to=reply_to,
         reply_to_display_name=(_text(values, "reply_to_name") or None) if extras else None,
         envelope_from=envelope_from,
+        tls_verify=None if not extras or values.get("tls_verify", True) else False,
+        ca_bundle=ca_bundle or None,
     )
     return Built(config, errors, notes)
+
+
+def _check_pem(pem: str) -> None:
+    try:
+        tls.create_default_context().load_verify_locations(cadata=pem)
+    except (tls.SSLError, ValueError):
+        raise ValueError(
+            "no usable certificate in it: paste the CA's PEM block, from -----BEGIN CERTIFICATE----- "
+            "to -----END CERTIFICATE-----"
+        ) from None
 
 
 def build_exmail(values: Mapping[str, Any], stored: ExmailConfig | None) -> Built:
@@ -288,6 +311,8 @@ def describe_provider(provider: EmailProvider) -> str:
     detail = ""
     if kind == ProviderType.CUSTOM and isinstance(config, SmtpConfig):
         security = "SSL" if config.secure else "STARTTLS" if config.starttls else "no TLS"
+        if config.tls_verify is False and (config.secure or config.starttls is not False):
+            security += ", certificate not verified"
         detail = f" {config.smtp_host}:{config.smtp_port} ({security})"
     elif isinstance(config, ExmailConfig | SendGridConfig):
         detail = f" as {config.sender}"
@@ -336,6 +361,9 @@ def show_provider_state(provider: EmailProvider) -> None:
     left.metric("Who sends now", sender_label(provider))
     right.metric("Own provider", "On" if provider.enabled else "Off")
     st.caption(describe_provider(provider))
+    smtp = provider.smtp_config
+    if provider.enabled and provider.type == ProviderType.CUSTOM and smtp and smtp.tls_verify is False:
+        st.warning(UNVERIFIED_WARNING, icon=":material/gpp_maybe:")
 
 
 def _key(prefix: str, name: str) -> str:
@@ -368,6 +396,8 @@ def _form_values(provider: EmailProvider) -> dict[str, Any]:
         "prov.custom.reply_to": (smtp.reply_to or "") if smtp else "",
         "prov.custom.reply_to_name": (smtp.reply_to_display_name or "") if smtp else "",
         "prov.custom.envelope_from": (smtp.envelope_from or "") if smtp else "",
+        "prov.custom.tls_verify": smtp.tls_verify is not False if smtp else True,
+        "prov.custom.ca_bundle": (smtp.ca_bundle or "") if smtp else "",
         "prov.sendgrid.sender": provider.send_grid_config.sender if provider.send_grid_config else "",
         "prov.sendgrid.apikey": "",
     }
@@ -458,7 +488,31 @@ def _smtp_fields(prefix: str, stored: SmtpConfig | None, *, extras: bool) -> dic
         help="Where bounces go (MAIL FROM); empty: the From address.",
     )
     slots["envelope_from"] = st.empty()
+    _trust_fields(prefix, extras=extras, slots=slots)
     return slots
+
+
+def _trust_fields(prefix: str, *, extras: bool, slots: dict[str, Any]) -> None:
+    """Certificate checks: on by default; a CA bundle for private servers; off only on purpose, with a warning."""
+    if not extras:
+        return
+    st.markdown("**Certificate checks**")
+    st.toggle(
+        "Verify the server's certificate",
+        key=_key(prefix, "tls_verify"),
+        help="Checked against the system's trusted CAs and the CA bundle below.",
+    )
+    if not st.session_state.get(_key(prefix, "tls_verify"), True):
+        st.warning(UNVERIFIED_WARNING, icon=":material/gpp_maybe:")
+    with st.expander("Private certificate authority (CA bundle)"):
+        st.text_area(
+            "CA certificates (PEM)",
+            key=_key(prefix, "ca_bundle"),
+            height=120,
+            placeholder="-----BEGIN CERTIFICATE-----",
+            help="Trusted beside the system's CAs, for servers whose certificate a company CA issued.",
+        )
+    slots["ca_bundle"] = st.empty()
 
 
 def _values(prefix: str, names: tuple[str, ...]) -> dict[str, Any]:
@@ -539,6 +593,8 @@ def provider_editor(connection: Connection) -> None:
         "require one (type a new one to replace it).",
     )
     reload = reload_col.button("Reload from the backend", key="prov.reload", icon=":material/refresh:")
+
+    connection_test_panel(connection, provider_type, built.config)
 
     if reload:
         provider_snapshot(connection, refresh=True)

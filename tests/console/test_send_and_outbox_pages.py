@@ -7,8 +7,9 @@ import pytest
 
 from mailconsole import AuthenticationClient, ManagementClient
 from mailconsole.catalog import CHANNELS
-from mailconsole.models import Channel, ProviderType
+from mailconsole.models import Channel, ProviderType, SmtpConfig
 from mailconsole.service.embedded import RunningService
+from tests.support import free_port
 
 SEND = "app_pages/send_test.py"
 OUTBOX = "app_pages/outbox.py"
@@ -103,3 +104,24 @@ def test_outbox_is_not_offered_where_the_backend_has_none(remote, console) -> No
     # /outbox is no longer a page of the console: the default page shows instead.
     assert [title.value for title in at.title] == ["Email console"]
     assert not at.get("iframe")
+
+
+def test_a_provider_failure_says_why_and_what_to_do(remote, management, console) -> None:
+    management.config_email_provider(
+        type=ProviderType.CUSTOM,
+        enabled=True,
+        smtp_config=SmtpConfig(
+            smtp_host="127.0.0.1", smtp_port=free_port(), sender_pass="", from_address="a@b.example"
+        ),
+    )
+    at = console.open(SEND)
+    at.text_input(key="send.to").input("carol@example.com").run()
+    at.button(key="send.button").click().run()
+    console.no_exception(at)
+    text = console.text(at)
+    assert "refused the connection" in text
+    assert "Check the port" in text
+    (log,) = at.dataframe
+    assert log.value.iloc[0].to_dict()["Result"].startswith("Failed")
+    # Nothing already saved is lost.
+    assert management.get_email_provider().smtp_config.smtp_host == "127.0.0.1"

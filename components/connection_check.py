@@ -1,0 +1,110 @@
+"""The connection test on the provider page: the settings being edited, tried step by step, nothing sent.
+
+Each step shows pass or fail, the server's own reply and a one-sentence hint. The last report stays on the page
+(in this session) until the settings are tested again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from components.connection import Connection
+from components.feedback import attempt
+from mailconsole.models import ConnectionReport, ConnectionStep, ProviderType
+
+CONNECTION_TEST = "connection-test"
+STEP_LABELS = {
+    "resolve": "Resolve the host",
+    "connect": "Connect",
+    "tls": "TLS handshake",
+    "greeting": "Server greeting",
+    "ehlo": "EHLO",
+    "starttls": "STARTTLS",
+    "auth": "Log in (AUTH)",
+    "mail_from": "MAIL FROM",
+    "rcpt_to": "RCPT TO",
+    "api_key": "API key",
+}
+_REPORT_KEY = "prov.test.report"
+
+
+def connection_test_panel(connection: Connection, provider_type: ProviderType, config: Any | None) -> None:
+    """``config``: the request model built from the form, or None while the form has errors."""
+    if CONNECTION_TEST not in connection.extensions():
+        st.caption("The connection test needs the embedded mailconsole service; this backend does not offer it.")
+        return
+    with st.container(border=True):
+        st.markdown("**Connection test**")
+        st.caption("Tries the settings above as they are now, saved or not. Nothing is sent.")
+        recipient = ""
+        if provider_type != ProviderType.SENDGRID:
+            recipient = st.text_input(
+                "Also check a recipient (optional)",
+                key="prov.test.recipient",
+                placeholder="someone@example.com",
+                help="Says MAIL FROM and RCPT TO for this address, then RSET: the server's answer, no mail.",
+            )
+        if st.button("Test connection", key="prov.test", icon=":material/network_check:"):
+            _run(connection, provider_type, config, recipient.strip())
+        report = st.session_state.get(_REPORT_KEY)
+        if isinstance(report, ConnectionReport):
+            show_report(report)
+
+
+def _run(connection: Connection, provider_type: ProviderType, config: Any | None, recipient: str) -> None:
+    st.session_state.pop(_REPORT_KEY, None)
+    if config is None:
+        st.error("Fix the fields marked above first: there is nothing complete to test yet.", icon=":material/warning:")
+        return
+    management = connection.management
+    assert management is not None
+    arguments = {
+        ProviderType.CUSTOM: "smtp_config",
+        ProviderType.SENDGRID: "send_grid_config",
+        ProviderType.ALI: "ali_exmail_config",
+        ProviderType.QQ: "tencent_exmail_config",
+    }
+    ok, report = attempt(
+        "Testing the connection",
+        management.test_email_provider,
+        type=provider_type,
+        probe_recipient=recipient or None,
+        **{arguments[provider_type]: config},
+    )
+    if ok and report is not None:
+        st.session_state[_REPORT_KEY] = report
+
+
+def show_report(report: ConnectionReport) -> None:
+    for step in report.steps:
+        _show_step(step)
+    if report.ok:
+        st.success("Every step passed; nothing was sent.", icon=":material/check_circle:")
+    else:
+        failed = report.steps[-1] if report.steps else None
+        where = STEP_LABELS.get(failed.name, failed.name) if failed else "the start"
+        st.error(f"The test stopped at **{where}**. {failed.hint if failed and failed.hint else ''}".strip())
+
+
+def _show_step(step: ConnectionStep) -> None:
+    icon = ":green[:material/check_circle:]" if step.ok else ":red[:material/cancel:]"
+    label = STEP_LABELS.get(step.name, step.name)
+    lines = [f"{icon} **{label}**: {_plain(step.detail)}"]
+    if step.reply:
+        lines.append(f"server replied `{_code(step.reply)}`")
+    st.markdown("  \n".join(lines))
+    if step.hint:
+        st.caption(("" if step.ok else ":red[") + _plain(step.hint) + ("" if step.ok else "]"))
+
+
+def _plain(text: str) -> str:
+    """Server text is untrusted: shown literally, never as Markdown or HTML."""
+    for character in "\\`*_{}[]<>()#+-.!|~:$":
+        text = text.replace(character, "\\" + character)
+    return text
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "'")
