@@ -2,8 +2,8 @@
 beside it, the backend's preview to compare, save / revert / reset).
 
 The live preview renders with ``mailconsole.rendering``, the renderer the service itself uses, so what the admin
-sees while typing is what the platform will send. ``Draft``, ``render_draft``, ``parse_context`` and
-``annotations_for`` need no UI.
+sees while typing is what the platform will send; its linter's findings show under the preview ("Checks") and in
+the editor's gutter. ``Draft``, ``render_draft``, ``parse_context`` and ``annotations_for`` need no UI.
 """
 
 from __future__ import annotations
@@ -27,13 +27,22 @@ from mailconsole.catalog import (
     VERIFICATION_TYPES,
 )
 from mailconsole.models import EmailTemplate, RenderedEmail, TemplateEngine, TemplateType
-from mailconsole.rendering import TemplateError, check_template, html_to_text, render_template
+from mailconsole.rendering import (
+    LintFinding,
+    TemplateError,
+    check_template,
+    html_to_text,
+    lint_template,
+    render_template,
+)
 from mailconsole.rendering.samples import sample_context
 
 ENGINE_LABELS = {TemplateEngine.HANDLEBAR.value: "Handlebars", TemplateEngine.EJS.value: "EJS"}
 ACE_LANGUAGES = {TemplateEngine.HANDLEBAR.value: "handlebars", TemplateEngine.EJS.value: "ejs"}
 UNSAVED = "● Unsaved changes"
 FIELDS = ("content", "subject", "sender")
+NO_PROBLEMS = "No problems found"
+SHOWN_FINDINGS = 8  # more would push the page down; the rest are counted
 
 
 # ---- the draft and its rendering (no UI) ------------------------------------------------------------------------
@@ -108,17 +117,20 @@ def render_draft(draft: Draft, context: dict[str, Any]) -> Preview:
     return preview
 
 
-def annotations_for(error: TemplateError | None) -> list[dict[str, Any]]:
-    """The Ace gutter marker of a body error, at its line (and column when known)."""
-    if error is None:
-        return []
+def annotations_for(error: TemplateError | None, findings: list[LintFinding] | None = None) -> list[dict[str, Any]]:
+    """The Ace gutter markers: a body error that stops compiling at its line (and column when known), else the
+    linter's findings in the body that have a line."""
+    if error is not None:
+        marked = [(error.line, error.column, "error", error.message)]
+    else:
+        marked = [
+            (finding.line, finding.column, finding.severity, finding.message)
+            for finding in findings or []
+            if finding.field == "content" and finding.line is not None
+        ]
     return [
-        {
-            "row": max((error.line or 1) - 1, 0),
-            "column": max((error.column or 1) - 1, 0),
-            "type": "error",
-            "text": error.message,
-        }
+        {"row": max((line or 1) - 1, 0), "column": max((column or 1) - 1, 0), "type": kind, "text": text}
+        for line, column, kind, text in marked
     ]
 
 
@@ -295,6 +307,7 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
     preview = render_draft(draft, context)
     if preview.ok:
         st.session_state[keys["last_good"]] = preview
+    findings = lint_template(draft.content, draft.tpl_engine, template_type, subject=draft.subject, sender=draft.sender)
     dirty = draft != saved
 
     show_flash()
@@ -330,7 +343,7 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
             tab_size=2,
             wrap=True,
             show_gutter=True,
-            annotations=annotations_for(content_error) if "content" in preview.compile_errors else [],
+            annotations=annotations_for(content_error if "content" in preview.compile_errors else None, findings),
             auto_update=True,
             key=keys["content"],
         )
@@ -341,6 +354,7 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
 
     with preview_col:
         _previews(management, keys, draft, preview, context_error)
+        _checks(findings, preview)
 
     _actions(connection, keys, template, saved, draft, preview, dirty)
 
@@ -437,6 +451,29 @@ def _previews(management: Any, keys: dict[str, str], draft: Draft, preview: Prev
                     else "Differs from the live preview (the backend uses its own sample values)."
                 )
             _show_rendered(mail.subject, mail.sender, mail.content, mobile=mobile)
+
+
+def _checks(findings: list[LintFinding], preview: Preview) -> None:
+    """The linter's findings, recomputed on every edit."""
+    st.markdown("**Checks**")
+    if preview.compile_errors:
+        # The error is shown beside the field already; the other checks need a template that compiles.
+        st.caption("The checks run once the template compiles.")
+        return
+    if not findings:
+        st.caption(f":green[:material/check_circle:] {NO_PROBLEMS}")
+        return
+    for finding in findings[:SHOWN_FINDINGS]:
+        place = {"content": "Body", "subject": "Subject", "sender": "Sender"}[finding.field]
+        if finding.line is not None and finding.field == "content":
+            place += f", line {finding.line}"
+        text = f"**{place}:** {plain(finding.message)}"  # the message quotes the template: no Markdown in it
+        if finding.severity == "error":
+            st.error(text, icon=":material/error:")
+        else:
+            st.warning(text, icon=":material/warning:")
+    if len(findings) > SHOWN_FINDINGS:
+        st.caption(f"And {len(findings) - SHOWN_FINDINGS} more.")
 
 
 def _show_rendered(subject: str, sender: str, body: str, *, mobile: bool) -> None:

@@ -4,21 +4,34 @@ Whatever goes wrong in either engine, for whatever template or context, surfaces
 
     ValueError
     └── TemplateError        message, line, column (1-based, None when unknown), engine
+
+``lint_template`` goes further than compiling: it lists what would make a poor mail (see ``lint``).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar
 
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import ejs, handlebars
 from mailconsole.rendering.errors import TemplateError
+from mailconsole.rendering.lint import LintFinding, lint_template
 from mailconsole.rendering.text import html_to_text
 
-__all__ = ["TemplateEngine", "TemplateError", "check_template", "html_to_text", "render_template"]
+__all__ = [
+    "LintFinding",
+    "TemplateEngine",
+    "TemplateError",
+    "check_template",
+    "html_to_text",
+    "lint_template",
+    "render_template",
+]
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -51,7 +64,7 @@ def render_template(
     ``partials`` (Handlebars only) maps partial names to their template source.
     """
     if _engine(engine) is TemplateEngine.EJS:
-        return ejs.render(source, context)
+        return ejs.render(_without_surrogates(source), context)
     return handlebars.render(source, context, partials)
 
 
@@ -67,9 +80,18 @@ def check_template(
     With ``partials`` (Handlebars only), a partial the template uses but that is not given is a fault too.
     """
     if _engine(engine) is TemplateEngine.EJS:
-        ejs.check(source)
+        ejs.check(_without_surrogates(source))
     else:
         handlebars.check(source, partials)
+
+
+def _without_surrogates(source: str) -> str:
+    """quickjs 1.19 kills the process (SIGSEGV) when handed a str with a lone surrogate, which JSON's "\\ud800"
+    makes: such a template is refused before it gets there."""
+    if isinstance(source, str) and (found := _SURROGATE.search(source)) is not None:
+        message = f"the template contains {found[0]!r}, half of a surrogate pair, which is not text: remove it"
+        raise TemplateError.at(source, found.start(), message, TemplateEngine.EJS)
+    return source
 
 
 def _engine(engine: TemplateEngine | str) -> TemplateEngine:
