@@ -3,17 +3,20 @@
 through becomes a sentence instead of a traceback.
 
 Run it with ``streamlit run console_app.py``. With no backend configured it starts the embedded email service in
-this process; see ``components/connection.py`` for remote backends and several tenants.
+this process; see ``components/connection.py`` for remote backends and several tenants, and
+``components/sign_in.py`` for sign-in, which is checked first so that nothing of the tenant loads before it.
 """
 
 import streamlit as st
 
 from components.connection import setup_connection
 from components.feedback import show_error
+from components.sign_in import require_admin
 from mailconsole import MailConsoleError
 
 st.set_page_config(page_title="Mail console", page_icon=":material/mail:", layout="wide")
 
+require_admin()  # stops the run for anyone who may not see the tenant: before any backend is contacted
 connection = setup_connection()
 
 if connection.is_smtp_setup:
