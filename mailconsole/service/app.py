@@ -8,10 +8,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
-from mailconsole.service.auth import TokenIssuer
+from mailconsole.service.auth import CallerScope, SecretFailureThrottle, TokenIssuer
 from mailconsole.service.envelope import install_error_handlers
-from mailconsole.service.routes import ROUTERS
+from mailconsole.service.limits import BodySizeLimit
+from mailconsole.service.routes import ROUTERS, smtp_setup
 from mailconsole.service.settings import ServiceSettings
 from mailconsole.service.store import Store, Userpool
 
@@ -34,7 +36,12 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.store = store
     app.state.issuer = TokenIssuer(store, settings.token_ttl)
     app.state.userpool = first_userpool(store, settings)
-    install_error_handlers(app)
+    app.state.secret_throttle = SecretFailureThrottle(window=settings.secret_failure_window)
+    # The middleware added last runs first: the error envelope (added by install_error_handlers) wraps them all.
+    smtp_setup_paths = [route.path_regex for route in smtp_setup.router.routes if isinstance(route, APIRoute)]
+    app.add_middleware(BodySizeLimit, plain_status_paths=smtp_setup_paths)
+    app.add_middleware(CallerScope, throttle=app.state.secret_throttle)
+    install_error_handlers(app, plain_status_paths=smtp_setup_paths)
     for router in ROUTERS:
         app.include_router(router)
     return app

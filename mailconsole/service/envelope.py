@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
+import traceback
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
+import pydantic
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError, ValidationException
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("mailconsole.service")
 
@@ -49,25 +56,124 @@ def field_name(location: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, *, plain_status_paths: Sequence[re.Pattern[str]] = ()) -> None:
+    """The envelope for refusals, invalid requests and unexpected errors. Adds a middleware: call it after adding
+    the app's other middleware, so that this one wraps them all. Routes that build their own replies with real
+    HTTP statuses (the SMTP set-up API) name their paths in ``plain_status_paths``."""
+
     @app.exception_handler(ServiceError)
     async def on_service_error(request: Request, err: ServiceError) -> JSONResponse:
         return JSONResponse(error_body(err.status_code, err.message, data=err.data, api_code=err.api_code))
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid_request(request: Request, err: RequestValidationError) -> JSONResponse:
-        first = err.errors()[0]
-        name = field_name(tuple(first.get("loc", ())))
-        if first.get("type") == "json_invalid":
-            message = "The body is not valid JSON."
-        elif first.get("type") == "missing":
-            message = f"{name} is required."
-        else:
-            message = f"{name}: {first.get('msg', 'invalid value')}."
-        return JSONResponse(error_body(400, message))
+        return JSONResponse(error_body(400, validation_message(err.errors())))
 
-    @app.exception_handler(Exception)
-    async def on_unexpected(request: Request, err: Exception) -> JSONResponse:
-        body = error_body(500, "The service failed unexpectedly; the requestId identifies the fault in its log.")
-        log.exception("unexpected error, requestId %s, %s %s", body["requestId"], request.method, request.url.path)
-        return JSONResponse(body)
+    @app.exception_handler(HTTPException)
+    async def on_http_exception(request: Request, err: HTTPException) -> Response:
+        # FastAPI raises a bare 400 when the body cannot even be decoded (bad UTF-8, nesting deeper than the JSON
+        # parser's recursion limit, an integer of more than 4300 digits): say so in the envelope. Other HTTP
+        # errors (unknown path, wrong method) keep their real status, as GenAuth's gateway answers them.
+        if err.status_code == 400 and isinstance(err.__cause__, ValueError | RecursionError):
+            return JSONResponse(error_body(400, undecodable_body_message(err.__cause__)))
+        return await http_exception_handler(request, err)
+
+    app.add_middleware(UnexpectedErrorEnvelope, plain_status_paths=plain_status_paths)
+
+
+def validation_message(errors: Any) -> str:
+    """One sentence about the first error, naming its field."""
+    first = errors[0]
+    loc = tuple(first.get("loc", ()))
+    name = field_name(loc)
+    kind = first.get("type")
+    if kind == "json_invalid":
+        return "The body is not valid JSON."
+    if kind == "missing":
+        return f"{name} is required."
+    if loc == ("body",) and kind in ("model_type", "model_attributes_type", "dict_type"):
+        if isinstance(first.get("input"), bytes):
+            # FastAPI parses only bodies declared as JSON: no content type, or another one, leaves them as bytes.
+            return "The body must be JSON, sent with content-type: application/json."
+        return "The body must be a JSON object."
+    return f"{name}: {first.get('msg', 'invalid value')}."
+
+
+def undecodable_body_message(cause: BaseException) -> str:
+    if isinstance(cause, UnicodeDecodeError):
+        return "The body is not valid JSON: it is not UTF-8 text."
+    if isinstance(cause, RecursionError):
+        return "The body is not valid JSON for this service: it is nested too deeply."
+    if "integer string conversion" in str(cause):
+        return "The body is not valid JSON for this service: a number in it has more than 4300 digits."
+    return f"The body is not valid JSON for this service: {cause}."
+
+
+class UnexpectedErrorEnvelope:
+    """Pure ASGI middleware: an exception no handler took becomes the envelope with statusCode 500 (HTTP 200, as
+    GenAuth answers; on ``plain_status_paths`` a real HTTP 500), logged here once with its requestId.
+
+    Starlette's own last resort re-raises the exception for the server to log it verbatim; this one does not, and
+    its log leaves out what may quote request data: pydantic's messages quote the invalid input (a stored provider
+    with its password, say), so of a validation error only the fields and kinds of the errors are logged.
+    """
+
+    def __init__(self, app: ASGIApp, *, plain_status_paths: Sequence[re.Pattern[str]] = ()) -> None:
+        self.app = app
+        self.plain_status_paths = tuple(plain_status_paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched_send)
+        except Exception as err:
+            body = error_body(500, "The service failed unexpectedly; the requestId identifies the fault in its log.")
+            log.error(
+                "unexpected error, requestId %s, %s %s\n%s",
+                body["requestId"],
+                scope.get("method"),
+                scope.get("path"),
+                safe_traceback(err),
+            )
+            if started:
+                return
+            if any(pattern.match(scope.get("path", "")) for pattern in self.plain_status_paths):
+                plain = {"status": "INTERNAL_SERVER_ERROR", "message": f"{body['message']} ({body['requestId']})"}
+                await JSONResponse(plain, status_code=500)(scope, receive, send)
+            else:
+                await JSONResponse(body)(scope, receive, send)
+
+
+def safe_traceback(err: BaseException) -> str:
+    """The traceback of ``err`` and of the exceptions that led to it, with no local variables, and with the
+    messages of validation errors reduced to where and what (never the input)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = err
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    parts = []
+    for exc in reversed(chain):
+        kind = type(exc)
+        frames = "".join(traceback.format_tb(exc.__traceback__))
+        parts.append(
+            f"Traceback (most recent call last):\n{frames}{kind.__module__}.{kind.__qualname__}: {_safe_str(exc)}"
+        )
+    return "\n\nwhich led to:\n\n".join(parts)
+
+
+def _safe_str(exc: BaseException) -> str:
+    if isinstance(exc, pydantic.ValidationError | ValidationException):
+        errors = exc.errors(include_input=False) if isinstance(exc, pydantic.ValidationError) else exc.errors()
+        return "; ".join(f"{field_name(tuple(e.get('loc', ())))}: {e.get('type')}" for e in errors)
+    return str(exc)

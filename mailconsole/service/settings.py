@@ -19,6 +19,8 @@ class ServiceSettings(BaseSettings):
 
     token_ttl: int = 7200  # seconds, as GenAuth's management tokens
     send_interval: int = 60  # one mail per mailbox per channel per this many seconds
+    # Ten wrong access key secrets from one address within this many seconds lock that address out for the rest.
+    secret_failure_window: float = 60.0
     smtp_timeout: float = 10.0
     # Vendor presets; overridable so that tests can point them at a local server.
     ali_smtp_host: str = "smtp.qiye.aliyun.com"

@@ -37,13 +37,21 @@ def test_a_send_to_a_backend_that_is_down(down: str, console) -> None:
 
 def test_refused_credentials(remote: RunningService, monkeypatch: pytest.MonkeyPatch, console) -> None:
     monkeypatch.setenv("MAILCONSOLE_USERPOOL_SECRET", "not-the-secret")
+    shown = []
     for page in PAGES:
         at = console.open(page)
         console.no_exception(at)
         (error,) = console.errors(at)
-        assert error.startswith("The backend refused the console's credentials: Wrong accessKeyId or accessKeySecret")
-        assert "Check the user pool id and secret" in error
+        shown.append(error)
         assert "not-the-secret" not in console.text(at)
+    assert shown[0].startswith("The backend refused the console's credentials: Wrong accessKeyId or accessKeySecret")
+    assert "Check the user pool id and secret" in shown[0]
+    # Ten wrong secrets a minute from one address: the service stops checking them for the rest of the minute.
+    for error in shown[1:]:
+        assert error.startswith(
+            ("The backend refused the console's credentials", "The backend refused for now: Too many wrong")
+        ), error
+    assert "Wait " in shown[-1] and "seconds and try again" in shown[-1]
 
 
 def test_an_incomplete_configuration_says_what_to_set(monkeypatch: pytest.MonkeyPatch, console) -> None:

@@ -52,6 +52,8 @@ def _setup(tenant_id: str, raw: bytes, authorization: str | None, store: StoreDe
         body = json.loads(raw or b"{}")
     except ValueError:
         return _bad_request("The body is not valid JSON.")
+    except RecursionError:  # json's decoder recurses once per level of nesting
+        return _bad_request("The body is nested too deeply to be the SMTP settings.")
     if not isinstance(body, dict) or not body.get("host") or not body.get("from"):
         return _bad_request(MANDATORY)
     try:
