@@ -1,6 +1,7 @@
 """Secret fields: a password or API key the backend already stores is never put into a widget, never rendered and
-never sent to the browser. It shows as "set, ending in ••xy" (at most its last two characters, and only when it is
-long enough for that to reveal little); an empty field keeps it.
+never sent to the browser. It shows as "set" (the embedded service answers a fixed mask, sent back to keep the stored
+secret) or, from a backend that returns secrets, "set, ending in ••xy" (at most its last two characters, and only
+when it is long enough for that to reveal little); an empty field keeps it.
 
 ``masked`` and ``choose_secret`` need no UI; ``secret_input`` is the widget.
 """
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from mailconsole.models import SECRET_MASK
+
 # Show the last two characters only of a secret at least this long.
 MIN_LENGTH_TO_HINT = 8
 
@@ -19,7 +22,7 @@ def masked(secret: str | None) -> str:
     """How a stored secret is shown: "not set", "set", or "set, ending in ••xy"."""
     if not secret:
         return "not set"
-    if len(secret) < MIN_LENGTH_TO_HINT:
+    if secret == SECRET_MASK or len(secret) < MIN_LENGTH_TO_HINT:
         return "set"
     return f"set, ending in ••{secret[-2:]}"
 

@@ -9,6 +9,7 @@ Reply models are tolerant: an enum value the platform adds later arrives as a pl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -127,6 +128,28 @@ class EmailProvider(WireModel):
     send_grid_config: SendGridConfig | None = None
     ali_exmail_config: ExmailConfig | None = None
     tencent_exmail_config: ExmailConfig | None = None
+
+    def map_secrets(self, transform: Callable[[str], str]) -> EmailProvider:
+        """A copy with every stored secret (password, API key) passed through ``transform``; empty ones stay."""
+        updates: dict[str, Any] = {}
+        for config_name, secret_name in PROVIDER_SECRETS.items():
+            config = getattr(self, config_name)
+            secret = getattr(config, secret_name, None) if config is not None else None
+            if secret:
+                updates[config_name] = config.model_copy(update={secret_name: transform(secret)})
+        return self.model_copy(update=updates)
+
+
+# The secret of each provider configuration, by attribute name.
+PROVIDER_SECRETS = {
+    "smtp_config": "sender_pass",
+    "send_grid_config": "apikey",
+    "ali_exmail_config": "sender_pass",
+    "tencent_exmail_config": "sender_pass",
+}
+# What the embedded service answers in place of a stored secret. Sent back unchanged, it means "keep the stored one"
+# (for the same server and login only).
+SECRET_MASK = "**********"
 
 
 class ConfigEmailProviderRequest(WireModel):

@@ -14,13 +14,15 @@ from mailconsole.service.auth import CallerScope, SecretFailureThrottle, TokenIs
 from mailconsole.service.envelope import install_error_handlers
 from mailconsole.service.limits import BodySizeLimit
 from mailconsole.service.routes import ROUTERS, smtp_setup
+from mailconsole.service.secret_box import SecretBox
 from mailconsole.service.settings import ServiceSettings
 from mailconsole.service.store import Store, Userpool
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings()
-    store = Store(settings.database_path)
+    key = settings.secret_key.get_secret_value() if settings.secret_key else None
+    store = Store(settings.database_path, SecretBox.for_data_dir(settings.data_dir, key))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

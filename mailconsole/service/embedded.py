@@ -11,7 +11,7 @@ import uvicorn
 
 from mailconsole.service.app import create_app
 from mailconsole.service.settings import ServiceSettings
-from mailconsole.service.store import Userpool
+from mailconsole.service.store import Store, Userpool
 
 
 @dataclass
@@ -20,6 +20,7 @@ class RunningService:
     userpool: Userpool
     server: uvicorn.Server
     thread: threading.Thread
+    store: Store  # what the service keeps, for a caller in the same process (the tests)
 
     def stop(self) -> None:
         self.server.should_exit = True
@@ -41,4 +42,4 @@ def start_service(settings: ServiceSettings, *, host: str = "127.0.0.1", port: i
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("The embedded email service did not start; see the log above.")
         time.sleep(0.02)
-    return RunningService(f"http://{host}:{bound_port}", app.state.userpool, server, thread)
+    return RunningService(f"http://{host}:{bound_port}", app.state.userpool, server, thread, app.state.store)

@@ -9,8 +9,12 @@ import ssl
 from collections.abc import Callable
 from typing import Any
 
+from pydantic.alias_generators import to_camel
+
 from mailconsole.addresses import check_host, check_port, normalize_email
 from mailconsole.models import (
+    PROVIDER_SECRETS,
+    SECRET_MASK,
     ConfigEmailProviderRequest,
     EmailProvider,
     ExmailConfig,
@@ -31,12 +35,15 @@ CONFIG_FIELDS: dict[ProviderType, tuple[str, str]] = {
 
 
 def apply_provider_request(current: EmailProvider, request: ConfigEmailProviderRequest) -> EmailProvider:
-    """The settings after this request, or ServiceError 400 naming the first bad field (nothing is changed)."""
+    """The settings after this request, or ServiceError 400 naming the first bad field (nothing is changed).
+
+    A secret sent back as the mask keeps the stored one, for the same server and login only."""
     wire_name, attribute = CONFIG_FIELDS[request.type]
     config = getattr(request, attribute)
     if config is None and request.enabled:
         raise ServiceError(400, f"{wire_name} is required when type is {request.type.value}.")
     if config is not None:
+        config = _unmask(config, current, request.type, missing_means_stored=False)
         _VALIDATORS[request.type](wire_name, config)
     updated = current.model_copy(update={"enabled": request.enabled, "type": request.type})
     if config is not None:
@@ -45,34 +52,56 @@ def apply_provider_request(current: EmailProvider, request: ConfigEmailProviderR
 
 
 def config_to_test(request: ConfigEmailProviderRequest, stored: EmailProvider) -> Any:
-    """The checked configuration of the request's type (enabled or not), the stored secret filled in as
-    ``with_stored_secret`` allows; for the connection test, a missing password means no login."""
+    """The checked configuration of the request's type (enabled or not). An empty secret or the mask means the
+    stored one, for the same server and login only; otherwise an empty password means no login."""
     wire_name, attribute = CONFIG_FIELDS[request.type]
     config = getattr(request, attribute)
     if config is None:
         raise ServiceError(400, f"{wire_name} is required when type is {request.type.value}.")
-    config = with_stored_secret(config, stored, request.type)
+    config = _unmask(config, stored, request.type, missing_means_stored=True)
     if isinstance(config, SmtpConfig) and config.sender_pass is None:
         config = config.model_copy(update={"sender_pass": ""})
     _VALIDATORS[request.type](wire_name, config)
     return config
 
 
-def with_stored_secret(config: Any, stored: EmailProvider, provider_type: ProviderType) -> Any:
-    """``config`` with the stored secret filled in where it was left empty, but only when the stored one was saved
-    for the same server and login: a secret is never sent anywhere but where its owner meant it to go."""
-    _, attribute = CONFIG_FIELDS[provider_type]
-    saved = getattr(stored, attribute)
-    if saved is None:
+def masked(provider: EmailProvider) -> EmailProvider:
+    """What replies carry: every stored secret replaced by the mask."""
+    return provider.map_secrets(lambda _: SECRET_MASK)
+
+
+def _unmask(config: Any, stored: EmailProvider, provider_type: ProviderType, *, missing_means_stored: bool) -> Any:
+    """``config`` with the stored secret in place of the mask (and, for the connection test, of an empty one).
+    A stored secret goes only to the server and login it was saved for: a secret is never sent anywhere but where
+    its owner meant it to go."""
+    wire_name, attribute = CONFIG_FIELDS[provider_type]
+    secret_name = PROVIDER_SECRETS[attribute]
+    given = getattr(config, secret_name)
+    if given != SECRET_MASK and not (missing_means_stored and not given):
         return config
-    if isinstance(config, SmtpConfig) and not config.sender_pass:
-        same = (config.smtp_host, config.smtp_port, config.sender) == (saved.smtp_host, saved.smtp_port, saved.sender)
-        return config.model_copy(update={"sender_pass": saved.sender_pass}) if same else config
-    if isinstance(config, ExmailConfig) and not config.sender_pass and config.sender == saved.sender:
-        return config.model_copy(update={"sender_pass": saved.sender_pass})
-    if isinstance(config, SendGridConfig) and not config.apikey:
-        return config.model_copy(update={"apikey": saved.apikey})
+    saved = getattr(stored, attribute)
+    if saved is not None and getattr(saved, secret_name) and _same_target(config, saved):
+        return config.model_copy(update={secret_name: getattr(saved, secret_name)})
+    if given == SECRET_MASK:
+        field = to_camel(secret_name)
+        raise ServiceError(
+            400,
+            f"{wire_name}.{field}: the server or login changed since the secret was saved; send the {field} itself "
+            "(a stored secret is only used for the server and login it was saved for).",
+        )
     return config
+
+
+def _same_target(config: Any, saved: Any) -> bool:
+    if isinstance(config, SmtpConfig):
+        return (config.smtp_host.lower(), config.smtp_port, config.sender) == (
+            saved.smtp_host.lower(),
+            saved.smtp_port,
+            saved.sender,
+        )
+    if isinstance(config, ExmailConfig):
+        return bool(config.sender.lower() == saved.sender.lower())
+    return True  # a SendGrid key only ever goes to SendGrid's API
 
 
 def _field_check(wire_name: str, field: str, check: Callable[[Any], Any], value: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -11,6 +12,8 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MAILCONSOLE_", extra="ignore")
 
     data_dir: Path = Path(".mailconsole")
+    # The key that seals stored secrets; unset: a key file made in data_dir (owner-only) on first start.
+    secret_key: SecretStr | None = None
     # The first user pool and its application; generated and kept in the data dir when unset.
     userpool_id: str | None = None
     userpool_secret: str | None = None

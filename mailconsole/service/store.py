@@ -1,7 +1,9 @@
 """The one owner of the embedded service's state: a SQLite file in the data dir.
 
 Everything the service keeps goes through this module; nothing else opens the database. Provider settings and
-templates are stored as their wire JSON, so what was saved is what is served back.
+templates are stored as their wire JSON, so what was saved is what is served back. Secrets (provider passwords and
+API keys, access key secrets, the token signing key) are sealed by a ``SecretBox`` on the way in and opened on the
+way out: the file never holds one in plain text.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from mailconsole.models import EmailProvider, EmailTemplate, OutboxMessage
+from mailconsole.models import PROVIDER_SECRETS, EmailProvider, EmailTemplate, OutboxMessage
+from mailconsole.service.secret_box import SecretBox, is_sealed
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS userpools (
@@ -63,13 +66,43 @@ class Store:
     """SQLite behind one lock: the service's threads take turns, and ``BEGIN IMMEDIATE`` keeps a second process
     on the same data dir from interleaving its writes."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, box: SecretBox) -> None:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.path = path
+        self._box = box
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
         self._lock = threading.Lock()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
+            # Pages freed by an update are zeroed, so an old value does not linger in the file.
+            self._db.execute("PRAGMA secure_delete=ON")
             self._db.executescript(_SCHEMA)
+        self._seal_plain_secrets()
+
+    def _seal_plain_secrets(self) -> None:
+        """Secrets stored before they were encrypted: seal them, then rebuild the file so no old page keeps them."""
+        sealed_any = False
+        for userpool in self._all_userpools():
+            if not is_sealed(self._raw_secret(userpool.id)):
+                self.save_userpool(userpool)
+                sealed_any = True
+        with self._lock:
+            keys = self._db.execute("SELECT name, value FROM service_keys").fetchall()
+            providers = self._db.execute("SELECT userpool_id, settings FROM providers").fetchall()
+        for name, value in keys:
+            if not is_sealed(value):
+                with self._transaction() as db:
+                    db.execute("UPDATE service_keys SET value = ? WHERE name = ?", (self._box.seal(value), name))
+                sealed_any = True
+        for userpool_id, settings in providers:
+            provider = EmailProvider.model_validate_json(settings)
+            if any(not is_sealed(secret) for secret in _secrets_of(provider)):
+                self.save_provider(userpool_id, provider)  # seals what is plain, leaves what is sealed
+                sealed_any = True
+        if sealed_any:
+            with self._lock:
+                self._db.execute("VACUUM")
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         with self._lock:
@@ -98,40 +131,59 @@ class Store:
             db.execute(
                 "INSERT INTO userpools (id, secret, name, app_id) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
                 "SET secret = excluded.secret, name = excluded.name, app_id = excluded.app_id",
-                (userpool.id, userpool.secret, userpool.name, userpool.app_id),
+                (userpool.id, self._box.seal(userpool.secret), userpool.name, userpool.app_id),
             )
 
     def userpool(self, userpool_id: str) -> Userpool | None:
-        row = self._one("SELECT id, secret, name, app_id FROM userpools WHERE id = ?", userpool_id)
-        return Userpool(*row) if row else None  # type: ignore[arg-type]
+        return self._userpool("WHERE id = ?", userpool_id)
 
     def first_userpool(self) -> Userpool | None:
-        row = self._one("SELECT id, secret, name, app_id FROM userpools ORDER BY rowid LIMIT 1")
-        return Userpool(*row) if row else None  # type: ignore[arg-type]
+        return self._userpool("ORDER BY rowid LIMIT 1")
 
     def userpool_for_app(self, app_id: str) -> Userpool | None:
-        row = self._one("SELECT id, secret, name, app_id FROM userpools WHERE app_id = ?", app_id)
-        return Userpool(*row) if row else None  # type: ignore[arg-type]
+        return self._userpool("WHERE app_id = ?", app_id)
+
+    def _userpool(self, condition: str, *params: object) -> Userpool | None:
+        row = self._one(f"SELECT id, secret, name, app_id FROM userpools {condition}", *params)  # noqa: S608
+        if row is None:
+            return None
+        userpool_id, secret, name, app_id = (str(value) for value in row)
+        return Userpool(userpool_id, self._box.open(secret), name, app_id)
+
+    def _all_userpools(self) -> list[Userpool]:
+        with self._lock:
+            ids = [row[0] for row in self._db.execute("SELECT id FROM userpools").fetchall()]
+        return [userpool for userpool_id in ids if (userpool := self.userpool(userpool_id)) is not None]
+
+    def _raw_secret(self, userpool_id: str) -> str:
+        row = self._one("SELECT secret FROM userpools WHERE id = ?", userpool_id)
+        return str(row[0]) if row else ""
 
     def service_key(self, name: str, create: Callable[[], str]) -> str:
         """A key the service keeps across restarts (the token signing key), created on first use."""
         with self._transaction() as db:
-            db.execute("INSERT INTO service_keys VALUES (?, ?) ON CONFLICT (name) DO NOTHING", (name, create()))
+            db.execute(
+                "INSERT INTO service_keys VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                (name, self._box.seal(create())),
+            )
             value: str = db.execute("SELECT value FROM service_keys WHERE name = ?", (name,)).fetchone()[0]
-        return value
+        return self._box.open(value)
 
     # ---- provider settings and templates -----------------------------------------------------------------
 
     def provider(self, userpool_id: str) -> EmailProvider:
         row = self._one("SELECT settings FROM providers WHERE userpool_id = ?", userpool_id)
-        return EmailProvider.model_validate_json(str(row[0])) if row else EmailProvider(enabled=False)
+        if row is None:
+            return EmailProvider(enabled=False)
+        return EmailProvider.model_validate_json(str(row[0])).map_secrets(self._box.open)
 
     def save_provider(self, userpool_id: str, provider: EmailProvider) -> None:
+        sealed = provider.map_secrets(self._box.seal)
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO providers VALUES (?, ?) "
                 "ON CONFLICT (userpool_id) DO UPDATE SET settings = excluded.settings",
-                (userpool_id, provider.model_dump_json(by_alias=True, exclude_none=True)),
+                (userpool_id, sealed.model_dump_json(by_alias=True, exclude_none=True)),
             )
 
     def saved_templates(self, userpool_id: str) -> dict[str, EmailTemplate]:
@@ -193,3 +245,8 @@ class Store:
                 "SELECT message FROM outbox WHERE userpool_id = ? ORDER BY seq DESC LIMIT ?", (userpool_id, limit)
             ).fetchall()
         return [OutboxMessage.model_validate_json(row[0]) for row in rows]
+
+
+def _secrets_of(provider: EmailProvider) -> list[str]:
+    configs = ((getattr(provider, config), secret) for config, secret in PROVIDER_SECRETS.items())
+    return [getattr(config, secret) for config, secret in configs if config is not None and getattr(config, secret)]

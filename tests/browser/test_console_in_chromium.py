@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Frame, FrameLocator, Locator, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from mailconsole.service.secret_box import SecretBox
 from mailconsole.service.store import Store
 from tests.support import free_port
 
@@ -137,19 +138,21 @@ def test_saved_password_never_reaches_the_browser(console: tuple[str, Path], pag
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("textbox", name="From address", exact=True).fill("no-reply@example.com")
     page.get_by_role("button", name="Save").click()
-    expect(shown_text(page, "ending in ••XY")).to_be_visible()
+    expect(shown_text(page, "Stored password: set")).to_be_visible()
 
-    store = Store(data_dir / "mailconsole.sqlite3")
+    store = Store(data_dir / "mailconsole.sqlite3", SecretBox.for_data_dir(data_dir))
     try:
         pool = store.first_userpool()
         assert pool is not None
         smtp = store.provider(pool.id).smtp_config
     finally:
         store.close()
-    assert smtp is not None and smtp.sender_pass == PASSWORD  # saved for real
+    assert smtp is not None and smtp.sender_pass == PASSWORD  # saved for real...
+    for path in data_dir.rglob("*"):  # ...and sealed: no file of the data dir holds it
+        assert not path.is_file() or PASSWORD.encode() not in path.read_bytes(), path
 
     page.reload()
-    expect(shown_text(page, "ending in ••XY")).to_be_visible()
+    expect(shown_text(page, "Stored password: set")).to_be_visible()
     assert PASSWORD not in everything_shown(page)
     assert page.get_by_label("Password", exact=True).input_value() == ""
     shoot(page, "provider")

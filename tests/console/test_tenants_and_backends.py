@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 from components.connection import KIND_EMBEDDED, KIND_GENAUTH, KIND_SMTP_SETUP, tenants_from
-from mailconsole import ManagementClient
 from mailconsole.models import ProviderType
 from mailconsole.service.embedded import RunningService
 
@@ -113,9 +112,7 @@ def test_the_sidebar_switches_tenants_and_shows_which_is_in_use(two_tenants, con
 
 
 @pytest.mark.parametrize("form", ["shift", "ssms"])
-def test_the_smtp_set_up_form_saves_through_its_api(
-    two_tenants, management: ManagementClient, console, form: str
-) -> None:
+def test_the_smtp_set_up_form_saves_through_its_api(two_tenants, service: RunningService, console, form: str) -> None:
     two_tenants["tenants"]["eu-setup"]["form"] = form  # type: ignore[index]
     two_tenants["default_tenant"] = "eu-setup"
     at = console.open(secrets=two_tenants)
@@ -129,7 +126,7 @@ def test_the_smtp_set_up_form_saves_through_its_api(
     console.no_exception(at)
     assert "Successfully updated SMTP Details." in console.text(at)
     assert "relay-pass-word-7K" not in console.text(at)
-    stored = management.get_email_provider()
+    stored = service.store.provider(service.userpool.id)
     assert stored.enabled and stored.type == ProviderType.CUSTOM
     assert stored.smtp_config is not None
     assert (stored.smtp_config.smtp_host, stored.smtp_config.sender_pass) == ("smtp.eu.example", "relay-pass-word-7K")
@@ -138,13 +135,13 @@ def test_the_smtp_set_up_form_saves_through_its_api(
     # Without read-back, an empty password keeps the one stored for the same server and user...
     at.text_input(key="setup.from_name").input("EU relay").run()
     at.button(key="setup.save").click().run()
-    stored = management.get_email_provider()
+    stored = service.store.provider(service.userpool.id)
     assert stored.smtp_config is not None and stored.smtp_config.sender_pass == "relay-pass-word-7K"
     # ...and another server needs it typed again, inline, before anything is sent.
     at.text_input(key="setup.host").input("smtp.other.example").run()
     at.button(key="setup.save").click().run()
     assert "Nothing was sent: fix the fields marked above." in console.errors(at)
-    assert management.get_email_provider().smtp_config.smtp_host == "smtp.eu.example"  # type: ignore[union-attr]
+    assert service.store.provider(service.userpool.id).smtp_config.smtp_host == "smtp.eu.example"  # type: ignore[union-attr]
 
 
 def test_the_smtp_set_up_form_checks_the_mandatory_fields(two_tenants, console) -> None:

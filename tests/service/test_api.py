@@ -17,7 +17,7 @@ from mailconsole import (
     UnauthorizedError,
 )
 from mailconsole.catalog import TEMPLATE_GROUPS
-from mailconsole.models import EmailProvider, ExmailConfig, SendGridConfig, SmtpConfig, TemplateType
+from mailconsole.models import SECRET_MASK, EmailProvider, ExmailConfig, SendGridConfig, SmtpConfig, TemplateType
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import ServiceSettings
 
@@ -81,7 +81,7 @@ def test_provider_starts_with_the_built_in_service(management: ManagementClient)
     assert management.get_email_provider() == EmailProvider(enabled=False)
 
 
-def test_provider_settings_round_trip_with_extensions(management: ManagementClient) -> None:
+def test_provider_settings_round_trip_with_extensions(management: ManagementClient, service: RunningService) -> None:
     smtp = SmtpConfig(
         smtp_host="smtp.example.com",
         smtp_port=587,
@@ -96,11 +96,12 @@ def test_provider_settings_round_trip_with_extensions(management: ManagementClie
         envelope_from="bounces@example.com",
     )
     saved = management.config_email_provider(type="custom", enabled=True, smtp_config=smtp)
-    assert saved.smtp_config == smtp
+    assert saved.smtp_config == smtp.model_copy(update={"sender_pass": SECRET_MASK})  # replies never carry it
     assert management.get_email_provider() == saved
+    assert service.store.provider(service.userpool.id).smtp_config == smtp
 
 
-def test_each_type_keeps_its_own_configuration(management: ManagementClient) -> None:
+def test_each_type_keeps_its_own_configuration(management: ManagementClient, service: RunningService) -> None:
     management.config_email_provider(
         type="sendgrid", enabled=True, send_grid_config=SendGridConfig(sender="a@example.com", apikey="SG.1")
     )
@@ -109,12 +110,13 @@ def test_each_type_keeps_its_own_configuration(management: ManagementClient) -> 
     )
     provider = management.get_email_provider()
     assert provider.type == "ali"
-    assert provider.send_grid_config == SendGridConfig(sender="a@example.com", apikey="SG.1")
+    assert provider.send_grid_config == SendGridConfig(sender="a@example.com", apikey=SECRET_MASK)
     # Turning the provider off keeps its settings for later.
     management.config_email_provider(type="ali", enabled=False)
-    off = management.get_email_provider()
+    off = service.store.provider(service.userpool.id)
     assert off.enabled is False
     assert off.ali_exmail_config == ExmailConfig(sender="b@example.com", sender_pass="x")
+    assert off.send_grid_config == SendGridConfig(sender="a@example.com", apikey="SG.1")
 
 
 BAD_PROVIDER_BODIES = [
@@ -413,7 +415,7 @@ def test_a_restart_keeps_everything(service_settings: ServiceSettings) -> None:
     sender = AuthenticationClient(first.userpool.app_id, second.base_url)
     try:
         assert second.userpool == first.userpool
-        provider = again.get_email_provider()
+        provider = second.store.provider(first.userpool.id)
         assert provider.send_grid_config is not None and provider.send_grid_config.apikey == "SG.persist"
         mfa = next(t for t in again.get_email_templates().templates if t.type == TemplateType.MFA_VERIFY_CODE)
         assert mfa.content == "<p>kept</p>"

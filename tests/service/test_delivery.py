@@ -105,7 +105,7 @@ def test_server_down_is_a_provider_error(management: ManagementClient, authentic
             smtp_host="127.0.0.1", smtp_port=free_port(), sender_pass="", from_address="a@example.com"
         ),
     )
-    with pytest.raises(ProviderError, match="refused the connection. Check the port"):
+    with pytest.raises(ProviderError, match=r"refused the connection\. Check the port"):
         authentication.send_email("CHANNEL_LOGIN", "ivan@example.com")
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from mailconsole import AuthenticationClient, ManagementClient, ProviderError
 from mailconsole.models import ExmailConfig, SendGridConfig, SmtpConfig
-from mailconsole.service.embedded import start_service
+from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import ServiceSettings
 from tests.mail_servers import (
     Mailbox,
@@ -161,13 +161,13 @@ def test_a_certificate_for_another_name_is_refused_with_a_hint(
 
 
 def test_a_ca_bundle_that_is_not_pem_is_refused_and_nothing_changes(
-    ca: ThrowawayCA, management: ManagementClient
+    ca: ThrowawayCA, management: ManagementClient, service: RunningService
 ) -> None:
     with mail_server(ca, "ssl") as server:
         saved = use_smtp(management, server)
         with pytest.raises(Exception, match=r"caBundle holds no usable PEM certificate"):
             use_smtp(management, server, ca_bundle="-----BEGIN CERTIFICATE-----\nnot base64\n")
-    assert management.get_email_provider().smtp_config == saved
+    assert service.store.provider(service.userpool.id).smtp_config == saved
 
 
 @pytest.mark.parametrize(("provider_type", "field"), [("ali", "ali_exmail_config"), ("qq", "tencent_exmail_config")])
@@ -207,6 +207,7 @@ def test_enterprise_mail_presets_are_ssl_on_their_port_with_the_mailbox_as_login
 )
 def test_refusals_of_mail_rcpt_and_data_are_602_with_the_servers_reply(
     ca: ThrowawayCA,
+    service: RunningService,
     management: ManagementClient,
     authentication: AuthenticationClient,
     reply_of: str,
@@ -221,7 +222,7 @@ def test_refusals_of_mail_rcpt_and_data_are_602_with_the_servers_reply(
     assert reply in refused.message
     if reply.startswith("4"):
         assert "temporary" in refused.message
-    assert management.get_email_provider().smtp_config == saved  # nothing saved is lost
+    assert service.store.provider(service.userpool.id).smtp_config == saved  # nothing saved is lost
 
 
 def test_a_refused_login_is_601_with_the_servers_reply(

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from mailconsole import InvalidArgumentError, ManagementClient, SmtpSetupClient, UnauthorizedError
-from mailconsole.models import SmtpSetupRequest
+from mailconsole.models import SECRET_MASK, SmtpSetupRequest
 from mailconsole.service.embedded import RunningService
 from tests.service.test_api import management_token
 
@@ -47,7 +47,8 @@ def test_seed_sample_sets_the_tenants_smtp_settings(
     response = post(service, form, SEED_SAMPLE, management_token(service))
     assert response.status_code == 200
     assert response.json() == {"message": "Successfully updated SMTP Details", "status": "OK", "subSystem": 8}
-    provider = management.get_email_provider()
+    assert management.get_email_provider().smtp_config.sender_pass == SECRET_MASK  # replies never carry it
+    provider = service.store.provider(service.userpool.id)
     assert provider.enabled is True and provider.type == "custom"
     smtp = provider.smtp_config
     assert smtp is not None
@@ -108,10 +109,10 @@ def test_a_password_is_kept_only_for_the_same_server_and_user(
     post(service, "shift", SEED_SAMPLE, token)
     without_password = {key: value for key, value in SEED_SAMPLE.items() if key != "password"}
     post(service, "shift", without_password, token)
-    smtp = management.get_email_provider().smtp_config
+    smtp = service.store.provider(service.userpool.id).smtp_config
     assert smtp is not None and smtp.sender_pass == "app-password-1"
     post(service, "shift", {**without_password, "host": "smtp.elsewhere.example.com"}, token)
-    smtp = management.get_email_provider().smtp_config
+    smtp = service.store.provider(service.userpool.id).smtp_config
     assert smtp is not None and smtp.sender_pass == ""
 
 

@@ -16,7 +16,7 @@ from mailconsole.service import templates
 from mailconsole.service.auth import check_access_key
 from mailconsole.service.dependencies import IssuerDep, ManagedPool, StoreDep
 from mailconsole.service.envelope import ok
-from mailconsole.service.provider_settings import apply_provider_request
+from mailconsole.service.provider_settings import apply_provider_request, masked
 
 router = APIRouter(prefix="/api/v3", tags=["management"])
 
@@ -34,14 +34,14 @@ def get_management_token(body: ManagementTokenRequest, store: StoreDep, issuer: 
 
 @router.get("/get-email-provider")
 def get_email_provider(userpool: ManagedPool, store: StoreDep) -> dict[str, Any]:
-    return ok(store.provider(userpool.id).to_wire())
+    return ok(masked(store.provider(userpool.id)).to_wire())
 
 
 @router.post("/config-email-provider")
 def config_email_provider(body: ConfigEmailProviderRequest, userpool: ManagedPool, store: StoreDep) -> dict[str, Any]:
     updated = apply_provider_request(store.provider(userpool.id), body)
     store.save_provider(userpool.id, updated)
-    return ok(updated.to_wire())
+    return ok(masked(updated).to_wire())
 
 
 @router.get("/get-email-templates")
