@@ -116,11 +116,19 @@ def _required(wire_name: str, field: str, value: str | None) -> None:
         raise ServiceError(400, f"{wire_name}.{field} is required.")
 
 
+def _check_secret(wire_name: str, field: str, value: str | None) -> None:
+    """A secret goes into an SMTP command or an HTTP header: a control character there would end it early (AUTH
+    PLAIN separates with NUL) or inject another line."""
+    if value and any(ord(character) < 32 or ord(character) == 127 for character in value):
+        raise ServiceError(400, f"{wire_name}.{field} contains a control character: paste the secret again.")
+
+
 def _validate_smtp(wire_name: str, config: SmtpConfig) -> None:
     _field_check(wire_name, "smtp_host", check_host, config.smtp_host)
     _field_check(wire_name, "smtp_port", check_port, config.smtp_port)
     if "sender_pass" not in config.model_fields_set:
         raise ServiceError(400, f"{wire_name}.senderPass is required (an empty string means no authentication).")
+    _check_secret(wire_name, "senderPass", config.sender_pass)
     if config.secure and config.starttls:
         raise ServiceError(400, f"{wire_name}: choose SSL (secure) or STARTTLS, not both.")
     if config.ca_bundle:
@@ -153,11 +161,13 @@ def _check_ca_bundle(wire_name: str, pem: str) -> None:
 def _validate_sendgrid(wire_name: str, config: SendGridConfig) -> None:
     _field_check(wire_name, "sender", normalize_email, config.sender)
     _required(wire_name, "apikey", config.apikey)
+    _check_secret(wire_name, "apikey", config.apikey)
 
 
 def _validate_exmail(wire_name: str, config: ExmailConfig) -> None:
     _field_check(wire_name, "sender", normalize_email, config.sender)
     _required(wire_name, "senderPass", config.sender_pass)
+    _check_secret(wire_name, "senderPass", config.sender_pass)
 
 
 _VALIDATORS: dict[ProviderType, Callable[[str, Any], None]] = {

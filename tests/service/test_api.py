@@ -121,6 +121,22 @@ def test_each_type_keeps_its_own_configuration(management: ManagementClient, ser
 
 BAD_PROVIDER_BODIES = [
     ({"enabled": True}, "type is required"),
+    (
+        {
+            "type": "custom",
+            "enabled": True,
+            "smtpConfig": {"smtp_host": "h.example", "smtp_port": 25, "senderPass": "a\u0000b"},
+        },
+        "smtpConfig.senderPass contains a control character",
+    ),
+    (
+        {
+            "type": "sendgrid",
+            "enabled": True,
+            "sendGridConfig": {"sender": "a@b.example", "apikey": "SG.x\r\nX-Evil: 1"},
+        },
+        "sendGridConfig.apikey contains a control character",
+    ),
     ({"type": "custom"}, "enabled is required"),
     ({"type": "mailgun", "enabled": True}, "type:"),
     ({"type": "custom", "enabled": True}, "smtpConfig is required when type is custom"),
