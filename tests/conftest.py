@@ -17,7 +17,14 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from mailconsole import AuthenticationClient, ManagementClient
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import ServiceSettings
+from tests.mail_servers import ThrowawayCA
 from tests.support import free_port
+
+
+@pytest.fixture(scope="module")
+def ca() -> ThrowawayCA:
+    """A throwaway CA (per module) that signs the test mail servers' certificates."""
+    return ThrowawayCA()
 
 
 @pytest.fixture

@@ -13,11 +13,6 @@ from tests.mail_servers import MailServer, ThrowawayCA, mail_server
 PAGE = "app_pages/provider.py"
 
 
-@pytest.fixture(scope="module")
-def ca() -> ThrowawayCA:
-    return ThrowawayCA()
-
-
 @pytest.fixture
 def tls_server(ca: ThrowawayCA) -> Iterator[MailServer]:
     with mail_server(ca, "ssl") as server:

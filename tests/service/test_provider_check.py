@@ -16,11 +16,6 @@ from tests.mail_servers import Mailbox, MailServer, ThrowawayCA, mail_server, sc
 SMTP_TIMEOUT = 2.0
 
 
-@pytest.fixture(scope="module")
-def ca() -> ThrowawayCA:
-    return ThrowawayCA()
-
-
 @pytest.fixture
 def service_settings(tmp_path: Path) -> ServiceSettings:
     return ServiceSettings(data_dir=tmp_path / "data", smtp_timeout=SMTP_TIMEOUT)

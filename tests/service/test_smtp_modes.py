@@ -32,11 +32,6 @@ SMTP_TIMEOUT = 2.0
 RECIPIENT = "kim@example.com"
 
 
-@pytest.fixture(scope="module")
-def ca() -> ThrowawayCA:
-    return ThrowawayCA()
-
-
 @pytest.fixture
 def service_settings(tmp_path: Path) -> ServiceSettings:
     return ServiceSettings(data_dir=tmp_path / "data", smtp_timeout=SMTP_TIMEOUT)
