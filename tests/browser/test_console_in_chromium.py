@@ -21,6 +21,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from mailconsole.service.secret_box import SecretBox
 from mailconsole.service.store import Store
+from tests.mail_servers import ThrowawayCA, mail_server
 from tests.support import free_port
 
 pytestmark = pytest.mark.browser
@@ -227,3 +228,42 @@ def test_a_test_send_lands_in_the_outbox(console: tuple[str, Path], page: Page) 
 
     open_page(page, url, "Email console")
     shoot(page, "overview")
+
+
+def test_the_connection_test_explains_each_step(console: tuple[str, Path], page: Page, ca: ThrowawayCA) -> None:
+    url, _ = console
+    with mail_server(ca, "ssl") as server:
+        open_page(page, f"{url}/provider", "Provider settings")
+        shown_text(page, "Custom SMTP server").click()
+        for label, value in (("SMTP host", server.host), ("User name", server.user)):
+            field = page.get_by_role("textbox", name=label, exact=True)
+            field.fill(value)
+            field.press("Enter")
+            settle(page)
+        port = page.get_by_label("Port", exact=True)
+        port.fill(str(server.port))
+        port.press("Enter")
+        settle(page)
+        page.get_by_label("Password", exact=True).fill("not-the-password")
+        page.get_by_label("Password", exact=True).press("Enter")
+        settle(page)
+        shown_text(page, "Private certificate authority (CA bundle)").click()
+        bundle = page.get_by_role("textbox", name="CA certificates (PEM)")
+        bundle.fill(server.ca_pem)
+        bundle.press("Control+Enter")
+        settle(page)
+
+        page.get_by_role("button", name="Test connection").click()
+        expect(shown_text(page, "The test stopped at")).to_be_visible()
+        expect(shown_text(page, "app password")).to_be_visible()
+        expect(shown_text(page, "TLS handshake")).to_be_visible()
+        shoot(page, "connection-test-failed")
+
+        page.get_by_label("Password", exact=True).fill(server.password)
+        page.get_by_label("Password", exact=True).press("Enter")
+        settle(page)
+        page.get_by_role("button", name="Test connection").click()
+        expect(shown_text(page, "Every step passed; nothing was sent.")).to_be_visible()
+        shoot(page, "connection-test")
+    assert server.mailbox.received == []
+    assert server.mailbox.auth_attempts == 2
