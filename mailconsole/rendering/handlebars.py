@@ -5,8 +5,10 @@ helper arguments, hash values, sub-expressions, ``#each``, partial arguments) ar
 unescaped, and with a newline inside the brackets the pasted text even runs at compile time. So this module uses
 pybars3's grammar and code generator but not its ``Compiler.compile``:
 
-1. ``handlebars_scan`` checks the tags (block stack, unknown helpers) and lists rewrites for pybars3;
-2. pybars3's grammar parses the rewritten text into a tree;
+1. ``handlebars_scan`` checks the tags (block stack, unknown helpers) and lists rewrites for pybars3, and
+   ``handlebars_whitespace`` strips whitespace as handlebars.js does (pybars3's own whitespace control is not used);
+2. pybars3's grammar, mended where it parts from handlebars.js', parses each rewritten tag, and the tree of the
+   template is put together from those and the texts;
 3. every name and literal in the tree is checked (names) or re-quoted with ``repr`` (strings) before code
    generation, so no template text reaches the generated code except as a well-formed string literal;
 4. the code runs in a namespace of our own (``handlebars_runtime``): no module in ``sys.modules``, builtins cut
@@ -14,26 +16,29 @@ pybars3's grammar and code generator but not its ``Compiler.compile``:
 
 Compiling goes through one lock (pybars3's code generator is shared state); compiled templates are cached by
 source and render concurrently.
+
+The output is handlebars.js 4.7's, byte for byte (``tests/rendering/corpus``), except for ``KNOWN_DIFFERENCES``.
 """
 
 from __future__ import annotations
 
 import ast
+import bisect
 import functools
-import re
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pybars import Compiler
+from pybars._compiler import OMeta, handlebars_grammar
 
 from mailconsole.models import TemplateEngine
-from mailconsole.rendering import handlebars_scan
+from mailconsole.rendering import handlebars_scan, handlebars_whitespace
 from mailconsole.rendering.data import plain_context
-from mailconsole.rendering.errors import TemplateError, line_and_column
-from mailconsole.rendering.handlebars_runtime import NAMESPACE
-from mailconsole.rendering.handlebars_scan import Edit
+from mailconsole.rendering.errors import TemplateError
+from mailconsole.rendering.handlebars_runtime import INDENT_HELPER, NAMESPACE
+from mailconsole.rendering.handlebars_scan import Edit, Mark
 
 Render = Callable[..., Any]
 
@@ -44,12 +49,29 @@ CACHE_SIZE = 256
 _COMPILE_LOCK = threading.Lock()
 _ENGINE = TemplateEngine.HANDLEBAR
 
-# pybars3's whitespace control (Compiler.whitespace_control), redone here to keep track of offsets, and closer to
-# handlebars.js: a line that holds only block tags, {{else}}, {{^}} or comments goes, up to and with its line
-# break, also on the last line (pybars3 takes the break before it instead) and for {{^}}, which pybars3 forgets.
-_STANDALONE_TAGS = r"([ \t]*{{(#[^{}]+|/[^{}]+|![^{}]+|\^[^{}]*|else|else [^{}]+)}}[ \t]*)+"
-_WHITESPACE = re.compile(rf"~}}}}\s*|\s*{{{{~|(?<=\n){_STANDALONE_TAGS}(\r?\n|\Z)|\A{_STANDALONE_TAGS}\r?\n")
-_TIDY = re.compile(r"(?<={{)~|~(?=}})|(?<=}})[ \t]+(?={{)")
+# pybars3's grammar differs from handlebars.js' in a few places, mended in a copy of it: a hash key needs two
+# characters there ({{> card x=1}} does not parse) and no spaces around its "=", a name may not hold "$", ":" or
+# "?", and a line break at the start of a text keeps only the "\n" of "\r\n".
+_KEY = "(<letterOrDigit>|'_')+:symbol ']'? => start"
+_KEY_VALUE = "<safesymbol>:s '=' (<literal>"
+_NAME_CHARS = "(<letterOrDigit>|'-'|'@')+:symbol"
+_GRAMMAR_FIXES = {
+    _KEY: _KEY.replace(")+", ")*"),
+    _KEY_VALUE: _KEY_VALUE.replace("'='", "<spaces> '=' <spaces>"),
+    _NAME_CHARS: _NAME_CHARS.replace("'@'", "'@'|'$'|':'|'?'"),
+    "('\\r'?'\\n'):char": "'\\n':char",
+}
+
+# Where this renderer and handlebars.js 4.7 part, for admins; tests/rendering/test_fidelity.py checks each.
+KNOWN_DIFFERENCES: tuple[str, ...] = (
+    "Block parameters ({{#each items as |item|}}) are refused: inside the block, write {{this}} for the item and "
+    "{{@index}} or {{@key}} for its position.",
+    "Partial blocks ({{#> name}}), inline partials ({{#*inline}}) and decorators are refused: use plain partials "
+    "({{> name}}).",
+    "Numbers with a decimal point as arguments ({{> card ratio=1.5}}) are refused: put such values in the context.",
+    "A few malformed names that handlebars.js refuses are read here ({{name.}}, {{.name}}, {{a.[b}}, {{a@b}}): "
+    "write names as letters, digits, _ and -, joined by single dots.",
+)
 
 
 @dataclass(frozen=True)
@@ -118,21 +140,139 @@ def _compile(source: str) -> CompiledTemplate:
     if "\x00" in source:
         raise TemplateError.at(source, source.index("\x00"), "the template contains a NUL character", _ENGINE)
     outline = handlebars_scan.outline(source)
-    text, origin = _rewrite(source, list(range(len(source) + 1)), list(outline.edits))
-    text, origin = _rewrite(text, origin, _whitespace_edits(text))
+    whitespace = handlebars_whitespace.control(source, outline.marks)
     with _COMPILE_LOCK:
-        tree = _parse(text, origin, source, outline.probes)
-        code, name = _generate(_checked(tree))
+        tree = _Assembly(source, outline, whitespace.texts).tree()
+        code, name = _generate(_TreeCheck(whitespace.indents).template(tree))
     namespace = dict(NAMESPACE)
     exec(compile(code, "<handlebars template>", "exec", dont_inherit=True), namespace)  # noqa: S102
     return CompiledTemplate(namespace[name], outline.partials, source)
 
 
+@dataclass
+class _Block:
+    """A block being put together: pybars3's ("block", name, arguments, body, inverse)."""
+
+    kind: str
+    name: Any
+    arguments: Any
+    body: list[Any] = field(default_factory=lambda: ["template"])
+    inverse: list[Any] | None = None
+    chained: bool = False  # the block of an {{else if}}: it ends with the block it is chained to
+    raw: bool = False
+
+    @property
+    def current(self) -> list[Any]:
+        return self.body if self.inverse is None else self.inverse
+
+    def node(self) -> Any:
+        if self.raw:  # its body is one text
+            return ("rawblock", self.name, self.arguments, "".join(item[1] for item in self.body[1:]))
+        return (self.kind, self.name, self.arguments, self.body, self.inverse or [])
+
+
+class _Assembly:
+    """pybars3's tree of a template, put together from its tags and texts.
+
+    pybars3's parser reads a character at a time: a mail took it tens of milliseconds, most of them on text. Here it
+    reads each tag alone (a block's opening as "{{#if a}}{{/if}}"), and once per distinct tag (the parses are
+    cached: a live preview re-reads mostly the same tags); the scan's marks give the blocks, handlebars_whitespace
+    the texts. A tag that cannot be read stops the compile at that tag.
+    """
+
+    def __init__(
+        self, source: str, outline: handlebars_scan.Outline, texts: tuple[handlebars_whitespace.Text, ...]
+    ) -> None:
+        self.source = source
+        self.outline = outline
+        self.edits = sorted(outline.edits, key=lambda edit: (edit.start, edit.end))
+        self.edit_starts = [edit.start for edit in self.edits]
+        self.texts = {text.start: text.kept for text in texts}
+
+    def tree(self) -> Any:
+        root: list[Any] = ["template"]
+        stack: list[_Block] = []
+        position = 0
+        for mark in (*self.outline.marks, Mark("cut", len(self.source), len(self.source))):
+            body = stack[-1].current if stack else root
+            if mark.start > position and (kept := self.texts[position]):
+                body.append(("literal", kept))
+            position = mark.end
+            if mark.kind in ("mustache", "partial", "comment"):
+                body.append(self.node(mark, self.tag(mark)))
+            elif mark.kind in ("open", "open_inverse", "raw_open"):
+                raw = mark.kind == "raw_open"
+                closer = f"{{{{{{{{/{mark.name}}}}}}}}}" if raw else f"{{{{/{mark.name}}}}}"
+                node = self.node(mark, self.tag(mark), closer)
+                stack.append(_Block(node[0], node[1], node[2], raw=raw))
+            elif mark.kind == "else":
+                stack[-1].inverse = ["template"]
+            elif mark.kind == "else_chain":  # rewritten to {{else}}{{#helper ...}}
+                text, origin = self.tag(mark)
+                opening = len("{{else}}")
+                node = self.node(mark, (text[opening:], origin[opening:]), f"{{{{/{mark.name}}}}}")
+                stack[-1].inverse = ["template"]
+                stack.append(_Block(node[0], node[1], node[2], chained=True))
+            elif mark.kind in ("close", "raw_close"):
+                while True:
+                    block = stack.pop()
+                    (stack[-1].current if stack else root).append(block.node())
+                    if not block.chained:
+                        break
+        return root
+
+    def tag(self, mark: Mark) -> tuple[str, list[int]]:
+        """The text of the tag at ``mark`` as pybars3 gets it (the scan's rewrites done), with source offsets."""
+        first = bisect.bisect_left(self.edit_starts, mark.start)
+        last = bisect.bisect_left(self.edit_starts, mark.end)
+        inside = [Edit(e.start - mark.start, e.end - mark.start, e.text) for e in self.edits[first:last]]
+        return _rewrite(self.source[mark.start : mark.end], list(range(mark.start, mark.end + 1)), inside)
+
+    def node(self, mark: Mark, tag: tuple[str, list[int]], closer: str = "") -> Any:
+        text, origin = tag
+        parsed = _parse_tag(text + closer)
+        if parsed[0] == "node" and parsed[1][0] in _NODE_KINDS[mark.kind]:
+            return parsed[1]
+        furthest = parsed[1] if parsed[0] == "error" else len(text)
+        shown = self.source[mark.start : mark.end].split("\n", 1)[0]
+        shown = shown if len(shown) <= 80 else shown[:40] + "..."
+        if furthest >= len(text):  # it read on to the end: the tag as a whole is at fault
+            raise TemplateError.at(self.source, mark.start, f"cannot read the tag {shown}", _ENGINE)
+        hint = ""
+        before = len(text[:furthest].rstrip())
+        if text[before - 1 : before] == "=":  # a hash argument without its value: its "=" is the fault
+            furthest, hint = before - 1, ": a value must follow the ="
+        # pybars3 would say "Error at character C of line L" with L the last line: this is the point it reached.
+        raise TemplateError.at(self.source, origin[furthest], f"cannot read the tag {shown}{hint}", _ENGINE)
+
+
+# What pybars3 must read in a tag of each kind the scan marked.
+_NODE_KINDS = {
+    "mustache": ("expand", "escapedexpand"),
+    "partial": ("partial",),
+    "comment": ("comment",),
+    "open": ("block",),
+    "else_chain": ("block",),
+    "open_inverse": ("invertedblock",),
+    "raw_open": ("rawblock",),
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_tag(text: str) -> tuple[str, Any]:
+    """("node", the one node pybars3 reads in ``text``) or ("error", the furthest offset it reached)."""
+    parser = _grammar()(text)
+    tree, error = parser.apply("template")
+    if parser.input.position >= len(text) and len(tree) == 2:
+        return "node", tree[1]
+    return "error", error.position if isinstance(error.position, int) else 0
+
+
 def _rewrite(text: str, origin: list[int], edits: list[Edit]) -> tuple[str, list[int]]:
     """Apply ``edits`` (sorted, disjoint) to ``text``; ``origin[i]`` is the source offset of character i.
 
-    A replacement made only of characters it replaces (whitespace control deletes) keeps their offsets; other
-    characters point at the start of their edit.
+    A replacement made only of characters it replaces keeps their offsets; other characters point at the start of
+    their edit.
     """
     pieces: list[str] = []
     offsets: list[int] = []
@@ -152,38 +292,15 @@ def _rewrite(text: str, origin: list[int], edits: list[Edit]) -> tuple[str, list
     return "".join(pieces), offsets
 
 
-def _whitespace_edits(text: str) -> list[Edit]:
-    return [Edit(m.start(), m.end(), _TIDY.sub("", m[0].strip())) for m in _WHITESPACE.finditer(text)]
-
-
-def _parse(text: str, origin: list[int], source: str, probes: tuple[tuple[int, str], ...]) -> Any:
-    parser = Compiler._handlebars(text)
-    tree, error = parser.apply("template")
-    stopped = parser.input.position
-    if stopped >= len(text):
-        return tree
-    if error.position == len(text) and (culprit := _unreadable_tag(probes, origin[stopped])):
-        # It read on to the end from the block at `stopped`: the tag in that block at fault says more.
-        raise TemplateError.at(source, culprit[0], f"cannot read the tag {culprit[1][:60]}", _ENGINE)
-    # pybars3 would say "Error at character C of line L": L counts all lines, C is the column (0-based on the
-    # first line) of the furthest point the parser reached, which comes here as an offset: report that point.
-    furthest = error.position if isinstance(error.position, int) else stopped
-    at = furthest if stopped <= furthest < len(text) else stopped
-    tag_start = max(text.rfind("{{", stopped, at + 1), stopped)
-    tag_end = text.find("}}", at)
-    tag = text[tag_start : tag_end + 2 if 0 <= tag_end < tag_start + 80 else tag_start + 40].split("\n", 1)[0]
-    line, column = line_and_column(source, origin[at])
-    raise TemplateError(f"cannot read the tag {tag}", line, column, _ENGINE)
-
-
-def _unreadable_tag(probes: tuple[tuple[int, str], ...], start: int) -> tuple[int, str] | None:
-    for offset, probe in probes:
-        if offset >= start:
-            reader = Compiler._handlebars(probe)
-            reader.apply("template")
-            if reader.input.position < len(probe):
-                return offset, probe
-    return None
+@functools.cache
+def _grammar() -> Any:
+    """pybars3's grammar, mended (built on first use: it takes about 0.1 s)."""
+    grammar = handlebars_grammar
+    for fault, fix in _GRAMMAR_FIXES.items():
+        if fault not in grammar:
+            raise RuntimeError(f"this pybars3 has another grammar: check the fix of {fault!r} in handlebars.py")
+        grammar = grammar.replace(fault, fix)
+    return OMeta.makeGrammar(grammar, {}, "handlebars")
 
 
 def _generate(tree: Any) -> tuple[str, str]:
@@ -207,27 +324,54 @@ def _rejection(source: str, bad: str) -> TemplateError:
 
 def _checked(node: Any) -> Any:
     """A copy of a pybars3 tree in which every text that reaches generated code is safe there."""
-    if isinstance(node, list) and node[:1] == ["template"]:
-        return ["template", *(_checked_statement(item) for item in node[1:])]
-    raise _Rejected(repr(node)[:40])
+    return _TreeCheck(()).template(node)
 
 
-def _checked_statement(node: Any) -> Any:
-    kind = node[0]
-    if kind in ("literal", "newline", "whitespace") and isinstance(node[1], str):
-        return node  # emitted with repr()
-    if kind == "comment":
-        return node
-    if kind in ("expand", "escapedexpand"):
-        return (kind, _checked_path(node[1]), _checked_args(node[2]))
-    if kind in ("block", "invertedblock"):
-        body, inverse = node[3], node[4]
-        return (kind, _name(node[1]), _checked_args(node[2]), _checked(body), _checked(inverse) if inverse else [])
-    if kind == "rawblock" and isinstance(node[3], str):
-        return (kind, _name(node[1]), _checked_args(node[2]), node[3])
-    if kind == "partial":
-        return (kind, _checked_partial_name(node[1]), _checked_args(node[2]))
-    raise _Rejected(repr(node)[:40])
+class _TreeCheck:
+    """The check of one tree; it also gives each partial the indentation handlebars_whitespace found for it."""
+
+    def __init__(self, indents: tuple[str, ...]) -> None:
+        self.indents = iter(indents)
+
+    def template(self, node: Any) -> Any:
+        checked = self.body(node)
+        if next(self.indents, None) is not None:
+            raise _Rejected("partials")  # the scan saw more partials than pybars3: they disagree on the tags
+        return checked
+
+    def body(self, node: Any) -> Any:
+        if isinstance(node, list) and node[:1] == ["template"]:
+            return ["template", *(self.statement(item) for item in node[1:])]
+        raise _Rejected(repr(node)[:40])
+
+    def statement(self, node: Any) -> Any:
+        kind = node[0]
+        if kind in ("literal", "newline", "whitespace") and isinstance(node[1], str):
+            return node  # emitted with repr()
+        if kind == "comment":
+            return node
+        if kind in ("expand", "escapedexpand"):
+            return (kind, _checked_path(node[1]), _checked_args(node[2]))
+        if kind in ("block", "invertedblock"):
+            body, inverse = node[3], node[4]
+            return (
+                kind,
+                _name(node[1]),
+                _checked_args(node[2]),
+                self.body(body),
+                self.body(inverse) if inverse else [],
+            )
+        if kind == "rawblock" and isinstance(node[3], str):
+            # A block whose body is text, as in handlebars.js (pybars3 would print the text whatever the helper).
+            return ("block", _name(node[1]), _checked_args(node[2]), ["template", ("literal", node[3])], [])
+        if kind == "partial":
+            partial = (kind, _checked_partial_name(node[1]), _checked_args(node[2]))
+            indent = next(self.indents, "")
+            if not indent:
+                return partial
+            # handlebars.js indents every line a standalone partial prints by the indentation of its tag.
+            return ("block", INDENT_HELPER, [("literalparam", repr(indent))], ["template", partial], [])
+        raise _Rejected(repr(node)[:40])
 
 
 def _checked_args(args: Any) -> list[Any]:

@@ -2,15 +2,18 @@
 
 pybars3's runtime falls back to getattr() when a name is not a key, so ``{{name.format}}`` calls
 ``str.format`` and ``{{x.[__class__]}}`` reaches Python's internals. This runtime only indexes dicts and lists of
-plain data. It also escapes like handlebars.js and follows handlebars.js in the built-in helpers: ``{{else}}`` of
-``#unless``, empty lists are false, ``@index`` reaches into nested blocks, ``includeZero``.
+plain data. It also escapes like handlebars.js, prints values as JavaScript's ``String()`` does, and follows
+handlebars.js in the built-in helpers: ``{{else}}`` of ``#unless``, empty lists are false, ``@index`` reaches into
+nested blocks, ``includeZero``, ``#each`` over an object visits its keys in JavaScript's order.
 """
 
 from __future__ import annotations
 
+import decimal
 import functools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pybars import PybarsError, strlist
@@ -18,6 +21,16 @@ from pybars._compiler import resolve_subexpr
 
 Block = Callable[[Any], Any]
 Options = dict[str, Any]
+
+# The name under which handlebars.py wraps a standalone partial. A template cannot reach it: no name a template
+# writes (path segment, block or helper name) can hold "]".
+INDENT_HELPER = "[indent]"
+
+# JSON numbers are doubles in JavaScript: integers beyond 2**53 lose digits there, as they print.
+_EXACT_INTEGERS = 2**53
+
+# JavaScript's \s, which differs from Python's: \ufeff is in, \x1c-\x1f are out.
+JS_SPACE = "\t\n\v\f\r \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
 
 # handlebars.js' escapeExpression table.
 ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;", "`": "&#x60;", "=": "&#x3D;"}
@@ -28,39 +41,60 @@ def escape(text: str) -> str:
     return _ESCAPE.sub(lambda match: ESCAPES[match[0]], text)
 
 
-class Scope:
-    """One level of the context stack: its value, the scope around it, the root and the @-data of #each."""
+@dataclass(frozen=True)
+class Depths:
+    """handlebars.js' ``depths``: the contexts ``../`` climbs, nearest first.
 
-    def __init__(
-        self,
-        context: Any,
-        parent: Any,
-        root: Any,
-        overrides: dict[str, Any] | None = None,
-        **data: Any,
-    ) -> None:
+    A block adds its context only when it differs (JavaScript's ``!=``) from the nearest: in
+    ``{{#with a}}{{#with this}}{{../x}}`` the ``../`` skips both and reads the outer ``x``. A partial starts anew.
+    """
+
+    context: Any
+    outer: Depths | None = None
+
+
+class Scope:
+    """What a part of a template runs in: its context, the depths ``../`` climbs, the root, the @-data."""
+
+    def __init__(self, context: Any, depths: Depths, root: Any, data: dict[str, Any]) -> None:
         self.context = context
-        self.parent = parent
+        self.depths = depths
         self.root = root
-        self.overrides = overrides
-        # @index and friends stay visible in nested blocks and partials, as in handlebars.js.
-        self.data: dict[str, Any] = dict(parent.data) if isinstance(parent, Scope) else {}
-        self.data.update(data)
+        self.data = data  # the @-data frame: index, key, first, last, and the frame around it as "_parent"
 
     def get(self, name: str) -> Any:
         if name == "this":
             return self.context
         if name == "@root":
             return self.root
-        if name == "@_parent":
-            return self.parent
+        if name == "@_parent":  # pybars3's name for "../"
+            outer = self.depths.outer
+            return None if outer is None else Scope(outer.context, outer, self.root, self.data)
         if name.startswith("@"):
             return self.data.get(name[1:])
-        if self.overrides and name in self.overrides:
-            return self.overrides[name]
         return pick(self.context, name)
 
     __getitem__ = get
+
+    def block(self, context: Any, **data: Any) -> Scope:
+        """The scope of a block's body run with ``context``; ``data`` starts a new @-data frame (as #each does)."""
+        context = _unwrap(context)
+        depths = self.depths if js_equal(context, self.depths.context) else Depths(context, self.depths)
+        frame = {**self.data, "_parent": self.data, **data} if data else self.data
+        return Scope(context, depths, self.root, frame)
+
+
+def partial_scope(context: Any, caller: Any, root: Any, overrides: dict[str, Any] | None = None) -> Scope:
+    """The scope of a partial (pybars3's generated code calls it ``Scope``): new depths, the caller's @-data.
+
+    With hash arguments the context is a copy of the given one with the arguments added, as handlebars.js makes it.
+    """
+    context = _unwrap(context)
+    if overrides:
+        base = context if isinstance(context, dict) else dict(enumerate(context)) if isinstance(context, list) else {}
+        context = {str(key): value for key, value in base.items()} | {k: _unwrap(v) for k, v in overrides.items()}
+    data = caller.data if isinstance(caller, Scope) else {}
+    return Scope(context, Depths(context), root, data)
 
 
 def pick(container: Any, name: str) -> Any:
@@ -70,8 +104,9 @@ def pick(container: Any, name: str) -> Any:
     if isinstance(container, dict):
         return container.get(name)
     if isinstance(container, list | str):
-        if name == "length":
-            return len(container)
+        if name == "length":  # a string's in UTF-16 code units, as JavaScript counts
+            extra = sum(ord(char) > 0xFFFF for char in container) if isinstance(container, str) else 0
+            return len(container) + extra
         if name.isascii() and name.isdigit() and int(name) < len(container):
             return container[int(name)]
     return None
@@ -80,12 +115,15 @@ def pick(container: Any, name: str) -> Any:
 def resolve(context: Any, *segments: str) -> Any:
     if segments == ("",) and isinstance(context, Scope):  # a bare {{this}} or {{.}}
         return context.context
-    data_of_parent = False
+    if segments[:1] == ("@@_parent",) and isinstance(context, Scope):  # "@../index": data of the frame around
+        frame: Any = context.data.get("_parent")
+        segments = segments[1:]
+        while segments[:1] == ("@_parent",):  # "@../../index"
+            frame, segments = (frame.get("_parent") if isinstance(frame, dict) else None), segments[1:]
+        if not segments or not isinstance(frame, dict):
+            return None
+        context, segments = frame.get(segments[0]), segments[1:]
     for segment in segments:
-        if data_of_parent:  # "@../index": the @index of the parent scope
-            segment, data_of_parent = "@" + segment, False
-        elif segment.startswith("@@"):
-            segment, data_of_parent = segment[1:], True
         if context is None:
             return None
         if segment:
@@ -94,7 +132,47 @@ def resolve(context: Any, *segments: str) -> Any:
 
 
 def ensure_scope(context: Any, root: Any) -> Scope:
-    return context if isinstance(context, Scope) else Scope(context, None, root)
+    return context if isinstance(context, Scope) else Scope(context, Depths(context), root, {})
+
+
+def js_equal(left: Any, right: Any) -> bool:
+    """JavaScript's ``left == right`` for plain data: objects by identity, other values after conversion."""
+    if isinstance(left, dict | list) and isinstance(right, dict | list):
+        return left is right
+    if left is None or right is None:
+        return left is right
+    if isinstance(left, bool) or isinstance(right, bool):
+        left, right = (_js_to_number(v) if isinstance(v, bool) else v for v in (left, right))
+        return js_equal(left, right)
+    if isinstance(left, dict | list) or isinstance(right, dict | list):
+        left, right = (js_string(v) if isinstance(v, dict | list) else v for v in (left, right))
+        return js_equal(left, right)
+    if isinstance(left, str) and isinstance(right, str):
+        return left == right
+    if isinstance(left, str) or isinstance(right, str):
+        return _js_to_number(left) == _js_to_number(right)
+    return bool(left == right)
+
+
+_JS_NUMBER = re.compile(r"[+-]?(?:Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)")
+
+
+def _js_to_number(value: Any) -> float:
+    """JavaScript's ``Number(value)`` for a bool, number or string (NaN as float('nan'))."""
+    if not isinstance(value, str):
+        return float(value)
+    text = value.strip(JS_SPACE)
+    if not text:
+        return 0.0
+    if _JS_NUMBER.fullmatch(text):
+        return float(text.replace("Infinity", "inf"))
+    for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
+        if text[:2].lower() == prefix:
+            try:
+                return float(int(text[2:], base))
+            except ValueError:
+                break
+    return float("nan")
 
 
 def js_string(value: Any) -> str:
@@ -105,13 +183,52 @@ def js_string(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e21 else repr(value)
+    if isinstance(value, int | float):
+        return js_number(value)
     if isinstance(value, list):
         return ",".join(js_string(item) for item in value)
     if isinstance(value, dict):
         return "[object Object]"
     return str(value)
+
+
+def js_number(value: int | float) -> str:
+    """JavaScript's Number::toString: the shortest digits that read back (as Python's repr), laid out as in JS."""
+    if isinstance(value, int) and abs(value) <= _EXACT_INTEGERS:
+        return str(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = float("inf") if value > 0 else float("-inf")
+    if number != number:
+        return "NaN"
+    if number in (float("inf"), float("-inf")):
+        return "Infinity" if number > 0 else "-Infinity"
+    if number == 0:
+        return "0"  # -0 too
+    sign = "-" if number < 0 else ""
+    shortest = decimal.Decimal(repr(abs(number))).normalize().as_tuple()
+    digits = "".join(map(str, shortest.digits))
+    assert isinstance(shortest.exponent, int)
+    point = len(digits) + shortest.exponent  # the value is 0.digits * 10**point
+    if len(digits) <= point <= 21:
+        return sign + digits + "0" * (point - len(digits))
+    if 0 < point <= 21:
+        return sign + digits[:point] + "." + digits[point:]
+    if -6 < point <= 0:
+        return sign + "0." + "0" * -point + digits
+    exponent = f"e{'+' if point > 0 else '-'}{abs(point - 1)}"
+    return sign + digits[0] + ("." + digits[1:] if len(digits) > 1 else "") + exponent
+
+
+def js_keys(mapping: dict[str, Any]) -> list[str]:
+    """The keys of a JSON object in JavaScript's order: array indexes ascending first, then the others as given."""
+    indexes = [key for key in mapping if _is_array_index(key)]
+    return sorted(indexes, key=int) + [key for key in mapping if not _is_array_index(key)]
+
+
+def _is_array_index(key: str) -> bool:
+    return key.isascii() and key.isdigit() and (key == "0" or key[0] != "0") and int(key) < 2**32 - 1
 
 
 def prepare(value: Any, should_escape: bool) -> Any:
@@ -148,31 +265,40 @@ def _one_argument(helper: str, args: tuple[Any, ...]) -> Any:
     return args[0]
 
 
-def _if(this: Any, options: Options, *args: Any, **hash: Any) -> Any:
+def _helper_this(this: Scope) -> Scope:
+    """What a built-in helper runs its blocks in: handlebars.js calls helpers on an empty object for a null context
+    (its nullContext, which it adds to no depths), so there {{this}} prints "[object Object]"."""
+    return this if this.context is not None else Scope({}, this.depths, this.root, this.data)
+
+
+def _if(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
+    this = _helper_this(this)
     condition = _one_argument("if", args)
     if (not hash.get("includeZero") and not _truthy(condition)) or _is_empty(condition):
         return options["inverse"](this)
     return options["fn"](this)
 
 
-def _unless(this: Any, options: Options, *args: Any, **hash: Any) -> Any:
+def _unless(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
     swapped = dict(options, fn=options["inverse"], inverse=options["fn"])
     return _if(this, swapped, _one_argument("unless", args), **hash)
 
 
-def _with(this: Any, options: Options, *args: Any, **hash: Any) -> Any:
+def _with(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
+    this = _helper_this(this)
     value = _one_argument("with", args)
     if _is_empty(value):
         return options["inverse"](this)
-    return options["fn"](Scope(_unwrap(value), this, options["root"]))
+    return options["fn"](this.block(value))
 
 
-def _each(this: Any, options: Options, *args: Any, **hash: Any) -> Any:
+def _each(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
+    this = _helper_this(this)
     items = _unwrap(_one_argument("each", args))
     if isinstance(items, list):
         pairs: list[tuple[Any, Any]] = list(enumerate(items))
     elif isinstance(items, dict):
-        pairs = list(items.items())
+        pairs = [(key, items[key]) for key in js_keys(items)]
     else:
         pairs = []
     if not pairs:
@@ -180,25 +306,39 @@ def _each(this: Any, options: Options, *args: Any, **hash: Any) -> Any:
     result = strlist()
     last = len(pairs) - 1
     for index, (key, value) in enumerate(pairs):
-        scope = Scope(value, this, options["root"], index=index, key=key, first=index == 0, last=index == last)
-        rendered = options["fn"](scope)
+        rendered = options["fn"](this.block(value, index=index, key=key, first=index == 0, last=index == last))
         if rendered:
             result.grow(rendered)
     return result
 
 
+def _indent(this: Any, options: Options, indent: Any) -> str:
+    """handlebars.js' invokePartial with an indent: every line of the partial's output, but a last empty one."""
+    if not isinstance(indent, str):
+        raise PybarsError("the indentation of a partial must be text")
+    lines = str(options["fn"](this)).split("\n")
+    for number, line in enumerate(lines):
+        if not line and number == len(lines) - 1:
+            break
+        lines[number] = indent + line
+    return "\n".join(lines)
+
+
 def _lookup(this: Any, *args: Any, **hash: Any) -> Any:
-    container, field = (*args, None, None)[:2]
-    if field is None:
-        return None
-    return pick(_unwrap(container), field if isinstance(field, str) else js_string(field))
+    container = _unwrap(args[0]) if args else None
+    if args and not _truthy(container):
+        return container  # handlebars.js returns a false object as it is, whatever else was given
+    if len(args) != 2:
+        raise PybarsError("lookup takes an object and a field, as in {{lookup object field}}")
+    field = args[1]
+    return pick(container, field if isinstance(field, str) else js_string(field))
 
 
 def _log(this: Any, *args: Any, **hash: Any) -> None:
     return None  # a mail render has nowhere to log to
 
 
-def _block_helper_missing(this: Any, options: Options, value: Any) -> Any:
+def _block_helper_missing(this: Scope, options: Options, value: Any) -> Any:
     """``{{#name}}...{{/name}}`` where name is a value, not a helper: a section, as in handlebars.js."""
     value = _unwrap(value)
     if value is True:
@@ -207,7 +347,7 @@ def _block_helper_missing(this: Any, options: Options, value: Any) -> Any:
         return options["inverse"](this)
     if isinstance(value, list):
         return _each(this, options, value)
-    return options["fn"](Scope(value, this, options["root"]))
+    return options["fn"](this.block(value))
 
 
 def _helper_missing(this: Any, name: str, *args: Any, **hash: Any) -> None:
@@ -224,6 +364,7 @@ HELPERS: dict[str, Callable[..., Any]] = {
     "lookup": _lookup,
     "log": _log,
     "blockHelperMissing": _block_helper_missing,
+    INDENT_HELPER: _indent,
     "helperMissing": _helper_missing,
 }
 
@@ -233,7 +374,7 @@ NAMESPACE: dict[str, Any] = {
     "__builtins__": {"dict": dict, "hasattr": hasattr, "str": str},
     "_pybars_": {"helpers": HELPERS},
     "strlist": strlist,
-    "Scope": Scope,
+    "Scope": partial_scope,
     "PybarsError": PybarsError,
     "escape": escape,
     "resolve": resolve,

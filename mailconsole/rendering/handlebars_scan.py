@@ -3,22 +3,21 @@
 pybars3 silently drops everything from an unclosed ``{{#if}}`` or an unterminated ``{{name`` on, takes the wrong
 branch of ``{{else if}}``, knows no ``\\{{`` escape and finds unknown helpers only at render. This scan tracks the
 block stack so that such faults become a TemplateError at the tag that opens them, and lists the rewrites that
-make pybars3 read escapes and chained ``{{else if}}`` the way handlebars.js does.
+make pybars3 read escapes, comments, ``~`` and chained ``{{else if}}`` the way handlebars.js does. It also marks
+every tag, for ``handlebars_whitespace`` to strip whitespace as handlebars.js does.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering.errors import TemplateError
 
 BLOCK_HELPERS = frozenset({"if", "unless", "each", "with"})
 INLINE_HELPERS = frozenset({"lookup", "log"})
-
-# pybars3 prints the body of a raw block whose helper does not exist verbatim: the way to emit a literal "{{".
-LITERAL_BRACES = "{{{{raw}}}}{{{{{{/raw}}}}"
 
 # Inside a tag: literals (which may hold "}}"), the tag's end, or a "{{" that shows the tag never ended.
 _INSIDE_TAG = re.compile(
@@ -44,20 +43,47 @@ class Edit:
     text: str
 
 
+MarkKind = Literal[
+    "mustache",
+    "comment",
+    "partial",
+    "open",
+    "open_inverse",
+    "else",
+    "else_chain",
+    "close",
+    "raw_open",
+    "raw_close",
+    "cut",
+]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A tag at ``source[start:end]`` with its "~" flags, or ("cut") a backslash that escapes, gone from the text."""
+
+    kind: MarkKind
+    start: int
+    end: int
+    strip_open: bool = False  # "{{~"
+    strip_close: bool = False  # "~}}"
+    name: str = ""  # the helper of a block's opening tag
+
+
 @dataclass(frozen=True)
 class Outline:
     edits: tuple[Edit, ...]
+    marks: tuple[Mark, ...]  # in source order
     partials: tuple[tuple[str, int], ...]  # static partial names, each with the offset of its tag
-    # Each tag as a template of its own ("{{#if a}}{{/if}}" for a block), with its offset: when pybars3 cannot
-    # read a block, these find the tag inside it that it cannot read.
-    probes: tuple[tuple[int, str], ...]
 
 
 @dataclass
 class _Open:
     name: str
     start: int
+    inverted: bool = False  # {{^name}}
     chained: list[str] = field(default_factory=list)  # helpers of the {{else <helper> ...}} seen so far
+    has_else: bool = False  # a plain {{else}} (or {{^}}) came: nothing else may
 
 
 @dataclass(frozen=True)
@@ -67,6 +93,7 @@ class _Tag:
     body: str  # between the braces, without "~" and outer spaces
     tilde_left: bool
     tilde_right: bool
+    triple: bool = False  # {{{...}}}
 
 
 class _Scanner:
@@ -74,8 +101,8 @@ class _Scanner:
         self.source = source
         self.stack: list[_Open] = []
         self.edits: list[Edit] = []
+        self.marks: list[Mark] = []
         self.partials: list[tuple[str, int]] = []
-        self.probes: list[tuple[int, str]] = []
 
     def fail(self, offset: int, message: str) -> TemplateError:
         return TemplateError.at(self.source, offset, message, TemplateEngine.HANDLEBAR)
@@ -87,24 +114,26 @@ class _Scanner:
         if self.stack:
             block = self.stack[-1]
             raise self.fail(block.start, f"unclosed block {{{{#{block.name}}}}}: add {{{{/{block.name}}}}}")
-        return Outline(tuple(self.edits), tuple(self.partials), tuple(self.probes))
+        return Outline(tuple(self.edits), tuple(self.marks), tuple(self.partials))
 
     def step(self, start: int) -> int:
         """Handle what starts at the "{{" at ``start``; return where to go on scanning."""
         before = self.source[max(0, start - 2) : start]
         backslashes = len(before) - len(before.rstrip("\\"))
-        if backslashes == 1:  # \{{ is a literal "{{"
-            self.edits.append(Edit(start - 1, start + 2, LITERAL_BRACES))
-            return start + 2
-        if backslashes >= 2:  # \\{{ is one backslash and a real tag
+        if backslashes:
+            # \{{ is a literal "{{" (and the text up to the next tag is text); \\{{ is one backslash and a tag.
+            # Either way one backslash goes; text never reaches pybars3 (see handlebars.py), the "{{" is safe.
+            self.marks.append(Mark("cut", start - 1, start))
             self.edits.append(Edit(start - 1, start, ""))
+            if backslashes == 1:
+                return start + 2
         after = start + 2 + self.source.startswith("~", start + 2)
         if self.source.startswith("!", after):
             return self.comment_end(start, after)
         if self.source.startswith("{{{{", start):
             return self.raw_block_end(start)
         tag = self.read_tag(start)
-        self.visit(tag, triple=self.source.startswith("{{{", start))
+        self.visit(tag)
         return tag.end
 
     def comment_end(self, start: int, after: int) -> int:
@@ -113,67 +142,93 @@ class _Scanner:
         found = closer.search(self.source, after + (3 if long_form else 1))
         if found is None:
             raise self.fail(start, "unclosed comment: end it with " + ("--}}" if long_form else "}}"))
-        if long_form and re.search("[{}]", self.source[after : found.start()]):
-            # pybars3 ends every comment at its first "}}"; a short stand-in keeps the comment whole.
-            left, right = "~" * (after > start + 2), "~" * ("~" in found[0])
-            self.edits.append(Edit(start, found.end(), f"{{{{{left}!-{right}}}}}"))
+        # pybars3 ends every comment at its first "}}" and knows no "~": an empty comment stands in for it.
+        self.edits.append(Edit(start, found.end(), "{{!}}"))
+        self.marks.append(Mark("comment", start, found.end(), after > start + 2, "~" in found[0]))
         return found.end()
 
     def raw_block_end(self, start: int) -> int:
         opener_end = self.source.find("}}}}", start)
-        name = (self.source[start + 4 : max(opener_end, start + 4)].split() or [""])[0]
+        text = self.source[start + 4 : max(opener_end, start + 4)]
+        name = (text.split() or [""])[0]
         closer = "{{{{/" + name + "}}}}"
         if not name:
             raise self.fail(start, "a raw block needs a name, as in {{{{raw}}}}...{{{{/raw}}}}")
         if opener_end < 0 or (end := self.source.find(closer, opener_end)) < 0:
             raise self.fail(start, f"unclosed raw block {{{{{{{{{name}}}}}}}}}: add {closer}")
-        if name in BLOCK_HELPERS | INLINE_HELPERS:  # a helper would get the raw text and print its result unescaped
-            raise self.fail(start, f"a raw block may not use the helper {name}: write {{{{{{{{raw}}}}}}}}...")
+        # A raw block is a block whose body is text: its helper is checked as a block's is.
+        self.check_block_helper(_Tag(start, opener_end + 4, text.strip(), False, False), text)
+        self.marks.append(Mark("raw_open", start, opener_end + 4, name=name))
+        self.marks.append(Mark("raw_close", end, end + len(closer)))
         return end + len(closer)
 
     def read_tag(self, start: int) -> _Tag:
-        triple = self.source.startswith("{{{", start)
-        body_start = start + 2 + triple
+        tilde_left = self.source.startswith("~", start + 2)
+        triple = self.source.startswith("{", start + 2 + tilde_left)
+        body_start = start + 2 + tilde_left + triple
         for match in _INSIDE_TAG.finditer(self.source, body_start):
             if match["open"] is not None:
                 break
             if match["end"] is not None:
-                end = match.end() + triple
-                if triple and not self.source.startswith("}", match.end()):
+                raw, end, tilde_right = self.source[body_start : match.start()], match.end(), match["end"][0] == "~"
+                if triple and tilde_right and raw.endswith("}"):  # {{{x}~}}
+                    raw = raw[:-1]
+                elif triple and not tilde_right and self.source.startswith("}", end):  # {{{x}}}
+                    end += 1
+                elif triple:
                     raise self.fail(start, f"{self.excerpt(start)} must end with }}}}}}")
-                raw = self.source[body_start : match.start()]
+                elif not tilde_right and self.source.startswith("}", end):  # handlebars.js reads "}}}" as one
+                    raise self.fail(start, f"{self.excerpt(start, end + 1)} ends with }}}}}}: remove a }}")
                 body = raw.strip()
-                return _Tag(start, end, body.strip("~").strip(), body.startswith("~"), match["end"][0] == "~")
+                if raw[:1].isspace() and body[:1] in ("#", "/", "^", ">", "&", "*"):
+                    raise self.fail(start, f"no space may come between {{{{ and {body[0]}, as in {self.excerpt(start)}")
+                return _Tag(start, end, body, tilde_left, tilde_right, triple)
         raise self.fail(start, f"unterminated tag {self.excerpt(start)}: close it with }}}}")
 
     def excerpt(self, start: int, end: int | None = None) -> str:
         text = self.source[start : min(end or len(self.source), start + 40)].split("\n", 1)[0]
         return text if len(text) < 40 else text[:37] + "..."
 
-    def visit(self, tag: _Tag, triple: bool) -> None:
+    def visit(self, tag: _Tag) -> None:
         body = tag.body
         sigil = body[:1]
-        if triple or sigil == "&":
+        kind: MarkKind = "mustache"
+        name = ""
+        if tag.triple or sigil == "&":
             self.check_expression(tag, body[1:] if sigil == "&" else body)
         elif sigil == "#":
-            self.open_block(tag, body[1:])
+            kind = "open"
+            name = self.open_block(tag, body[1:])
         elif sigil == "^":
             if body[1:].strip():
-                self.open_block(tag, body[1:])
+                kind = "open_inverse"
+                name = self.open_block(tag, body[1:], inverted=True)
             else:
+                kind = "else"
                 self.check_else(tag)
         elif sigil == "/":
             self.close_block(tag, body[1:].strip())
+            self.marks.append(Mark("close", tag.start, tag.end, tag.tilde_left, tag.tilde_right))
+            return  # rewritten whole
         elif sigil == ">":
+            kind = "partial"
             self.check_partial(tag, body[1:].strip())
         elif sigil == "*":
             raise self.fail(tag.start, "decorators ({{* ...}}) are not supported")
         elif body == "else":
+            kind = "else"
             self.check_else(tag)
         elif body.startswith("else") and body[4:5].isspace():
-            self.chain_else(tag, body[5:].strip())
+            name = self.chain_else(tag, body[5:].strip())
+            self.marks.append(Mark("else_chain", tag.start, tag.end, tag.tilde_left, tag.tilde_right, name))
+            return  # rewritten whole, without its "~"
         else:
             self.check_expression(tag, body)
+        self.marks.append(Mark(kind, tag.start, tag.end, tag.tilde_left, tag.tilde_right, name))
+        if tag.tilde_left:  # "{{~": pybars3 knows no "~"; handlebars_whitespace does what it says
+            self.edits.append(Edit(tag.start + 2, tag.start + 3, ""))
+        if tag.tilde_right:  # "~}}", or "}~}}" of a triple
+            self.edits.append(Edit(tag.end - 3, tag.end - 2, ""))
 
     def words(self, text: str) -> list[str]:
         """The words of a tag's body; literals are blanked out, keeping their length."""
@@ -187,10 +242,10 @@ class _Scanner:
                 name = text[match.start(1) : match.end(1)][:30]
                 raise self.fail(tag.start, f"unknown helper ({name} ...) in {self.excerpt(tag.start, tag.end)}")
 
-    def open_block(self, tag: _Tag, text: str) -> None:
+    def open_block(self, tag: _Tag, text: str, inverted: bool = False) -> str:
         name = self.check_block_helper(tag, text)
-        self.stack.append(_Open(name, tag.start))
-        self.probes.append((tag.start, f"{{{{#{text}}}}}{{{{/{name}}}}}"))
+        self.stack.append(_Open(name, tag.start, inverted))
+        return name
 
     def check_block_helper(self, tag: _Tag, text: str) -> str:
         if text[:1] in (">", "*"):
@@ -217,34 +272,38 @@ class _Scanner:
         block = self.stack.pop()
         if block.name != name:
             raise self.fail(block.start, f"block {{{{#{block.name}}}}} is closed by {{{{/{name}}}}}")
-        if block.chained:
-            closers = "".join(f"{{{{/{chained}}}}}" for chained in reversed(block.chained))
-            self.edits.append(Edit(tag.start, tag.start, closers))
+        # pybars3 reads no spaces or "~" in a closing tag; the blocks of {{else if}}s close here too.
+        closers = "".join(f"{{{{/{chained}}}}}" for chained in reversed(block.chained))
+        self.edits.append(Edit(tag.start, tag.end, f"{closers}{{{{/{name}}}}}"))
 
-    def check_else(self, tag: _Tag) -> None:
+    def check_else(self, tag: _Tag, chained: bool = False) -> None:
         if not self.stack:
             raise self.fail(tag.start, "{{else}} outside a block")
+        block = self.stack[-1]
+        if block.has_else:  # as in handlebars.js, which cannot read it
+            raise self.fail(tag.start, f"{{{{#{block.name}}}}} has had its {{{{else}}}}: a block has one at the most")
+        block.has_else = not chained
 
-    def chain_else(self, tag: _Tag, text: str) -> None:
+    def chain_else(self, tag: _Tag, text: str) -> str:
         """``{{else if b}}`` is ``{{else}}{{#if b}}`` with one more ``{{/if}}`` at the end of the block."""
-        self.check_else(tag)
+        self.check_else(tag, chained=True)
+        if self.stack[-1].inverted:  # as in handlebars.js, whose grammar has no such chain
+            raise self.fail(tag.start, f"{{{{else {text[:30]}}}}} cannot follow {{{{^...}}}}: use {{{{#...}}}}")
         name = self.check_block_helper(tag, text)
         self.stack[-1].chained.append(name)
-        self.probes.append((tag.start, f"{{{{#{text}}}}}{{{{/{name}}}}}"))
-        left, right = "~" * tag.tilde_left, "~" * tag.tilde_right
-        self.edits.append(Edit(tag.start, tag.end, f"{{{{{left}else}}}}{{{{#{text}{right}}}}}"))
+        self.edits.append(Edit(tag.start, tag.end, f"{{{{else}}}}{{{{#{text}}}}}"))
+        return name
 
     def check_partial(self, tag: _Tag, text: str) -> None:
         words = self.words(text)
         if not words:
             raise self.fail(tag.start, "{{>}} names no partial")
         self.check_subexpressions(tag, text)
-        self.probes.append((tag.start, "{{> " + text + "}}"))
         if not words[0].startswith("("):
             self.partials.append((text[: len(words[0])].strip("\"'[]"), tag.start))
 
     def check_expression(self, tag: _Tag, text: str) -> None:
-        words = self.words(text)
+        words = self.words(" " + text)  # the space lets a literal at the head be seen as one
         if not words:
             raise self.fail(tag.start, f"empty tag {self.excerpt(tag.start, tag.end)}")
         head, params = words[0], words[1:]
@@ -252,9 +311,17 @@ class _Scanner:
             raise self.fail(tag.start, f"{{{{{head}}}}} is a block helper: write {{{{#{head} ...}}}}...{{{{/{head}}}}}")
         if params and head not in INLINE_HELPERS:
             # The context is plain data, so a tag with parameters can only be a call of a helper.
-            raise self.fail(tag.start, f"unknown helper {{{{{head}}}}}")
+            raise self.fail(tag.start, f"unknown helper {{{{{text[: len(head)]}}}}}")
         self.check_subexpressions(tag, text)
-        self.probes.append((tag.start, "{{" + text + "}}"))
+        if head[:1] in "\"'" and not params:
+            self.literal_as_name(tag, text[: len(head)])
+
+    def literal_as_name(self, tag: _Tag, literal: str) -> None:
+        """handlebars.js reads ``{{"a b"}}`` as ``{{[a b]}}``, pybars3 cannot read it: the rewrite to the latter."""
+        name = literal[1:-1]
+        if not any(char in name for char in "]\\\r\n"):  # else left to pybars3, which refuses it
+            start = self.source.index(literal, tag.start)
+            self.edits.append(Edit(start, start + len(literal), f"[{name}]"))
 
 
 def outline(source: str) -> Outline:
