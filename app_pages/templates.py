@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.connection import current_connection
+from components.engine_notes import engine_differences
 from components.template_editor import pick_template, template_table, template_workbench, templates_snapshot
 
 connection = current_connection()
@@ -14,3 +15,4 @@ with st.expander("All templates, by group", expanded=False):
 template = pick_template(templates)
 if template is not None:
     template_workbench(connection, template)
+    engine_differences()

@@ -27,6 +27,7 @@ __all__ = [
     "TemplateError",
     "check_template",
     "html_to_text",
+    "known_differences",
     "lint_template",
     "render_template",
 ]
@@ -100,3 +101,8 @@ def _engine(engine: TemplateEngine | str) -> TemplateEngine:
     except ValueError:
         known = ", ".join(repr(str(item)) for item in TemplateEngine)
         raise TemplateError(f"unknown template engine {engine!r}: use one of {known}") from None
+
+
+def known_differences(engine: TemplateEngine | str) -> tuple[str, ...]:
+    """Where this engine's output differs from the platform's (handlebars.js, ejs on Node), one sentence each."""
+    return ejs.KNOWN_DIFFERENCES if _engine(engine) is TemplateEngine.EJS else handlebars.KNOWN_DIFFERENCES

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.engine_notes import as_markdown
 from mailconsole import ManagementClient
 from mailconsole.catalog import TEMPLATE_GROUPS
 from mailconsole.models import TemplateType
+from mailconsole.rendering import known_differences
 
 PAGE = "app_pages/templates.py"
 LOGIN = TemplateType.LOGIN_VERIFY_CODE.value
@@ -231,3 +233,15 @@ def test_the_editor_stays_in_place_while_messages_come_and_go(remote, console) -
     at.text_input(key=key(at, LOGIN, "name")).input("Login code (edited)").run()
     assert "Saved “Login code”." not in console.text(at)
     assert editor_position(at) == clean
+
+
+def test_the_known_differences_of_both_engines_are_beside_the_editor(remote, console) -> None:
+    at = console.open(PAGE)
+    console.no_exception(at)
+    (notes,) = [item for item in at.expander if item.label == "Where the preview can differ from the platform"]
+    text = "\n".join(element.value for element in notes.markdown)
+    assert "**Handlebars (handlebars.js 4.7)**" in text and "**EJS (ejs 3.1)**" in text
+    for sentence in (*known_differences("handlebar"), *known_differences("ejs")):
+        assert f"- {as_markdown(sentence)}" in text
+    assert "Block parameters ({{#each items as |item|}}) are refused" in text
+    assert "no Intl" in text
