@@ -20,7 +20,7 @@ BLOCK_HELPERS = frozenset({"if", "unless", "each", "with"})
 INLINE_HELPERS = frozenset({"lookup", "log"})
 
 # Inside a tag: literals (which may hold "}}"), the tag's end, or a "{{" that shows the tag never ended.
-_INSIDE_TAG = re.compile(
+INSIDE_TAG = re.compile(
     r"""\[[^\]]*\]
       | (?<=[\s=(])"(?:\\.|[^"\\])*"
       | (?<=[\s=(])'(?:\\.|[^'\\])*'
@@ -166,7 +166,7 @@ class _Scanner:
         tilde_left = self.source.startswith("~", start + 2)
         triple = self.source.startswith("{", start + 2 + tilde_left)
         body_start = start + 2 + tilde_left + triple
-        for match in _INSIDE_TAG.finditer(self.source, body_start):
+        for match in INSIDE_TAG.finditer(self.source, body_start):
             if match["open"] is not None:
                 break
             if match["end"] is not None:

@@ -38,6 +38,7 @@ from mailconsole import rendering  # the package re-exports this module: its fun
 from mailconsole.catalog import CODE_TYPES, LINK_TYPES, TEMPLATE_TITLES, variables_for
 from mailconsole.models import TemplateEngine, TemplateType
 from mailconsole.rendering.errors import TemplateError, line_and_column
+from mailconsole.rendering.handlebars_scan import INSIDE_TAG  # where a tag ends, read as the compiler reads it
 from mailconsole.rendering.samples import ACCOUNT_DELETION_TYPE, sample_context
 
 __all__ = ["GMAIL_CLIP_BYTES", "RULES", "LintFinding", "lint_template"]
@@ -252,17 +253,6 @@ _HELPERS = frozenset({"if", "unless", "each", "with", "lookup", "log"})
 _LITERAL_WORDS = frozenset({"true", "false", "null", "undefined"})
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _SEGMENT = re.compile(r"[^./\[]+")
-# Inside a tag, as handlebars_scan reads it: literals (which may hold "}}"), the end, or a "{{" that shows the
-# tag never ended.
-_HBS_INSIDE_TAG = re.compile(
-    r"""\[[^\]]*\]
-      | (?<=[\s=(])"(?:\\.|[^"\\])*"
-      | (?<=[\s=(])'(?:\\.|[^'\\])*'
-      | (?P<end>~?}})
-      | (?P<open>{{)
-      | [^\["'{}~]+ | .""",
-    re.VERBOSE | re.DOTALL,
-)
 _HBS_COMMENT_END = re.compile(r"~?}}")
 _HBS_LONG_COMMENT_END = re.compile(r"--~?}}")
 _HBS_TOKEN = re.compile(
@@ -313,7 +303,7 @@ def _handlebars_tags(source: str) -> Iterator[_HandlebarsTag]:
             continue
         triple = source.startswith("{{{", start)
         body_start = start + 2 + triple
-        end = next((match for match in _HBS_INSIDE_TAG.finditer(source, body_start) if match.lastgroup), None)
+        end = next((match for match in INSIDE_TAG.finditer(source, body_start) if match.lastgroup), None)
         if end is None or end["open"] is not None:
             return
         raw = source[body_start : end.start()]
