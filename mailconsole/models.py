@@ -13,7 +13,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 
@@ -71,7 +71,32 @@ OpenTemplateType = Annotated[TemplateType | str, Field(union_mode="left_to_right
 OpenTemplateEngine = Annotated[TemplateEngine | str, Field(union_mode="left_to_right")]
 
 
-class WireModel(BaseModel):
+def refuse_lone_surrogates(data: Any) -> None:
+    """JSON's "\\ud800" decodes to half of a surrogate pair: not text, it cannot be stored or sent as UTF-8.
+    Walked with a stack, not recursion: the body may be nested as deep as the JSON decoder allows."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if any("\ud800" <= character <= "\udfff" for character in value):
+                raise ValueError("a value holds half of a UTF-16 surrogate pair, which is not text: remove it")
+        elif isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
+class TextModel(BaseModel):
+    """A body of untrusted JSON whose strings must be text (storable, sendable as UTF-8)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_only(cls, data: Any) -> Any:
+        refuse_lone_surrogates(data)
+        return data
+
+
+class WireModel(TextModel):
     """Base of every DTO: camelCase on the wire, snake_case in Python, unknown keys ignored."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
@@ -296,7 +321,7 @@ class ServiceInfo(WireModel):
     extensions: list[str] = []
 
 
-class SmtpSetupRequest(BaseModel):
+class SmtpSetupRequest(TextModel):
     """The body of the SMTP set-up API (SSMS and SHIFT forms). Its names are already camelCase."""
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore")

@@ -11,7 +11,6 @@ Whatever goes wrong in either engine, for whatever template or context, surfaces
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar
 
@@ -32,7 +31,6 @@ __all__ = [
     "render_template",
 ]
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -65,7 +63,7 @@ def render_template(
     ``partials`` (Handlebars only) maps partial names to their template source.
     """
     if _engine(engine) is TemplateEngine.EJS:
-        return ejs.render(_without_surrogates(source), context)
+        return ejs.render(source, context)
     return handlebars.render(source, context, partials)
 
 
@@ -81,18 +79,9 @@ def check_template(
     With ``partials`` (Handlebars only), a partial the template uses but that is not given is a fault too.
     """
     if _engine(engine) is TemplateEngine.EJS:
-        ejs.check(_without_surrogates(source))
+        ejs.check(source)
     else:
         handlebars.check(source, partials)
-
-
-def _without_surrogates(source: str) -> str:
-    """quickjs 1.19 kills the process (SIGSEGV) when handed a str with a lone surrogate, which JSON's "\\ud800"
-    makes: such a template is refused before it gets there."""
-    if isinstance(source, str) and (found := _SURROGATE.search(source)) is not None:
-        message = f"the template contains {found[0]!r}, half of a surrogate pair, which is not text: remove it"
-        raise TemplateError.at(source, found.start(), message, TemplateEngine.EJS)
-    return source
 
 
 def _engine(engine: TemplateEngine | str) -> TemplateEngine:

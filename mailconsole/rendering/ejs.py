@@ -80,9 +80,9 @@ var renderTemplate = (function (ejs, NativeFunction, parse, stringify) {
       stage: stage
     });
   }
-  return function (source, json) {
+  return function (sourceJson, json) {
     var template;
-    try { template = compile(source); } catch (error) { return describe(error, "compile"); }
+    try { template = compile(parse(sourceJson)); } catch (error) { return describe(error, "compile"); }
     if (json === null) return stringify({html: ""});
     try { return stringify({html: String(template(parse(json)))}); } catch (error) { return describe(error, "render"); }
   };
@@ -122,7 +122,8 @@ def _run(source: str, data: str | None) -> str:
     context = None
     try:
         context = _new_context()
-        reply = context.get("renderTemplate")(source, data)
+        # As JSON, which is ASCII: quickjs's str conversion stops at a NUL and crashes on a lone surrogate.
+        reply = context.get("renderTemplate")(json.dumps(source), data)
     except quickjs.JSException as err:  # beyond the template's reach: a limit was hit
         raise _limit_error(str(err)) from None
     except Exception as err:

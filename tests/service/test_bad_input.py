@@ -334,3 +334,38 @@ def test_the_smtp_setup_api_answers_deeply_nested_json_with_a_400(service: Runni
         path, extra = smtp_setup_paths(service)[0]
         response = http.post(path, content=b"[" * 100_000, headers={**headers_for(service), **extra})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v3/preview-email-template", '{"type": "WELCOME_EMAIL", "content": "a\\ud800b"}'),
+        (
+            "/api/v3/preview-email-template",
+            '{"type": "WELCOME_EMAIL", "content": "<%= 1 %>\\udfff", "tplEngine": "ejs"}',
+        ),
+        (
+            "/api/v3/config-email-provider",
+            '{"type": "sendgrid", "enabled": true, "sendGridConfig": {"sender": "a@b.example", "apikey": "SG\\ud83d"}}',
+        ),
+    ],
+)
+def test_half_a_surrogate_pair_is_not_text_and_gets_400(
+    service: RunningService, management: ManagementClient, path: str, body: str
+) -> None:
+    """JSON's "\\ud800" decodes to a str no UTF-8 reply or SQLite row can hold: refused at the door, not a 500."""
+    before = management.get_email_provider()
+    with httpx.Client(base_url=service.base_url) as http:
+        reply = http.post(path, content=body.encode(), headers=headers_for(service)).json()
+    assert reply["statusCode"] == 400
+    assert "half of a UTF-16 surrogate pair" in reply["message"]
+    assert management.get_email_provider() == before
+
+
+def test_the_smtp_setup_api_refuses_half_a_surrogate_pair_with_a_real_400(service: RunningService) -> None:
+    body = '{"host": "smtp.example.com", "from": "a@example.com", "password": "pw\\ud800"}'
+    with httpx.Client(base_url=service.base_url) as http:
+        path, extra = smtp_setup_paths(service)[0]
+        response = http.post(path, content=body.encode(), headers={**headers_for(service), **extra})
+    assert response.status_code == 400
+    assert "surrogate" in response.json()["message"]
