@@ -16,8 +16,10 @@ from mailconsole import MailConsoleError
 
 st.set_page_config(page_title="Mail console", page_icon=":material/mail:", layout="wide")
 
-require_admin()  # stops the run for anyone who may not see the tenant: before any backend is contacted
-connection = setup_connection()
+# Stops the run for anyone who may not see the tenant, before any backend is contacted; returns the signed-in
+# administrator (current_admin_email()), whom the backend's audit trail names for this session's changes.
+admin = require_admin()
+connection = setup_connection(actor=admin)
 
 if connection.is_smtp_setup:
     # The SMTP set-up API has one operation: only the SMTP settings apply. "/" forwards to /provider.
@@ -33,8 +35,11 @@ else:
         st.Page("app_pages/templates.py", title="Templates", icon=":material/edit_note:", url_path="templates"),
         st.Page("app_pages/send_test.py", title="Test sends", icon=":material/send:", url_path="send-test"),
     ]
-    if "outbox" in connection.extensions():
+    extensions = connection.extensions()
+    if "outbox" in extensions:
         pages.append(st.Page("app_pages/outbox.py", title="Outbox", icon=":material/inbox:", url_path="outbox"))
+    if "audit" in extensions:
+        pages.append(st.Page("app_pages/audit.py", title="Audit trail", icon=":material/history:", url_path="audit"))
     page = st.navigation(pages)
 
 try:

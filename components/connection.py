@@ -32,7 +32,9 @@ Where the tenants come from, first match wins for the default:
    ``st.cache_resource``), with its data under ``MAILCONSOLE_DATA_DIR`` (default ``.mailconsole`` in the working
    directory), and the console connects to it like to any remote.
 
-The clients of a tenant live in ``st.session_state`` (one set per browser session), never in a shared cache.
+The clients of a tenant live in ``st.session_state`` (one set per browser session), never in a shared cache. The
+management client names the session's signed-in administrator (``actor``) in every call, for the backend's audit
+trail; another administrator in the session gets new clients.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ UNREACHABLE_PAUSE = 15.0  # seconds before asking a backend that did not answer 
 DEFAULT_DATA_DIR = ".mailconsole"
 
 # Session-state keys of the pages; dropped when the session switches to another tenant.
-PAGE_STATE_PREFIXES = ("prov.", "setup.", "tpl.", "send.", "outbox.", "mc.flash")
+PAGE_STATE_PREFIXES = ("prov.", "setup.", "tpl.", "send.", "outbox.", "audit.", "mc.flash")
 
 _CONNECTION_KEY = "mc.connection"
 _TENANT_KEY = "mc.tenant"
@@ -253,6 +255,7 @@ class Connection:
     """The typed clients of one tenant, for one browser session, and that session's caches of its data."""
 
     tenant: TenantConfig
+    actor: str | None = None
     management: ManagementClient | None = None
     authentication: AuthenticationClient | None = None
     smtp_setup: SmtpSetupClient | None = None
@@ -324,8 +327,9 @@ class Connection:
                 client.close()
 
 
-def connect(tenant: TenantConfig) -> Connection:
-    """Make the clients of a tenant. ConfigError when its settings are incomplete; nothing is sent yet."""
+def connect(tenant: TenantConfig, *, actor: str | None = None) -> Connection:
+    """Make the clients of a tenant; ``actor`` (the signed-in admin's email) is named in every management call.
+    ConfigError when the tenant's settings are incomplete; nothing is sent yet."""
     if tenant.kind == KIND_SMTP_SETUP:
         missing = [name for name in ("host", "tenant_id", "token") if not getattr(tenant, name)]
         if missing:
@@ -342,7 +346,7 @@ def connect(tenant: TenantConfig) -> Connection:
             )
         except ValueError as err:
             raise ConfigError(f"Tenant {tenant.name!r}: {err}") from None
-        return Connection(tenant=tenant, smtp_setup=client)
+        return Connection(tenant=tenant, actor=actor, smtp_setup=client)
 
     embedded_dir: Path | None = None
     if tenant.kind == KIND_EMBEDDED:
@@ -370,6 +374,7 @@ def connect(tenant: TenantConfig) -> Connection:
             tenant.api_host,
             tenant.userpool_id,
             tenant.userpool_secret,
+            actor=actor,
             allow_insecure_http=tenant.allow_insecure_http,
         )
         authentication = (
@@ -385,6 +390,7 @@ def connect(tenant: TenantConfig) -> Connection:
         raise ConfigError(f"Tenant {tenant.name!r}: {err}") from None
     return Connection(
         tenant=tenant,
+        actor=actor,
         management=management,
         authentication=authentication,
         embedded_data_dir=embedded_dir,
@@ -401,9 +407,10 @@ def _drop_page_state() -> None:
             del st.session_state[key]
 
 
-def setup_connection() -> Connection:
+def setup_connection(*, actor: str | None = None) -> Connection:
     """For the entry file: the tenant switch and the backend/tenant badge in the sidebar, and this session's
-    connection. A tenant that is configured wrongly stops the page with one sentence saying what to set."""
+    connection, whose management client names ``actor`` (the signed-in admin, ``sign_in.current_admin_email()``).
+    A tenant that is configured wrongly stops the page with one sentence saying what to set."""
     tenants, problems = configured_tenants()
     by_name = {tenant.name: tenant for tenant in tenants}
     # The choice lives in a key of its own: a widget's fresh value does not survive st.switch_page, which the
@@ -427,12 +434,17 @@ def setup_connection() -> Connection:
     chosen = by_name[name]
 
     connection: Connection | None = st.session_state.get(_CONNECTION_KEY)
-    if connection is None or connection.tenant.name != chosen.name or connection.tenant.source != chosen.source:
+    if (
+        connection is None
+        or connection.tenant.name != chosen.name
+        or connection.tenant.source != chosen.source
+        or connection.actor != actor
+    ):
         if connection is not None:
             connection.close()
             _drop_page_state()
         try:
-            connection = connect(chosen)
+            connection = connect(chosen, actor=actor)
         except ConfigError as err:
             st.session_state.pop(_CONNECTION_KEY, None)
             st.error(f"{err} Then reload the page.", icon=":material/settings:")

@@ -16,6 +16,7 @@ from mailconsole import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    ConflictError,
     ForbiddenError,
     InvalidArgumentError,
     MailConsoleError,
@@ -68,6 +69,11 @@ def explain(err: MailConsoleError) -> str:
     if isinstance(err, ThrottledError):
         wait = f"Wait {err.retry_after} seconds" if err.retry_after else "Wait a moment"
         return f"The backend refused for now: {message}{rid}. {wait} and try again."
+    if isinstance(err, ConflictError):
+        return (
+            f"Someone else changed this since you loaded it: {message}{rid}. "
+            "Reload it to see their change, then make yours again."
+        )
     if isinstance(err, NotFoundError):
         return (
             f"The backend does not offer this: {message}{rid}. "

@@ -10,16 +10,29 @@ from __future__ import annotations
 import ssl as tls
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
+from components.conflicts import (
+    OVERWRITE,
+    RELOAD,
+    Conflict,
+    conflict_panel,
+    last_change,
+    provider_differences,
+    show_lines,
+    who_changed,
+)
 from components.connection import Connection
 from components.connection_check import connection_test_panel
-from components.feedback import attempt, call, flash, show_flash
+from components.feedback import attempt, call, flash, show_error, show_flash
 from components.secret_field import choose_secret, secret_input
+from mailconsole import ConflictError, MailConsoleError
 from mailconsole.addresses import check_host, check_port, normalize_email
+from mailconsole.changes import provider_changes
 from mailconsole.models import (
+    AuditKind,
     EmailProvider,
     ExmailConfig,
     ProviderType,
@@ -46,6 +59,8 @@ CONFIG_ARGUMENTS: dict[ProviderType, str] = {
     ProviderType.QQ: "tencent_exmail_config",
 }
 SMTP_EXTRAS = "smtp-extras"
+# This session's conflict with a save by someone else (a ``Conflict``), until reloaded or overwritten.
+CONFLICT_KEY = "prov.conflict"
 NO_EXTRAS_REASON = (
     "This backend does not store From, Reply-To, Envelope-From or STARTTLS (GenAuth cloud has no such fields; only "
     "the embedded mailconsole service keeps them), so they are switched off here. Mail goes out From the user name."
@@ -594,18 +609,59 @@ def provider_editor(connection: Connection) -> None:
     )
     reload = reload_col.button("Reload from the backend", key="prov.reload", icon=":material/refresh:")
 
+    conflict: Conflict | None = st.session_state.get(CONFLICT_KEY)
+    choice = (
+        conflict_panel(
+            conflict,
+            what="The provider settings",
+            key=CONFLICT_KEY,
+            details=lambda: show_lines(
+                provider_differences(conflict.loaded, conflict.current),
+                empty="No field you can see differs (a stored secret may have changed).",
+            ),
+        )
+        if conflict is not None
+        else None
+    )
+
     connection_test_panel(connection, provider_type, built.config)
 
-    if reload:
-        provider_snapshot(connection, refresh=True)
+    if reload or choice == RELOAD:
+        st.session_state.pop(CONFLICT_KEY, None)
+        if conflict is not None and choice == RELOAD:
+            _remember(connection, conflict.current)
+            flash("Reloaded the stored provider settings; your edits were discarded.")
+        else:
+            provider_snapshot(connection, refresh=True)
         st.rerun()
     if clear:
         _clear_smtp_password(connection)
-    if save:
+    if save or choice == OVERWRITE:
         if built.errors and not blank_and_off:
             st.error("Nothing was saved: fix the fields marked above.", icon=":material/warning:")
             return
-        _save(connection, provider_type, enabled, values, extras=extras, blank_and_off=blank_and_off)
+        # The edit is based on what was loaded; after "Overwrite" / "Save anyway", on what the panel showed.
+        baseline = conflict.current if conflict is not None and choice == OVERWRITE else provider
+        _save(connection, provider_type, enabled, values, extras=extras, blank_and_off=blank_and_off, baseline=baseline)
+
+
+def _is_stale(baseline: EmailProvider, fresh: EmailProvider) -> bool:
+    """Whether the stored settings moved on from the ones the edit is based on: by version where the backend keeps
+    them, else by content."""
+    if baseline.version is not None:
+        return fresh.version != baseline.version
+    return bool(provider_changes(baseline, fresh))
+
+
+def _conflict(connection: Connection, current: EmailProvider, *, versioned: bool) -> NoReturn:
+    """Keep the conflict for the panel and run the page again; every widget keeps what was typed."""
+    st.session_state[CONFLICT_KEY] = Conflict(
+        loaded=provider_snapshot(connection),
+        current=current,
+        versioned=versioned,
+        changed_by=who_changed(last_change(connection, AuditKind.PROVIDER, str(current.type or ""))),
+    )
+    st.rerun()
 
 
 def _save(
@@ -616,15 +672,19 @@ def _save(
     *,
     extras: bool,
     blank_and_off: bool,
+    baseline: EmailProvider,
 ) -> None:
     management = connection.management
     assert management is not None
+    # Read what is stored now: to notice a change by someone else before anything is built against it, and to build
+    # against it, so a stored secret is re-sent only if it is still the current one.
+    ok, fresh = attempt("Reading the stored settings", management.get_email_provider)
+    if not ok or fresh is None:
+        return
+    if _is_stale(baseline, fresh):
+        _conflict(connection, fresh, versioned=baseline.version is not None)
     kwargs: dict[str, Any] = {}
     if not blank_and_off:
-        # Build again against what is stored now, so a stored secret is re-sent only if it is still the current one.
-        ok, fresh = attempt("Reading the stored settings", management.get_email_provider)
-        if not ok or fresh is None:
-            return
         stored = stored_config(fresh, provider_type)
         if provider_type == ProviderType.CUSTOM:
             built = build_smtp(values, stored, extras=extras)
@@ -637,17 +697,24 @@ def _save(
             st.error(f"Nothing was saved: {first.message}", icon=":material/warning:")
             return
         kwargs[CONFIG_ARGUMENTS[provider_type]] = built.config
-    ok, saved = attempt(
-        "Saving the provider settings",
-        management.config_email_provider,
-        type=provider_type,
-        enabled=enabled,
-        **kwargs,
-    )
-    if ok and saved is not None:
-        _remember(connection, saved)
-        flash(f"Provider settings saved. {describe_provider(saved)}")
-        st.rerun()
+    try:
+        with st.spinner("Saving the provider settings…"):
+            saved = management.config_email_provider(
+                type=provider_type, enabled=enabled, version=baseline.version, **kwargs
+            )
+    except ConflictError:
+        # Someone saved between the read above and this save.
+        ok, current = attempt("Reading the stored settings", management.get_email_provider)
+        if ok and current is not None:
+            _conflict(connection, current, versioned=True)
+        return
+    except MailConsoleError as err:
+        show_error(err)
+        return
+    st.session_state.pop(CONFLICT_KEY, None)
+    _remember(connection, saved)
+    flash(f"Provider settings saved. {describe_provider(saved)}")
+    st.rerun()
 
 
 def _clear_smtp_password(connection: Connection) -> None:
@@ -666,6 +733,7 @@ def _clear_smtp_password(connection: Connection) -> None:
         type=ProviderType.CUSTOM,
         enabled=fresh.enabled,
         smtp_config=smtp.model_copy(update={"sender_pass": ""}),
+        version=fresh.version,  # what was just read, and nothing else, is what is changed
     )
     if ok and saved is not None:
         _remember(connection, saved)

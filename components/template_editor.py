@@ -10,15 +10,26 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 import streamlit as st
 from streamlit_ace import st_ace
 
+from components.conflicts import (
+    OVERWRITE,
+    RELOAD,
+    Conflict,
+    conflict_panel,
+    last_change,
+    other_template_changes,
+    template_diff,
+    who_changed,
+)
 from components.connection import Connection
 from components.email_preview import plain, show_mail
-from components.feedback import attempt, call, flash, show_flash
+from components.feedback import attempt, call, flash, show_error, show_flash
+from mailconsole import ConflictError, MailConsoleError
 from mailconsole.catalog import (
     DEFAULT_EXPIRES_IN,
     REDIRECT_TYPES,
@@ -26,7 +37,8 @@ from mailconsole.catalog import (
     TEMPLATE_TITLES,
     VERIFICATION_TYPES,
 )
-from mailconsole.models import EmailTemplate, RenderedEmail, TemplateEngine, TemplateType
+from mailconsole.changes import template_changes
+from mailconsole.models import AuditKind, EmailTemplate, RenderedEmail, TemplateEngine, TemplateType
 from mailconsole.rendering import (
     LintFinding,
     TemplateError,
@@ -238,6 +250,8 @@ def _keys(template_type: TemplateType) -> dict[str, str]:
         last_good=f"tpl.{template_type.value}.last_good",
         backend=f"tpl.{template_type.value}.backend",
         confirm_reset=f"tpl.{template_type.value}.confirm_reset",
+        # A save by someone else found on saving (a ``Conflict``), until reloaded or overwritten.
+        conflict=f"tpl.{template_type.value}.conflict",
     )
     return keys
 
@@ -492,8 +506,6 @@ def _actions(
     preview: Preview,
     dirty: bool,
 ) -> None:
-    management = connection.management
-    assert management is not None
     template_type = saved.template_type
     title = TEMPLATE_TITLES[template_type]
     save_col, revert_col, reset_col, _ = st.columns([1, 1, 1.4, 2])
@@ -511,19 +523,36 @@ def _actions(
         if template.customize_enabled
         else "This type already uses the platform's built-in mail.",
     )
+    conflict: Conflict | None = st.session_state.get(keys["conflict"])
+    choice = (
+        conflict_panel(conflict, what=f"“{title}”", key=keys["conflict"], details=lambda: _show_changes(conflict))
+        if conflict is not None
+        else None
+    )
     if revert:
         _reload(template_type)
         st.session_state.pop(keys["backend"], None)
         st.rerun()
-    if save:
+    if choice == RELOAD and conflict is not None:
+        st.session_state.pop(keys["conflict"], None)
+        st.session_state.pop(keys["backend"], None)
+        connection.cache.setdefault("templates", {})[template_type.value] = conflict.current
+        _reload(template_type)
+        flash(f"Reloaded “{title}” as stored now; your edits were discarded.")
+        st.rerun()
+    if save or choice == OVERWRITE:
         if preview.compile_errors:
             names = ", ".join(sorted(preview.compile_errors))
             st.error(f"Nothing was saved: fix the template error in {names} first.", icon=":material/warning:")
         else:
-            ok, stored = attempt(
-                "Saving the template",
-                management.update_email_template,
-                type=template_type,
+            # The edit is based on what was loaded; after "Overwrite" / "Save anyway", on what the panel showed.
+            baseline = conflict.current if conflict is not None and choice == OVERWRITE else template
+            stored = _send(
+                connection,
+                keys,
+                template,
+                baseline,
+                doing="Saving the template",
                 customize_enabled=draft.customize_enabled,
                 name=draft.name,
                 subject=draft.subject,
@@ -533,11 +562,8 @@ def _actions(
                 redirect_to=draft.redirect_to,
                 tpl_engine=draft.tpl_engine,
             )
-            if ok and stored is not None:
-                connection.cache.setdefault("templates", {})[template_type.value] = stored
-                _reload(template_type)
-                flash(f"Saved “{title}”.")
-                st.rerun()
+            if stored is not None:
+                _saved(connection, keys, stored, f"Saved “{title}”.")
     if st.session_state.get(keys["confirm_reset"]):
         with st.container(border=True):
             st.warning(
@@ -552,10 +578,13 @@ def _actions(
             st.session_state.pop(keys["confirm_reset"], None)
             st.rerun()
         if yes:
-            ok, stored = attempt(
-                "Resetting to the built-in mail",
-                management.update_email_template,
-                type=template_type,
+            st.session_state.pop(keys["confirm_reset"], None)
+            stored = _send(
+                connection,
+                keys,
+                template,
+                template,
+                doing="Resetting to the built-in mail",
                 customize_enabled=False,
                 name=template.name,
                 subject=template.subject,
@@ -565,9 +594,80 @@ def _actions(
                 redirect_to=saved.redirect_to,
                 tpl_engine=saved.tpl_engine,
             )
-            st.session_state.pop(keys["confirm_reset"], None)
-            if ok and stored is not None:
-                connection.cache.setdefault("templates", {})[template_type.value] = stored
-                _reload(template_type)
-                flash(f"“{title}” now uses the platform's built-in mail; your content is kept.")
-                st.rerun()
+            if stored is not None:
+                _saved(
+                    connection, keys, stored, f"“{title}” now uses the platform's built-in mail; your content is kept."
+                )
+
+
+def _send(
+    connection: Connection,
+    keys: dict[str, str],
+    loaded: EmailTemplate,
+    baseline: EmailTemplate,
+    *,
+    doing: str,
+    **fields: Any,
+) -> EmailTemplate | None:
+    """Save ``fields`` as the template, unless someone else saved it since ``baseline``: then keep the conflict
+    for the panel and run the page again (the editor keeps every edit). None when nothing was saved."""
+    management = connection.management
+    assert management is not None
+    template_type = TemplateType(loaded.type)
+    if baseline.version is None:
+        # No versions on this backend: read it again and compare with what the edit is based on.
+        ok, fresh = attempt("Reading the stored template", _stored_now, connection, template_type)
+        if not ok:
+            return None
+        if fresh is not None and template_changes(baseline, fresh):
+            _conflict(connection, keys, loaded, fresh, versioned=False)
+    try:
+        with st.spinner(f"{doing}…"):
+            return management.update_email_template(type=template_type, version=baseline.version, **fields)
+    except ConflictError:
+        ok, current = attempt("Reading the stored template", _stored_now, connection, template_type)
+        if current is not None:
+            _conflict(connection, keys, loaded, current, versioned=True)
+        return None
+    except MailConsoleError as err:
+        show_error(err)
+        return None
+
+
+def _stored_now(connection: Connection, template_type: TemplateType) -> EmailTemplate | None:
+    assert connection.management is not None
+    reply = connection.management.get_email_templates()
+    return next((item for item in reply.templates if str(item.type) == template_type.value), None)
+
+
+def _conflict(
+    connection: Connection, keys: dict[str, str], loaded: EmailTemplate, current: EmailTemplate, *, versioned: bool
+) -> NoReturn:
+    """Keep the conflict for the panel and run the page again; every widget keeps what was typed."""
+    st.session_state[keys["conflict"]] = Conflict(
+        loaded=loaded,
+        current=current,
+        versioned=versioned,
+        changed_by=who_changed(last_change(connection, AuditKind.TEMPLATE, str(current.type))),
+    )
+    st.rerun()
+
+
+def _saved(connection: Connection, keys: dict[str, str], stored: EmailTemplate, message: str) -> NoReturn:
+    st.session_state.pop(keys["conflict"], None)
+    connection.cache.setdefault("templates", {})[str(stored.type)] = stored
+    _reload(TemplateType(stored.type))
+    flash(message)
+    st.rerun()
+
+
+def _show_changes(conflict: Conflict) -> None:
+    """Subject, sender and body as a unified diff from what was loaded to what is stored now; other fields by line."""
+    diff = template_diff(conflict.loaded, conflict.current)
+    others = other_template_changes(conflict.loaded, conflict.current)
+    if diff:
+        st.code(diff, language="diff")
+    if others:
+        st.code("\n".join(others), language=None)
+    if not diff and not others:
+        st.caption("Nothing you can see differs.")

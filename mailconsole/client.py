@@ -13,16 +13,18 @@ import threading
 import time
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from mailconsole.actor import ACTOR_HEADER, clean_actor, encode_actor
 from mailconsole.addresses import is_ip, is_loopback
 from mailconsole.errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    ConflictError,
     InvalidArgumentError,
     NotFoundError,
     ServerError,
@@ -31,6 +33,8 @@ from mailconsole.errors import (
     error_class_for,
 )
 from mailconsole.models import (
+    AuditEntry,
+    AuditKind,
     Channel,
     ConfigEmailProviderRequest,
     ConnectionReport,
@@ -154,8 +158,17 @@ def _api_error(body: Mapping[str, Any], status: Any) -> APIError:
     api_code = body.get("apiCode") if isinstance(body.get("apiCode"), int) else None
     request_id = body.get("requestId") if isinstance(body.get("requestId"), str) else None
     cls = error_class_for(status_code)
+    data = body.get("data")
+    if cls is ConflictError:
+        version = data.get("version") if isinstance(data, dict) else None
+        return ConflictError(
+            message,
+            status_code=status_code,
+            api_code=api_code,
+            request_id=request_id,
+            current_version=version if isinstance(version, int) and not isinstance(version, bool) else None,
+        )
     if cls is ThrottledError:
-        data = body.get("data")
         retry_after = data.get("retryAfter") if isinstance(data, dict) else None
         return ThrottledError(
             message,
@@ -201,7 +214,8 @@ class ManagementClient:
     """The management side of the V3 email API: provider settings and templates, for one user pool.
 
     ``access_key_id`` is the user pool id (or a collaborator's key id) and ``access_key_secret`` its secret.
-    The management token is fetched on first use, cached, and renewed before it expires.
+    The management token is fetched on first use, cached, and renewed before it expires. ``actor`` names the person
+    behind the calls (an admin's email) for the embedded service's audit trail; it goes in a header on every call.
     """
 
     def __init__(
@@ -210,6 +224,7 @@ class ManagementClient:
         access_key_id: str = "",
         access_key_secret: str = "",
         *,
+        actor: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         http_client: httpx.Client | None = None,
         allow_insecure_http: bool = False,
@@ -225,6 +240,7 @@ class ManagementClient:
         self._token_expires_at = 0.0
         self._userpool_id = access_key_id
         self._token_lock = threading.Lock()
+        self.actor = clean_actor(actor) or None
 
     @property
     def host(self) -> str:
@@ -253,7 +269,10 @@ class ManagementClient:
         send_grid_config: SendGridConfig | None = None,
         ali_exmail_config: ExmailConfig | None = None,
         tencent_exmail_config: ExmailConfig | None = None,
+        version: int | None = None,
     ) -> EmailProvider:
+        """Save the settings. With ``version`` (the one read), ConflictError if they changed since (embedded
+        service); without it, the save applies whatever was saved meanwhile."""
         request = ConfigEmailProviderRequest(
             type=ProviderType(type),
             enabled=enabled,
@@ -261,6 +280,7 @@ class ManagementClient:
             send_grid_config=send_grid_config,
             ali_exmail_config=ali_exmail_config,
             tencent_exmail_config=tencent_exmail_config,
+            version=version,
         )
         data = self._call("POST", "/api/v3/config-email-provider", request.to_wire())
         return _parse(EmailProvider, data, self.host)
@@ -282,7 +302,9 @@ class ManagementClient:
         expires_in: int | None = None,
         redirect_to: str | None = None,
         tpl_engine: TemplateEngine | str | None = None,
+        version: int | None = None,
     ) -> EmailTemplate:
+        """Save a template. ``version`` works as in ``config_email_provider``."""
         body = {
             "type": type,
             "customizeEnabled": customize_enabled,
@@ -293,6 +315,7 @@ class ManagementClient:
             "expiresIn": expires_in,
             "redirectTo": redirect_to,
             "tplEngine": tpl_engine,
+            "version": version,
         }
         request = UpdateEmailTemplateRequest.model_validate(_without_none(body))
         data = self._call("POST", "/api/v3/update-email-template", request.to_wire())
@@ -328,6 +351,16 @@ class ManagementClient:
         data = self._call("GET", f"/local/v1/outbox?limit={int(limit)}")
         messages = data.get("messages") if isinstance(data, dict) else None
         return [_parse(OutboxMessage, item, self.host) for item in messages or []]
+
+    def list_audit(self, *, kind: AuditKind | str | None = None, limit: int = 100) -> list[AuditEntry]:
+        """Changes of the provider settings and templates, newest first; ``kind`` "provider" or "template" keeps
+        one of the two. Embedded service only ("audit" extension)."""
+        query: dict[str, str | int] = {"limit": int(limit)}
+        if kind is not None:
+            query["kind"] = str(getattr(kind, "value", kind))
+        data = self._call("GET", f"/local/v1/audit?{urlencode(query)}")
+        entries = data.get("entries") if isinstance(data, dict) else None
+        return [_parse(AuditEntry, item, self.host) for item in entries or []]
 
     def test_email_provider(
         self,
@@ -379,12 +412,15 @@ class ManagementClient:
 
     def _auth_headers(self) -> dict[str, str]:
         token = self._current_token()
-        return {
+        headers = {
             "authorization": f"Bearer {token}",
             # GenAuth and Authing SDKs name the header differently; a server reads either.
             "x-authing-userpool-id": self._userpool_id,
             "x-genauth-userpool-id": self._userpool_id,
         }
+        if self.actor:
+            headers[ACTOR_HEADER] = encode_actor(self.actor)
+        return headers
 
     def _current_token(self) -> str:
         with self._token_lock:

@@ -6,7 +6,7 @@
     │   ├── UnauthorizedError        401
     │   ├── ForbiddenError           403
     │   ├── NotFoundError            404
-    │   ├── ConflictError            409
+    │   ├── ConflictError            409 (``current_version``: the item's version now, when the backend says)
     │   ├── ThrottledError           429 (``retry_after`` in seconds, when the backend says)
     │   ├── ServerError              500-599, and a reply that is not the API's envelope
     │   └── ProviderError            601, 602: the mail provider behind the backend failed
@@ -62,7 +62,11 @@ class NotFoundError(APIError):
 
 
 class ConflictError(APIError):
-    pass
+    """The item changed since the version the request was based on (the embedded service's ``version``)."""
+
+    def __init__(self, message: str, *, current_version: int | None = None, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.current_version = current_version
 
 
 class ThrottledError(APIError):

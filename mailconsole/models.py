@@ -153,6 +153,8 @@ class EmailProvider(WireModel):
     send_grid_config: SendGridConfig | None = None
     ali_exmail_config: ExmailConfig | None = None
     tencent_exmail_config: ExmailConfig | None = None
+    # Extension of the embedded service: grows by one with each change (0: never saved). GenAuth cloud sends none.
+    version: int | None = None
 
     def map_secrets(self, transform: Callable[[str], str]) -> EmailProvider:
         """A copy with every stored secret (password, API key) passed through ``transform``; empty ones stay."""
@@ -178,7 +180,9 @@ SECRET_MASK = "**********"
 
 
 class ConfigEmailProviderRequest(WireModel):
-    """``ConfigEmailProviderDto``: the body of config-email-provider."""
+    """``ConfigEmailProviderDto``: the body of config-email-provider. ``version`` (an extension) is the version the
+    change was based on: the embedded service refuses it with 409 once the settings changed since; left out, the
+    change is applied whatever was saved meanwhile (as GenAuth does)."""
 
     type: ProviderType
     enabled: bool
@@ -186,6 +190,7 @@ class ConfigEmailProviderRequest(WireModel):
     send_grid_config: SendGridConfig | None = None
     ali_exmail_config: ExmailConfig | None = None
     tencent_exmail_config: ExmailConfig | None = None
+    version: int | None = Field(default=None, ge=0)
 
 
 class ProviderTestRequest(ConfigEmailProviderRequest):
@@ -227,6 +232,8 @@ class EmailTemplate(WireModel):
     expires_in: int | None = None
     redirect_to: str | None = None
     tpl_engine: OpenTemplateEngine = TemplateEngine.HANDLEBAR
+    # Extension of the embedded service: grows by one with each change (0: the built-in default, never saved).
+    version: int | None = None
 
 
 class EmailTemplateCategory(WireModel):
@@ -246,7 +253,8 @@ class EmailTemplates(WireModel):
 
 
 class UpdateEmailTemplateRequest(WireModel):
-    """``UpdateEmailTemplateDto``: the same fields as the template, with the same required ones."""
+    """``UpdateEmailTemplateDto``: the same fields as the template, with the same required ones. ``version`` (an
+    extension) works as in ``ConfigEmailProviderRequest``."""
 
     type: TemplateType
     customize_enabled: bool
@@ -257,6 +265,7 @@ class UpdateEmailTemplateRequest(WireModel):
     expires_in: int | None = Field(default=None, ge=1)
     redirect_to: str | None = None
     tpl_engine: TemplateEngine | None = None
+    version: int | None = Field(default=None, ge=0)
 
 
 class PreviewEmailTemplateRequest(WireModel):
@@ -311,13 +320,41 @@ class OutboxMessage(WireModel):
     raw: str
 
 
+class AuditKind(StrEnum):
+    PROVIDER = "provider"
+    TEMPLATE = "template"
+
+
+class AuditChange(WireModel):
+    """One field that changed, by its wire name (``smtpConfig.smtp_host``, ``subject``). A secret's value is never
+    given: its ``before`` is left out and its ``after`` is ``"changed"``."""
+
+    field: str
+    before: Any = None
+    after: Any = None
+
+
+class AuditEntry(WireModel):
+    """A change of provider settings or of a template (``GET /local/v1/audit``). ``at`` is UTC in ISO 8601;
+    ``actor`` the signed-in admin's email the console sent, else ``access key <id>`` or ``SMTP set-up API token``;
+    ``item`` the provider type or the template type."""
+
+    id: int
+    at: str
+    actor: str
+    kind: Annotated[AuditKind | str, Field(union_mode="left_to_right")]
+    item: str
+    changes: list[AuditChange] = []
+
+
 class ServiceInfo(WireModel):
     """``GET /local/v1/info``: present only on the embedded service, which stores more than GenAuth cloud."""
 
     service: str
     version: str
     # What this backend keeps beyond the GenAuth contract, e.g. "smtp-extras" (From, Reply-To, STARTTLS...),
-    # "outbox" (the built-in service's delivered mails).
+    # "outbox" (the built-in service's delivered mails), "audit" (who changed what), "versions" (409 on a stale
+    # save).
     extensions: list[str] = []
 
 

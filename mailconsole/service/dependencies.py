@@ -1,4 +1,5 @@
-"""What routes are given: the store, the settings, and the caller's user pool (management token or app id)."""
+"""What routes are given: the store, the settings, the caller's user pool (management token or app id), and who
+the audit trail names for a management call."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from mailconsole.actor import decode_actor
 from mailconsole.service.auth import TokenIssuer
 from mailconsole.service.envelope import ServiceError
 from mailconsole.service.settings import ServiceSettings
@@ -62,3 +64,21 @@ def application_userpool(
 
 ManagedPool = Annotated[Userpool, Depends(management_userpool)]
 AppPool = Annotated[Userpool, Depends(application_userpool)]
+
+
+def management_actor(
+    userpool: ManagedPool,
+    x_mailconsole_actor: Annotated[
+        str | None,
+        Header(
+            description="Who is behind this call, for the audit trail (the console sends its signed-in admin's "
+            "email), percent-encoded UTF-8. Without it the access key is named."
+        ),
+    ] = None,
+) -> str:
+    """The label the caller gives (it holds a valid management token, so its word is taken), cleaned; else the
+    access key, whose id is the id of the pool the token is scoped to."""
+    return decode_actor(x_mailconsole_actor) or f"access key {userpool.id}"
+
+
+ManagementActor = Annotated[str, Depends(management_actor)]

@@ -12,9 +12,11 @@ from typing import Any
 from pydantic.alias_generators import to_camel
 
 from mailconsole.addresses import check_host, check_port, normalize_email
+from mailconsole.changes import provider_changes
 from mailconsole.models import (
     PROVIDER_SECRETS,
     SECRET_MASK,
+    AuditKind,
     ConfigEmailProviderRequest,
     EmailProvider,
     ExmailConfig,
@@ -24,6 +26,8 @@ from mailconsole.models import (
     SmtpSetupRequest,
 )
 from mailconsole.service.envelope import ServiceError
+from mailconsole.service.store import AuditRecord, Store
+from mailconsole.service.versioning import check_version, versioned_write
 
 # The request field that carries each type's configuration, by its wire name and its attribute.
 CONFIG_FIELDS: dict[ProviderType, tuple[str, str]] = {
@@ -32,6 +36,31 @@ CONFIG_FIELDS: dict[ProviderType, tuple[str, str]] = {
     ProviderType.ALI: ("aliExmailConfig", "ali_exmail_config"),
     ProviderType.QQ: ("tencentExmailConfig", "tencent_exmail_config"),
 }
+
+
+def save_provider_settings(
+    store: Store,
+    userpool_id: str,
+    change: Callable[[EmailProvider], EmailProvider],
+    *,
+    expected_version: int | None,
+    actor: str,
+) -> tuple[EmailProvider, int]:
+    """Apply ``change`` to the stored settings and save them with their audit record; returns the settings and
+    their version. ``expected_version``: ServiceError 409 unless it is the stored one. A change that changes
+    nothing is not written: no new version, no audit record."""
+
+    def attempt() -> tuple[EmailProvider, int]:
+        current, version = store.versioned_provider(userpool_id)
+        check_version("The provider settings", expected_version, version)
+        updated = change(current)
+        changes = provider_changes(current, updated)
+        if not changes:
+            return current, version
+        record = AuditRecord(actor=actor, kind=AuditKind.PROVIDER, item=str(updated.type or ""), changes=changes)
+        return updated, store.save_provider(userpool_id, updated, base_version=version, audit=record)
+
+    return versioned_write("The provider settings", expected_version, attempt)
 
 
 def apply_provider_request(current: EmailProvider, request: ConfigEmailProviderRequest) -> EmailProvider:

@@ -4,19 +4,34 @@ Everything the service keeps goes through this module; nothing else opens the da
 templates are stored as their wire JSON, so what was saved is what is served back. Secrets (provider passwords and
 API keys, access key secrets, the token signing key) are sealed by a ``SecretBox`` on the way in and opened on the
 way out: the file never holds one in plain text.
+
+Provider settings and each template have a version (table ``versions``; 0 while never saved) that every write
+raises by one, and every write through the APIs adds its audit record (table ``audit``) in the same transaction.
+A write given the version it was based on happens only if that is still the stored one, checked in the same
+transaction: of two saves based on one version, exactly one wins.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from mailconsole.models import PROVIDER_SECRETS, EmailProvider, EmailTemplate, OutboxMessage
+from mailconsole.models import (
+    PROVIDER_SECRETS,
+    AuditChange,
+    AuditEntry,
+    AuditKind,
+    EmailProvider,
+    EmailTemplate,
+    OutboxMessage,
+)
 from mailconsole.service.secret_box import SecretBox, is_sealed
 
 _SCHEMA = """
@@ -51,7 +66,52 @@ CREATE TABLE IF NOT EXISTS outbox (
     message TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS outbox_by_pool ON outbox (userpool_id, seq);
+CREATE TABLE IF NOT EXISTS versions (
+    userpool_id TEXT NOT NULL,
+    item TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (userpool_id, item)
+);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    userpool_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    item TEXT NOT NULL,
+    changes TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_pool ON audit (userpool_id, seq);
+CREATE INDEX IF NOT EXISTS audit_by_kind ON audit (userpool_id, kind, seq);
 """
+# Items saved before versions were kept start at version 1.
+_FIRST_VERSIONS = """
+INSERT OR IGNORE INTO versions SELECT userpool_id, 'provider', 1 FROM providers;
+INSERT OR IGNORE INTO versions SELECT userpool_id, 'template:' || type, 1 FROM templates;
+"""
+_PROVIDER = "provider"
+
+
+def _template_item(template_type: str) -> str:
+    return f"template:{template_type}"
+
+
+class VersionConflict(Exception):
+    """The stored version is no longer the one a write was based on."""
+
+    def __init__(self, current: int) -> None:
+        super().__init__(f"the stored version is {current}")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """What a write adds to the audit trail; the store stamps the time."""
+
+    actor: str
+    kind: AuditKind
+    item: str
+    changes: list[AuditChange]
 
 
 @dataclass(frozen=True)
@@ -77,6 +137,7 @@ class Store:
             # Pages freed by an update are zeroed, so an old value does not linger in the file.
             self._db.execute("PRAGMA secure_delete=ON")
             self._db.executescript(_SCHEMA)
+            self._db.executescript(_FIRST_VERSIONS)
         self._seal_plain_secrets()
 
     def _seal_plain_secrets(self) -> None:
@@ -97,7 +158,8 @@ class Store:
         for userpool_id, settings in providers:
             provider = EmailProvider.model_validate_json(settings)
             if any(not is_sealed(secret) for secret in _secrets_of(provider)):
-                self.save_provider(userpool_id, provider)  # seals what is plain, leaves what is sealed
+                with self._transaction() as db:  # seals what is plain, leaves what is sealed; the same settings
+                    self._write_provider(db, userpool_id, provider)
                 sealed_any = True
         if sealed_any:
             with self._lock:
@@ -172,33 +234,135 @@ class Store:
     # ---- provider settings and templates -----------------------------------------------------------------
 
     def provider(self, userpool_id: str) -> EmailProvider:
-        row = self._one("SELECT settings FROM providers WHERE userpool_id = ?", userpool_id)
-        if row is None:
-            return EmailProvider(enabled=False)
-        return EmailProvider.model_validate_json(str(row[0])).map_secrets(self._box.open)
+        return self.versioned_provider(userpool_id)[0]
 
-    def save_provider(self, userpool_id: str, provider: EmailProvider) -> None:
-        sealed = provider.map_secrets(self._box.seal)
+    def versioned_provider(self, userpool_id: str) -> tuple[EmailProvider, int]:
+        """The settings (secrets opened, no ``version`` in the model) and their version, read together."""
+        row = self._one(
+            "SELECT (SELECT settings FROM providers WHERE userpool_id = ?1), "
+            "(SELECT version FROM versions WHERE userpool_id = ?1 AND item = ?2)",
+            userpool_id,
+            _PROVIDER,
+        )
+        settings, version = row if row is not None else (None, None)
+        version = version if isinstance(version, int) else 0
+        if settings is None:
+            return EmailProvider(enabled=False), version
+        return EmailProvider.model_validate_json(str(settings)).map_secrets(self._box.open), version
+
+    def save_provider(
+        self,
+        userpool_id: str,
+        provider: EmailProvider,
+        *,
+        base_version: int | None = None,
+        audit: AuditRecord | None = None,
+    ) -> int:
+        """Write the settings and their audit record; returns the new version. With ``base_version``, only if it
+        is still the stored version (else VersionConflict, and nothing is written)."""
         with self._transaction() as db:
-            db.execute(
-                "INSERT INTO providers VALUES (?, ?) "
-                "ON CONFLICT (userpool_id) DO UPDATE SET settings = excluded.settings",
-                (userpool_id, sealed.model_dump_json(by_alias=True, exclude_none=True)),
-            )
+            version = self._next_version(db, userpool_id, _PROVIDER, base_version)
+            self._write_provider(db, userpool_id, provider)
+            self._audit(db, userpool_id, audit)
+        return version
+
+    def _write_provider(self, db: sqlite3.Connection, userpool_id: str, provider: EmailProvider) -> None:
+        sealed = provider.map_secrets(self._box.seal)
+        db.execute(
+            "INSERT INTO providers VALUES (?, ?) ON CONFLICT (userpool_id) DO UPDATE SET settings = excluded.settings",
+            (userpool_id, sealed.model_dump_json(by_alias=True, exclude_none=True, exclude={"version"})),
+        )
 
     def saved_templates(self, userpool_id: str) -> dict[str, EmailTemplate]:
         """The templates this pool saved, by type; types never saved are not here (their default applies)."""
-        with self._lock:
-            rows = self._db.execute("SELECT type, template FROM templates WHERE userpool_id = ?", (userpool_id,))
-            return {kind: EmailTemplate.model_validate_json(data) for kind, data in rows.fetchall()}
+        return {kind: template for kind, (template, _) in self.versioned_templates(userpool_id).items()}
 
-    def save_template(self, userpool_id: str, template: EmailTemplate) -> None:
+    def versioned_templates(self, userpool_id: str) -> dict[str, tuple[EmailTemplate, int]]:
+        """The saved templates by type, each with its version, read together."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT t.type, t.template, COALESCE(v.version, 1) FROM templates t LEFT JOIN versions v "
+                "ON v.userpool_id = t.userpool_id AND v.item = 'template:' || t.type WHERE t.userpool_id = ?",
+                (userpool_id,),
+            ).fetchall()
+        return {kind: (EmailTemplate.model_validate_json(data), int(version)) for kind, data, version in rows}
+
+    def versioned_template(self, userpool_id: str, template_type: str) -> tuple[EmailTemplate | None, int]:
+        """A saved template (None: never saved, its default applies) and its version (0 then), read together."""
+        row = self._one(
+            "SELECT (SELECT template FROM templates WHERE userpool_id = ?1 AND type = ?2), "
+            "(SELECT version FROM versions WHERE userpool_id = ?1 AND item = ?3)",
+            userpool_id,
+            template_type,
+            _template_item(template_type),
+        )
+        data, version = row if row is not None else (None, None)
+        template = EmailTemplate.model_validate_json(str(data)) if data is not None else None
+        return template, version if isinstance(version, int) else 0
+
+    def save_template(
+        self,
+        userpool_id: str,
+        template: EmailTemplate,
+        *,
+        base_version: int | None = None,
+        audit: AuditRecord | None = None,
+    ) -> int:
+        """Write a template and its audit record; returns the new version. ``base_version`` as in save_provider."""
         with self._transaction() as db:
+            version = self._next_version(db, userpool_id, _template_item(str(template.type)), base_version)
             db.execute(
                 "INSERT INTO templates VALUES (?, ?, ?) "
                 "ON CONFLICT (userpool_id, type) DO UPDATE SET template = excluded.template",
-                (userpool_id, str(template.type), template.model_dump_json(by_alias=True, exclude_none=True)),
+                (
+                    userpool_id,
+                    str(template.type),
+                    template.model_dump_json(by_alias=True, exclude_none=True, exclude={"version"}),
+                ),
             )
+            self._audit(db, userpool_id, audit)
+        return version
+
+    # ---- versions and the audit trail --------------------------------------------------------------------
+
+    @staticmethod
+    def _next_version(db: sqlite3.Connection, userpool_id: str, item: str, base_version: int | None) -> int:
+        row = db.execute("SELECT version FROM versions WHERE userpool_id = ? AND item = ?", (userpool_id, item))
+        found = row.fetchone()
+        current = int(found[0]) if found else 0
+        if base_version is not None and base_version != current:
+            raise VersionConflict(current)
+        db.execute(
+            "INSERT INTO versions VALUES (?, ?, ?) ON CONFLICT (userpool_id, item) DO UPDATE SET version = "
+            "excluded.version",
+            (userpool_id, item, current + 1),
+        )
+        return current + 1
+
+    @staticmethod
+    def _audit(db: sqlite3.Connection, userpool_id: str, record: AuditRecord | None) -> None:
+        if record is None:
+            return
+        at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        changes = json.dumps([change.model_dump(mode="json") for change in record.changes], ensure_ascii=False)
+        db.execute(
+            "INSERT INTO audit (userpool_id, at, actor, kind, item, changes) VALUES (?, ?, ?, ?, ?, ?)",
+            (userpool_id, at, record.actor, record.kind.value, record.item, changes),
+        )
+
+    def audit(self, userpool_id: str, *, kind: AuditKind | None = None, limit: int = 100) -> list[AuditEntry]:
+        """The pool's audit trail, newest first."""
+        sql = "SELECT seq, at, actor, kind, item, changes FROM audit WHERE userpool_id = ?"
+        params: tuple[object, ...] = (userpool_id,)
+        if kind is not None:
+            sql += " AND kind = ?"
+            params += (kind.value,)
+        with self._lock:
+            rows = self._db.execute(f"{sql} ORDER BY seq DESC LIMIT ?", (*params, limit)).fetchall()
+        return [
+            AuditEntry(id=seq, at=at, actor=actor, kind=kind_, item=item, changes=json.loads(changes))
+            for seq, at, actor, kind_, item, changes in rows
+        ]
 
     # ---- the once-a-minute rule --------------------------------------------------------------------------
 

@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from mailconsole.catalog import LINK_TYPES, VERIFICATION_TYPES
+from mailconsole.changes import template_changes
 from mailconsole.models import (
+    AuditKind,
     EmailTemplate,
     EmailTemplates,
     PreviewEmailTemplateRequest,
@@ -19,12 +21,17 @@ from mailconsole.rendering import TemplateError, check_template, render_template
 from mailconsole.rendering.samples import sample_context
 from mailconsole.service.defaults import default_categories, default_template
 from mailconsole.service.envelope import ServiceError
-from mailconsole.service.store import Store
+from mailconsole.service.store import AuditRecord, Store
+from mailconsole.service.versioning import check_version, versioned_write
 
 
 def list_templates(store: Store, userpool_id: str) -> EmailTemplates:
-    saved = store.saved_templates(userpool_id)
-    templates = [saved.get(kind.value) or default_template(kind) for kind in TemplateType]
+    """All 15, each with its version; a type never saved is its built-in default at version 0."""
+    saved = store.versioned_templates(userpool_id)
+    templates = [
+        template.model_copy(update={"version": version})
+        for template, version in (saved.get(kind.value) or (default_template(kind), 0) for kind in TemplateType)
+    ]
     return EmailTemplates(templates=templates, categories=default_categories())
 
 
@@ -41,8 +48,12 @@ def sending_template(store: Store, userpool_id: str, template_type: TemplateType
     return default_template(template_type).model_copy(update={"expires_in": stored.expires_in})
 
 
-def update_template(store: Store, userpool_id: str, request: UpdateEmailTemplateRequest) -> EmailTemplate:
-    """Validate and save; a template that does not compile is refused with the line of the fault."""
+def update_template(
+    store: Store, userpool_id: str, request: UpdateEmailTemplateRequest, *, actor: str
+) -> EmailTemplate:
+    """Validate and save with an audit record; a template that does not compile is refused with the line of the
+    fault. The reply carries the template's version; a request with another ``version`` than the stored one is
+    refused with 409. A save that changes nothing is not written (no new version, no audit record)."""
     engine = request.tpl_engine or TemplateEngine.HANDLEBAR
     for field, source in (("content", request.content), ("subject", request.subject), ("sender", request.sender)):
         _check(field, source, engine)
@@ -64,8 +75,19 @@ def update_template(store: Store, userpool_id: str, request: UpdateEmailTemplate
         redirect_to=request.redirect_to if request.type in LINK_TYPES else None,
         tpl_engine=engine,
     )
-    store.save_template(userpool_id, template)
-    return template
+    what = f"The template {request.type.value}"
+
+    def attempt() -> EmailTemplate:
+        stored, version = store.versioned_template(userpool_id, request.type.value)
+        check_version(what, request.version, version)
+        changes = template_changes(stored or default_template(request.type), template)
+        if not changes:
+            return template.model_copy(update={"version": version})
+        record = AuditRecord(actor=actor, kind=AuditKind.TEMPLATE, item=request.type.value, changes=changes)
+        saved_version = store.save_template(userpool_id, template, base_version=version, audit=record)
+        return template.model_copy(update={"version": saved_version})
+
+    return versioned_write(what, request.version, attempt)
 
 
 def preview_template(store: Store, userpool_id: str, request: PreviewEmailTemplateRequest) -> RenderedEmail:

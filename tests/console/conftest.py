@@ -9,11 +9,19 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
 from streamlit.testing.v1 import AppTest
 
 from mailconsole import ManagementClient
@@ -53,6 +61,64 @@ def remote(monkeypatch: pytest.MonkeyPatch, service: RunningService) -> RunningS
     monkeypatch.setenv("MAILCONSOLE_APP_ID", service.userpool.app_id)
     monkeypatch.setenv("MAILCONSOLE_APP_HOST", service.base_url)
     return service
+
+
+def _without_versions(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_versions(item) for key, item in value.items() if key != "version"}
+    if isinstance(value, list):
+        return [_without_versions(item) for item in value]
+    return value
+
+
+def _cloud_like(upstream: str) -> Starlette:
+    """A backend that speaks the GenAuth API as GenAuth cloud does: no ``version`` in any reply, no /local/v1
+    extensions (so no audit trail either). It forwards every call to the real service ``upstream``."""
+
+    async def forward(request: Request) -> Response:
+        if request.url.path.startswith("/local/"):
+            return PlainTextResponse("Not Found", status_code=404)
+        async with httpx.AsyncClient(base_url=upstream) as client:  # closed with the call: no socket outlives it
+            reply = await client.request(
+                request.method,
+                request.url.path,
+                params=request.query_params,
+                content=await request.body(),
+                headers={key: value for key, value in request.headers.items() if key not in ("host", "content-length")},
+            )
+        try:
+            body = reply.json()
+        except ValueError:
+            return Response(reply.content, status_code=reply.status_code)
+        return JSONResponse(_without_versions(body), status_code=reply.status_code)
+
+    return Starlette(routes=[Route("/{path:path}", forward, methods=["GET", "POST"])])
+
+
+@pytest.fixture(scope="module")
+def versionless(service: RunningService) -> Iterator[str]:
+    """The URL of a GenAuth-cloud-like backend in front of the module's service (see ``_cloud_like``)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(_cloud_like(service.base_url), log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        assert thread.is_alive(), "the versionless backend did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def remote_without_versions(monkeypatch: pytest.MonkeyPatch, service: RunningService, versionless: str) -> str:
+    """The console configured (by environment) for the versionless backend."""
+    _clear_console_env(monkeypatch)
+    monkeypatch.setenv("MAILCONSOLE_API_HOST", versionless)
+    monkeypatch.setenv("MAILCONSOLE_USERPOOL_ID", service.userpool.id)
+    monkeypatch.setenv("MAILCONSOLE_USERPOOL_SECRET", service.userpool.secret)
+    return versionless
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def test_token_with_or_without_bearer_and_either_header_prefix(service: RunningS
 
 
 def test_provider_starts_with_the_built_in_service(management: ManagementClient) -> None:
-    assert management.get_email_provider() == EmailProvider(enabled=False)
+    assert management.get_email_provider() == EmailProvider(enabled=False, version=0)
 
 
 def test_provider_settings_round_trip_with_extensions(management: ManagementClient, service: RunningService) -> None:

@@ -36,6 +36,7 @@ OPERATIONS = {
     "POST /digitanium/v4/mail/config",
     "GET /local/v1/info",
     "GET /local/v1/outbox",
+    "GET /local/v1/audit",
 }
 SUCCEED_WHEN_VALID = OPERATIONS - {
     "POST /api/v3/get-management-token",  # generated key ids name no pool

@@ -7,14 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from mailconsole import __version__
-from mailconsole.models import ProviderTestRequest, ServiceInfo
+from mailconsole.models import AuditKind, ProviderTestRequest, ServiceInfo
 from mailconsole.service.dependencies import ManagedPool, SettingsDep, StoreDep
 from mailconsole.service.envelope import ok
 from mailconsole.service.provider_check import check_provider
 
 router = APIRouter(prefix="/local/v1", tags=["local"])
 
-EXTENSIONS = ("smtp-extras", "outbox", "connection-test")
+# "audit": GET /local/v1/audit; "versions": provider settings and templates carry a version, and a save that names
+# an older one is refused with 409.
+EXTENSIONS = ("smtp-extras", "outbox", "connection-test", "audit", "versions")
 
 
 @router.get("/info")
@@ -30,6 +32,18 @@ def list_outbox(
     """Mails the built-in mail service delivered, newest first."""
     messages = store.outbox(userpool.id, limit)
     return ok({"messages": [message.to_wire() for message in messages]})
+
+
+@router.get("/audit")
+def list_audit(
+    userpool: ManagedPool,
+    store: StoreDep,
+    kind: Annotated[AuditKind | None, Query(description="provider or template; both when left out")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    """Who changed the provider settings and templates, when, and what, newest first (secrets only as changed)."""
+    entries = store.audit(userpool.id, kind=kind, limit=limit)
+    return ok({"entries": [entry.to_wire() for entry in entries]})
 
 
 @router.post("/test-email-provider")

@@ -14,9 +14,9 @@ from mailconsole.models import (
 )
 from mailconsole.service import templates
 from mailconsole.service.auth import check_access_key
-from mailconsole.service.dependencies import IssuerDep, ManagedPool, StoreDep
+from mailconsole.service.dependencies import IssuerDep, ManagedPool, ManagementActor, StoreDep
 from mailconsole.service.envelope import ok
-from mailconsole.service.provider_settings import apply_provider_request, masked
+from mailconsole.service.provider_settings import apply_provider_request, masked, save_provider_settings
 
 router = APIRouter(prefix="/api/v3", tags=["management"])
 
@@ -34,14 +34,22 @@ def get_management_token(body: ManagementTokenRequest, store: StoreDep, issuer: 
 
 @router.get("/get-email-provider")
 def get_email_provider(userpool: ManagedPool, store: StoreDep) -> dict[str, Any]:
-    return ok(masked(store.provider(userpool.id)).to_wire())
+    provider, version = store.versioned_provider(userpool.id)
+    return ok(masked(provider).model_copy(update={"version": version}).to_wire())
 
 
 @router.post("/config-email-provider")
-def config_email_provider(body: ConfigEmailProviderRequest, userpool: ManagedPool, store: StoreDep) -> dict[str, Any]:
-    updated = apply_provider_request(store.provider(userpool.id), body)
-    store.save_provider(userpool.id, updated)
-    return ok(masked(updated).to_wire())
+def config_email_provider(
+    body: ConfigEmailProviderRequest, userpool: ManagedPool, store: StoreDep, actor: ManagementActor
+) -> dict[str, Any]:
+    updated, version = save_provider_settings(
+        store,
+        userpool.id,
+        lambda current: apply_provider_request(current, body),
+        expected_version=body.version,
+        actor=actor,
+    )
+    return ok(masked(updated).model_copy(update={"version": version}).to_wire())
 
 
 @router.get("/get-email-templates")
@@ -50,8 +58,10 @@ def get_email_templates(userpool: ManagedPool, store: StoreDep) -> dict[str, Any
 
 
 @router.post("/update-email-template")
-def update_email_template(body: UpdateEmailTemplateRequest, userpool: ManagedPool, store: StoreDep) -> dict[str, Any]:
-    return ok(templates.update_template(store, userpool.id, body).to_wire())
+def update_email_template(
+    body: UpdateEmailTemplateRequest, userpool: ManagedPool, store: StoreDep, actor: ManagementActor
+) -> dict[str, Any]:
+    return ok(templates.update_template(store, userpool.id, body, actor=actor).to_wire())
 
 
 @router.post("/preview-email-template")

@@ -12,11 +12,13 @@ from pydantic import ValidationError
 from mailconsole.models import SmtpSetupRequest
 from mailconsole.service.dependencies import IssuerDep, StoreDep
 from mailconsole.service.envelope import ServiceError, field_name
-from mailconsole.service.provider_settings import apply_smtp_setup
+from mailconsole.service.provider_settings import apply_smtp_setup, save_provider_settings
 
 router = APIRouter(tags=["smtp-setup"])
 
 MANDATORY = "Host and From is mandatory to update Email Configuration."
+# Who the audit trail names for this API: whoever holds the tenant's bearer token.
+ACTOR = "SMTP set-up API token"
 
 
 @router.post("/auth/realms/{tenant_id}/mail/setup")
@@ -58,7 +60,13 @@ def _setup(tenant_id: str, raw: bytes, authorization: str | None, store: StoreDe
         return _bad_request(MANDATORY)
     try:
         setup = SmtpSetupRequest.model_validate(body)
-        store.save_provider(userpool.id, apply_smtp_setup(store.provider(userpool.id), setup))
+        save_provider_settings(
+            store,
+            userpool.id,
+            lambda current: apply_smtp_setup(current, setup),
+            expected_version=None,
+            actor=ACTOR,
+        )
     except ValidationError as err:
         first = err.errors()[0]
         return _bad_request(f"{field_name(tuple(first['loc']))}: {first['msg']}.")

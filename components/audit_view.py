@@ -1,0 +1,85 @@
+"""The audit trail of the backend (embedded service, extension "audit"): who changed the provider settings and the
+templates, when, and what, newest first, filterable by kind. Secrets appear only as "changed"; the backend never
+records their values. ``audit_rows`` needs no UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from components.connection import Connection
+from components.feedback import call
+from mailconsole.changes import describe_change
+from mailconsole.models import AuditEntry, AuditKind
+
+AUDIT = "audit"
+KINDS: dict[str, AuditKind | None] = {
+    "Everything": None,
+    "Provider settings": AuditKind.PROVIDER,
+    "Templates": AuditKind.TEMPLATE,
+}
+KIND_LABELS = {AuditKind.PROVIDER.value: "Provider settings", AuditKind.TEMPLATE.value: "Template"}
+LIMITS = (50, 100, 500)
+
+
+def when(entry: AuditEntry) -> str:
+    """UTC, to the second: ``2026-11-05 10:00:00``."""
+    return entry.at.replace("T", " ")[:19]
+
+
+def describe_changes(entry: AuditEntry) -> str:
+    if not entry.changes:
+        return "no field changed"
+    return "; ".join(describe_change(change) for change in entry.changes)
+
+
+def audit_rows(entries: list[AuditEntry]) -> list[dict[str, Any]]:
+    """One row per change set, in the order given (the backend's: newest first)."""
+    return [
+        {
+            "Time (UTC)": when(entry),
+            "Who": entry.actor,
+            "Kind": KIND_LABELS.get(str(entry.kind), str(entry.kind)),
+            "Item": entry.item,
+            "Changes": describe_changes(entry),
+        }
+        for entry in entries
+    ]
+
+
+def audit_view(connection: Connection) -> None:
+    if connection.management is None or AUDIT not in connection.extensions():
+        st.info(
+            "This backend keeps no audit trail: only the embedded mailconsole service records who changed what.",
+            icon=":material/info:",
+        )
+        return
+    filter_col, limit_col, refresh_col = st.columns([2, 1, 1], vertical_alignment="bottom")
+    label = filter_col.segmented_control("Show", options=list(KINDS), default="Everything", key="audit.kind")
+    limit = limit_col.selectbox("Latest", options=LIMITS, index=1, key="audit.limit")
+    refresh_col.button("Refresh", key="audit.refresh", icon=":material/refresh:")
+    entries = call(
+        "Reading the audit trail", connection.management.list_audit, kind=KINDS[label or "Everything"], limit=limit
+    )
+    if not entries:
+        st.info("No changes recorded yet.", icon=":material/history:")
+        return
+    st.dataframe(pd.DataFrame(audit_rows(entries)), hide_index=True, width="stretch")
+    st.caption(
+        f'{len(entries)} change{"s" if len(entries) != 1 else ""}, newest first. "Who" is the signed-in '
+        "administrator the console named, else the access key or token the change came with."
+    )
+    # A long list of changes does not fit a table cell: one entry at a time, a line per field.
+    by_id = {entry.id: entry for entry in entries}
+    if st.session_state.get("audit.open") not in by_id:
+        st.session_state["audit.open"] = entries[0].id
+    chosen = st.selectbox(
+        "Open an entry",
+        options=list(by_id),
+        format_func=lambda item: f"{when(by_id[item])} · {by_id[item].actor} · {by_id[item].item}",
+        key="audit.open",
+    )
+    lines = [describe_change(change, inline=200) for change in by_id[chosen].changes]
+    st.code("\n".join(lines) or "no field changed", language=None, wrap_lines=True)

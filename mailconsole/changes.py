@@ -1,0 +1,88 @@
+"""What changed between two states of the provider settings or of a template, field by field under wire names.
+
+The embedded service records these lists in its audit trail; the console shows them when someone else saved first.
+A secret (``senderPass``, ``apikey``) is compared but never given: its change reads ``"changed"`` and nothing else,
+so neither a plain nor a sealed secret can reach an audit record or a screen through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mailconsole.models import AuditChange, EmailProvider, EmailTemplate
+
+SECRET_FIELDS = frozenset(
+    {"smtpConfig.senderPass", "sendGridConfig.apikey", "aliExmailConfig.senderPass", "tencentExmailConfig.senderPass"}
+)
+SECRET_CHANGED = "changed"  # noqa: S105 (what a secret's change reads, not a secret)
+# A value longer than this (a template body, a CA bundle) is recorded cut, with the count of what was left out.
+MAX_VALUE = 4000
+_NOT_COMPARED = frozenset({"version"})
+
+
+def provider_changes(before: EmailProvider, after: EmailProvider) -> list[AuditChange]:
+    return _changes(_flat(before.to_wire()), _flat(after.to_wire()))
+
+
+def template_changes(before: EmailTemplate, after: EmailTemplate) -> list[AuditChange]:
+    return _changes(_flat(before.to_wire()), _flat(after.to_wire()))
+
+
+def describe_change(change: AuditChange, *, inline: int = 60) -> str:
+    """One change as a person reads it: ``subject: "Hi" → "Hello"``; a long or multi-line value by its length."""
+    if change.field in SECRET_FIELDS:
+        return f"{change.field} changed"
+    before, after = change.before, change.after
+    if any(isinstance(value, str) and (len(value) > inline or "\n" in value) for value in (before, after)):
+        return f"{change.field}: changed ({_size(before)} → {_size(after)})"
+    return f"{change.field}: {_shown(before)} → {_shown(after)}"
+
+
+def _flat(wire: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in wire.items():
+        if not prefix and name in _NOT_COMPARED:
+            continue
+        if isinstance(value, Mapping):
+            flat.update(_flat(value, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = value
+    return flat
+
+
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[AuditChange]:
+    changes = []
+    for name in [*before, *(name for name in after if name not in before)]:
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if name in SECRET_FIELDS:
+            changes.append(AuditChange(field=name, after=SECRET_CHANGED))
+        else:
+            changes.append(AuditChange(field=name, before=_capped(old), after=_capped(new)))
+    return changes
+
+
+def _capped(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_VALUE:
+        return f"{value[:MAX_VALUE]}… (+{len(value) - MAX_VALUE} characters)"
+    return value
+
+
+def _size(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, str):
+        return f"{len(value):,} characters"
+    return _shown(value)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
