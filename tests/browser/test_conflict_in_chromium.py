@@ -2,19 +2,13 @@
 service, as a team runs it), someone else saves the same template through the API meanwhile, and the admin's save
 shows the diff of that change, keeps the edits in the editor, and "Overwrite with my version" saves them.
 
-Launched as in test_console_in_chromium.py (Debian's headless Chromium through Playwright, whose fixtures this
-module shares); the screenshot lands in tests/artifacts/conflict.png.
+Launched as every browser test (tests/browser/conftest.py); the screenshot lands in tests/artifacts/conflict.png.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -22,14 +16,15 @@ from mailconsole import ManagementClient
 from mailconsole.models import EmailTemplate
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import ServiceSettings
-from tests.browser.test_console_in_chromium import (  # noqa: F401 (browser and page are fixtures)
-    ROOT,
+from tests.browser.support import (
     ace_editor,
-    browser,
-    page,
+    clean_env,
+    console_command,
     settle,
     shoot,
     shown_text,
+    start_process,
+    stop_process,
     wait_until,
 )
 from tests.support import free_port
@@ -50,44 +45,16 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService
 def console_url(service: RunningService, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run console_app.py` configured (by environment) for the service."""
     port = free_port()
-    env = {name: value for name, value in os.environ.items() if not name.startswith("MAILCONSOLE_")}
-    env |= {
-        "MAILCONSOLE_API_HOST": service.base_url,
-        "MAILCONSOLE_USERPOOL_ID": service.userpool.id,
-        "MAILCONSOLE_USERPOOL_SECRET": service.userpool.secret,
-    }
-    log = (tmp_path_factory.mktemp("console-log") / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "console_app.py",
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, "streamlit did not start"
-        time.sleep(0.2)
+    env = clean_env(
+        MAILCONSOLE_API_HOST=service.base_url,
+        MAILCONSOLE_USERPOOL_ID=service.userpool.id,
+        MAILCONSOLE_USERPOOL_SECRET=service.userpool.secret,
+    )
+    log = tmp_path_factory.mktemp("console-log") / "streamlit.log"
+    process = start_process(console_command(port), f"{url}/_stcore/health", log, env)
     yield url
-    process.terminate()
-    process.wait(timeout=15)
-    log.close()
+    stop_process(process)
 
 
 def stored_mfa(management: ManagementClient) -> EmailTemplate:
@@ -97,7 +64,7 @@ def stored_mfa(management: ManagementClient) -> EmailTemplate:
 def test_a_template_saved_by_someone_else_shows_the_diff_then_overwrite(
     service: RunningService,
     console_url: str,
-    page: Page,  # noqa: F811 (the fixture imported above)
+    page: Page,
 ) -> None:
     with ManagementClient(service.base_url, service.userpool.id, service.userpool.secret) as management:
         page.goto(f"{console_url}/templates?type={MFA}")

@@ -6,39 +6,33 @@ Screenshots of every page land in tests/artifacts/ (ignored by git); the README 
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, Frame, FrameLocator, Locator, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Frame, Page, expect
 
 from mailconsole.service.secret_box import SecretBox
 from mailconsole.service.store import Store
+from tests.browser.support import (
+    ace_editor,
+    clean_env,
+    console_command,
+    open_page,
+    settle,
+    shoot,
+    shown_text,
+    start_process,
+    stop_process,
+    wait_until,
+)
 from tests.mail_servers import ThrowawayCA, mail_server
 from tests.support import free_port
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"
 PASSWORD = "s3cret-pw-XY"
-# The flags this machine's closed network needs (no background fetches, no QUIC, no first-run pages).
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -46,83 +40,15 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
     """The console on a free port, with a fresh data dir; yields its URL and the data dir."""
     data_dir = tmp_path_factory.mktemp("console-data")
     port = free_port()
-    env = {name: value for name, value in os.environ.items() if not name.startswith("MAILCONSOLE_")}
-    env["MAILCONSOLE_DATA_DIR"] = str(data_dir)
-    log = (tmp_path_factory.mktemp("console-log") / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "console_app.py",
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/_stcore/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, "streamlit did not start"
-        time.sleep(0.2)
+    process = start_process(
+        console_command(port),
+        f"{url}/_stcore/health",
+        tmp_path_factory.mktemp("console-log") / "streamlit.log",
+        clean_env(MAILCONSOLE_DATA_DIR=str(data_dir)),
+    )
     yield url, data_dir
-    process.terminate()
-    process.wait(timeout=15)
-    log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium (.ci/run does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    opened = context.new_page()
-    opened.set_default_timeout(20_000)
-    expect.set_options(timeout=20_000)  # a loaded machine renders slower than Playwright's default 5 s
-    yield opened
-    context.close()
-
-
-def open_page(page: Page, url: str, heading: str) -> None:
-    page.goto(url)
-    expect(page.get_by_role("heading", name=heading)).to_be_visible()
-
-
-def shown_text(page: Page, text: str) -> Locator:
-    """The first visible element with this text (hidden tabs and the data grid's off-screen copy hold it too)."""
-    return page.get_by_text(text).filter(visible=True).first
-
-
-def settle(page: Page) -> None:
-    """Wait for the script run a widget change started to finish (Streamlit shows a status widget meanwhile)."""
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()
-
-
-def shoot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(600)  # let iframes paint
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    stop_process(process)
 
 
 def everything_shown(page: Page) -> str:
@@ -159,23 +85,12 @@ def test_saved_password_never_reaches_the_browser(console: tuple[str, Path], pag
     shoot(page, "provider")
 
 
-def ace_editor(page: Page) -> FrameLocator:
-    return page.frame_locator("iframe[title*='streamlit_ace']").first
-
-
 def preview_mail(page: Page) -> Frame:
     """The mail inside the sandboxed inner frame of the preview."""
     for frame in page.frames:
         if frame.parent_frame is not None and frame.parent_frame.parent_frame is not None:
             return frame
     raise AssertionError("no sandboxed preview frame on the page")
-
-
-def wait_until(page: Page, condition: Callable[[], bool], what: str, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting until {what}"
-        page.wait_for_timeout(200)
 
 
 def preview_shows(page: Page, text: str) -> Callable[[], bool]:

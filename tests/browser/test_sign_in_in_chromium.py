@@ -8,36 +8,22 @@ repository's .streamlit/secrets.toml; it runs on its embedded service with a tem
 
 from __future__ import annotations
 
-import os
 import secrets
-import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
+from tests.browser.support import clean_env, console_command, shoot, start_process, stop_process
 from tests.support import free_port
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"
 ADMIN = "admin@example.com"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @dataclass
@@ -47,45 +33,19 @@ class Console:
     process: subprocess.Popen[bytes]
 
 
-def start(command: list[str], ready_url: str, log_path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """Start a server process and wait until ``ready_url`` answers 200; its output goes to ``log_path``."""
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(ready_url, timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"{command[2]} did not start:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.2)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real OIDC provider on a free loopback port; yields its issuer URL."""
     port = free_port()
     issuer = f"http://127.0.0.1:{port}"
-    process = start(
+    process = start_process(
         [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)],
         f"{issuer}/.well-known/openid-configuration",
         tmp_path_factory.mktemp("provider-log") / "provider.log",
-        dict(os.environ),
+        clean_env(),
     )
     yield issuer
-    stop(process)
+    stop_process(process)
 
 
 def start_console(tmp_path_factory: pytest.TempPathFactory, *, address: str, secrets_text: str) -> Console:
@@ -93,23 +53,9 @@ def start_console(tmp_path_factory: pytest.TempPathFactory, *, address: str, sec
     secrets_file = tmp_path_factory.mktemp("console-secrets") / "secrets.toml"
     secrets_file.write_text(secrets_text.replace("CONSOLE_URL", f"http://127.0.0.1:{port}"))
     data_dir = tmp_path_factory.mktemp("console") / "data"  # made by the embedded service when it starts
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("MAILCONSOLE_", "STREAMLIT_"))}
-    env["MAILCONSOLE_DATA_DIR"] = str(data_dir)
-    env["MAILCONSOLE_ADMINS"] = f"someone-else@example.com, {ADMIN.upper()}"
-    process = start(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "console_app.py",
-            "--server.headless=true",
-            f"--server.port={port}",
-            f"--server.address={address}",
-            "--server.fileWatcherType=none",  # others may edit the tree meanwhile: no "file changed" prompts
-            "--browser.gatherUsageStats=false",
-            f"--secrets.files={secrets_file}",
-        ],
+    env = clean_env(MAILCONSOLE_DATA_DIR=str(data_dir), MAILCONSOLE_ADMINS=f"someone-else@example.com, {ADMIN.upper()}")
+    process = start_process(
+        console_command(port, f"--secrets.files={secrets_file}", address=address),
         f"http://127.0.0.1:{port}/_stcore/health",
         tmp_path_factory.mktemp("console-log") / "streamlit.log",
         env,
@@ -133,34 +79,7 @@ def console(tmp_path_factory: pytest.TempPathFactory, provider: str) -> Iterator
         ),
     )
     yield running.url
-    stop(running.process)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium (.ci/run does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser profile per test: no sign-in cookie carries over."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    opened = context.new_page()
-    opened.set_default_timeout(20_000)
-    expect.set_options(timeout=20_000)
-    yield opened
-    context.close()
-
-
-def shoot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    stop_process(running.process)
 
 
 def sign_in_page(page: Page) -> None:
@@ -235,4 +154,4 @@ def test_without_sign_in_a_console_on_every_interface_shows_no_tenant(
         shoot(page, "sign-in-not-configured")
         assert not running.data_dir.exists()  # the embedded service never started
     finally:
-        stop(running.process)
+        stop_process(running.process)
