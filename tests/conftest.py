@@ -3,6 +3,7 @@ server (aiosmtpd) that keeps what it receives."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -18,7 +19,46 @@ from mailconsole import AuthenticationClient, ManagementClient
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import ServiceSettings
 from tests.mail_servers import ThrowawayCA
-from tests.support import free_port
+from tests.support import SECRETS_USED, free_port
+
+
+class _EveryRecord(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not record.name.startswith(_NOT_OURS):
+            self.texts.append(self.format(record))
+
+
+# The test SMTP server (aiosmtpd) is not ours: what it logs of a session is the test tool's business.
+_NOT_OURS = ("mail.log",)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_any_log_or_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Issue 6's sweep: after the whole suite, no log record (from INFO up) and no file the suite left in its
+    temporary directories (databases, server logs) contains a secret a test handed to the service."""
+    handler = _EveryRecord()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(min(level, logging.INFO) or logging.INFO)
+    yield
+    root.removeHandler(handler)
+    root.setLevel(level)
+    secrets = {secret for secret in SECRETS_USED if len(secret) >= 8}
+    in_logs = [(secret, text[:200]) for text in handler.texts for secret in secrets if secret in text]
+    assert in_logs == [], "secrets in log records"
+    in_files = [
+        (str(path), secret)
+        for path in tmp_path_factory.getbasetemp().rglob("*")
+        if path.is_file() and path.name != "secrets.toml"
+        for secret in secrets
+        if secret.encode() in path.read_bytes()
+    ]
+    assert in_files == [], "secrets in files the suite left"
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +75,7 @@ def service_settings(tmp_path: Path) -> ServiceSettings:
 @pytest.fixture
 def service(service_settings: ServiceSettings) -> Iterator[RunningService]:
     running = start_service(service_settings)
+    SECRETS_USED.add(running.userpool.secret)
     yield running
     running.stop()
 
@@ -77,6 +118,7 @@ class SmtpServer:
 
 SMTP_USER = "mailer@example.com"
 SMTP_PASSWORD = "smtp-pw-7Qz"
+SECRETS_USED.add(SMTP_PASSWORD)
 
 
 @pytest.fixture

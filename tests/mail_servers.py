@@ -25,10 +25,11 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from tests.support import free_port
+from tests.support import SECRETS_USED, free_port
 
 USER = "mailer@example.com"
 PASSWORD = "tls-pw-Xk29"
+SECRETS_USED.add(PASSWORD)
 
 Mode = Literal["ssl", "starttls", "plain"]
 

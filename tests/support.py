@@ -7,6 +7,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+# Every secret a test hands to the service (passwords, API keys, access key secrets). At the end of the suite no log
+# record and no file the suite left in its temporary directories may contain one (tests/conftest.py).
+SECRETS_USED: set[str] = set()
+
 
 def free_port() -> int:
     """A loopback port nobody listens on (bound and released: good enough for a test run on one machine)."""

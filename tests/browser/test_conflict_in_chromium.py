@@ -27,7 +27,7 @@ from tests.browser.support import (
     stop_process,
     wait_until,
 )
-from tests.support import free_port
+from tests.support import SECRETS_USED, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +37,7 @@ MFA = "MFA_VERIFY_CODE"
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
     running = start_service(ServiceSettings(data_dir=tmp_path_factory.mktemp("service-data")))
+    SECRETS_USED.add(running.userpool.secret)
     yield running
     running.stop()
 

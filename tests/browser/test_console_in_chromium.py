@@ -28,11 +28,12 @@ from tests.browser.support import (
     wait_until,
 )
 from tests.mail_servers import ThrowawayCA, mail_server
-from tests.support import free_port
+from tests.support import SECRETS_USED, free_port
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "s3cret-pw-XY"
+SECRETS_USED.add(PASSWORD)
 
 
 @pytest.fixture(scope="module")

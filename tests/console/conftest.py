@@ -27,6 +27,7 @@ from streamlit.testing.v1 import AppTest
 from mailconsole import ManagementClient
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import ServiceSettings
+from tests.support import SECRETS_USED
 
 APP = "../../console_app.py"
 TIMEOUT = 30
@@ -40,6 +41,7 @@ if str(ROOT) not in sys.path:
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
     saved = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("MAILCONSOLE_")}
     running = start_service(ServiceSettings(data_dir=tmp_path_factory.mktemp("service")))
+    SECRETS_USED.add(running.userpool.secret)
     yield running
     running.stop()
     os.environ.update(saved)

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from mailconsole import ManagementClient
 from mailconsole.models import EmailProvider, ExmailConfig, ProviderType, SmtpConfig
 from mailconsole.service.embedded import RunningService
+from tests.support import SECRETS_USED
 
 PAGE = "app_pages/provider.py"
 
@@ -18,6 +19,7 @@ def kept(service: RunningService) -> EmailProvider:
 
 
 SECRET = "s3cret-pw-XY"
+SECRETS_USED.add(SECRET)
 
 
 @pytest.fixture

@@ -18,10 +18,12 @@ from mailconsole.service.embedded import RunningService
 from mailconsole.service.secret_box import PREFIX
 from tests.service.test_api import management_token
 from tests.service.test_smtp_setup_api import post as setup_post
+from tests.support import SECRETS_USED
 
 SMTP_PASSWORD = "audit-Smtp-Secret-5521"
 NEW_PASSWORD = "audit-Rotated-Secret-0193"
 SENDGRID_KEY = "SG.audit-Secret-7730"
+SECRETS_USED.update((SMTP_PASSWORD, NEW_PASSWORD, SENDGRID_KEY))
 SMTP = SmtpConfig(
     smtp_host="smtp.acme.example", smtp_port=465, sender="mailer@acme.example", sender_pass=SMTP_PASSWORD, secure=True
 )

@@ -15,11 +15,13 @@ from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.secret_box import KEY_FILE, SecretBox, SecretKeyError
 from mailconsole.service.settings import ServiceSettings
 from mailconsole.service.store import Store, Userpool
+from tests.support import SECRETS_USED
 
 SMTP_PASSWORD = "smtp-Secret-4417"
 SENDGRID_KEY = "SG.sendgrid-Secret-8812"
 ALI_PASSWORD = "ali-Secret-2290"
 QQ_PASSWORD = "qq-Secret-6675"
+SECRETS_USED.update((SMTP_PASSWORD, SENDGRID_KEY, ALI_PASSWORD, QQ_PASSWORD))
 
 SMTP = SmtpConfig(
     smtp_host="smtp.acme.example", smtp_port=465, sender="mailer@acme.example", sender_pass=SMTP_PASSWORD, secure=True
