@@ -12,7 +12,7 @@ import streamlit as st
 
 from components.connection import Connection
 from components.feedback import attempt
-from mailconsole.models import ConnectionReport, ConnectionStep, ProviderType
+from mailconsole.models import PROVIDER_CONFIGS, ConnectionReport, ConnectionStep, ProviderType
 
 CONNECTION_TEST = "connection-test"
 STEP_LABELS = {
@@ -60,18 +60,12 @@ def _run(connection: Connection, provider_type: ProviderType, config: Any | None
         return
     management = connection.management
     assert management is not None
-    arguments = {
-        ProviderType.CUSTOM: "smtp_config",
-        ProviderType.SENDGRID: "send_grid_config",
-        ProviderType.ALI: "ali_exmail_config",
-        ProviderType.QQ: "tencent_exmail_config",
-    }
     ok, report = attempt(
         "Testing the connection",
         management.test_email_provider,
         type=provider_type,
         probe_recipient=recipient or None,
-        **{arguments[provider_type]: config},
+        **{PROVIDER_CONFIGS[provider_type]: config},
     )
     if ok and report is not None:
         st.session_state[_REPORT_KEY] = report

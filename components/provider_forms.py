@@ -32,6 +32,7 @@ from mailconsole import ConflictError, MailConsoleError
 from mailconsole.addresses import check_host, check_port, normalize_email
 from mailconsole.changes import provider_changes
 from mailconsole.models import (
+    PROVIDER_CONFIGS,
     AuditKind,
     EmailProvider,
     ExmailConfig,
@@ -51,12 +52,6 @@ PROVIDER_LABELS: dict[ProviderType, str] = {
 PRESET_SERVERS: dict[ProviderType, str] = {
     ProviderType.ALI: "smtp.qiye.aliyun.com:465 (SSL)",
     ProviderType.QQ: "smtp.exmail.qq.com:465 (SSL)",
-}
-CONFIG_ARGUMENTS: dict[ProviderType, str] = {
-    ProviderType.CUSTOM: "smtp_config",
-    ProviderType.SENDGRID: "send_grid_config",
-    ProviderType.ALI: "ali_exmail_config",
-    ProviderType.QQ: "tencent_exmail_config",
 }
 SMTP_EXTRAS = "smtp-extras"
 # This session's conflict with a save by someone else (a ``Conflict``), until reloaded or overwritten.
@@ -134,7 +129,7 @@ def _optional_address(errors: dict[str, FieldError], name: str, value: str) -> s
 
 
 def stored_config(provider: EmailProvider, provider_type: ProviderType) -> Any | None:
-    return getattr(provider, CONFIG_ARGUMENTS[provider_type])
+    return getattr(provider, PROVIDER_CONFIGS[provider_type])
 
 
 def build_smtp(values: Mapping[str, Any], stored: SmtpConfig | None, *, extras: bool) -> Built:
@@ -696,7 +691,7 @@ def _save(
             first = next(iter(built.errors.values()), FieldError("The form is incomplete."))
             st.error(f"Nothing was saved: {first.message}", icon=":material/warning:")
             return
-        kwargs[CONFIG_ARGUMENTS[provider_type]] = built.config
+        kwargs[PROVIDER_CONFIGS[provider_type]] = built.config
     try:
         with st.spinner("Saving the provider settings…"):
             saved = management.config_email_provider(

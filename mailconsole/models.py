@@ -167,6 +167,13 @@ class EmailProvider(WireModel):
         return self.model_copy(update=updates)
 
 
+# The attribute (and request argument) that carries each provider type's configuration.
+PROVIDER_CONFIGS: dict[ProviderType, str] = {
+    ProviderType.CUSTOM: "smtp_config",
+    ProviderType.SENDGRID: "send_grid_config",
+    ProviderType.ALI: "ali_exmail_config",
+    ProviderType.QQ: "tencent_exmail_config",
+}
 # The secret of each provider configuration, by attribute name.
 PROVIDER_SECRETS = {
     "smtp_config": "sender_pass",

@@ -14,6 +14,7 @@ from pydantic.alias_generators import to_camel
 from mailconsole.addresses import check_host, check_port, normalize_email
 from mailconsole.changes import provider_changes
 from mailconsole.models import (
+    PROVIDER_CONFIGS,
     PROVIDER_SECRETS,
     SECRET_MASK,
     AuditKind,
@@ -31,10 +32,7 @@ from mailconsole.service.versioning import check_version, versioned_write
 
 # The request field that carries each type's configuration, by its wire name and its attribute.
 CONFIG_FIELDS: dict[ProviderType, tuple[str, str]] = {
-    ProviderType.CUSTOM: ("smtpConfig", "smtp_config"),
-    ProviderType.SENDGRID: ("sendGridConfig", "send_grid_config"),
-    ProviderType.ALI: ("aliExmailConfig", "ali_exmail_config"),
-    ProviderType.QQ: ("tencentExmailConfig", "tencent_exmail_config"),
+    kind: (to_camel(attribute), attribute) for kind, attribute in PROVIDER_CONFIGS.items()
 }
 
 
