@@ -3,27 +3,32 @@
 Whatever goes wrong in either engine, for whatever template or context, surfaces as ``TemplateError``::
 
     ValueError
-    └── TemplateError        message, line, column (1-based, None when unknown), engine
+    └── TemplateError           message, line, column (1-based, None when unknown), engine
+        └── TemplateLimitError  stopped by a limit: time, output, memory or iterations (``workers``)
 
-``lint_template`` goes further than compiling: it lists what would make a poor mail (see ``lint``).
+Every render and compile check runs in a worker process under a deadline and budgets (``workers``), so no
+template can stop its caller. ``lint_template`` goes further than compiling: it lists what would make a poor mail
+(see ``lint``).
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import ejs, handlebars
-from mailconsole.rendering.errors import TemplateError
+from mailconsole.rendering.engines import engine_of
+from mailconsole.rendering.errors import TemplateError, TemplateLimitError
 from mailconsole.rendering.lint import LintFinding, lint_template
 from mailconsole.rendering.text import html_to_text
+from mailconsole.rendering.workers import Job, default_pool
 
 __all__ = [
     "LintFinding",
     "TemplateEngine",
     "TemplateError",
+    "TemplateLimitError",
     "check_template",
     "html_to_text",
     "known_differences",
@@ -31,26 +36,7 @@ __all__ = [
     "render_template",
 ]
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
 
-
-def _template_errors_only(function: Callable[_P, _R]) -> Callable[_P, _R]:
-    """The last line of the promise that nothing but TemplateError comes out, whatever the arguments."""
-
-    @functools.wraps(function)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        try:
-            return function(*args, **kwargs)
-        except TemplateError:
-            raise
-        except Exception as err:
-            raise TemplateError(f"the template cannot be rendered: {err}") from err
-
-    return wrapper
-
-
-@_template_errors_only
 def render_template(
     source: str,
     context: Mapping[str, Any],
@@ -62,12 +48,9 @@ def render_template(
 
     ``partials`` (Handlebars only) maps partial names to their template source.
     """
-    if _engine(engine) is TemplateEngine.EJS:
-        return ejs.render(source, context)
-    return handlebars.render(source, context, partials)
+    return _run(Job(source, engine_of(engine), context, partials))
 
 
-@_template_errors_only
 def check_template(
     source: str,
     engine: TemplateEngine | str = TemplateEngine.HANDLEBAR,
@@ -78,20 +61,18 @@ def check_template(
 
     With ``partials`` (Handlebars only), a partial the template uses but that is not given is a fault too.
     """
-    if _engine(engine) is TemplateEngine.EJS:
-        ejs.check(source)
-    else:
-        handlebars.check(source, partials)
+    _run(Job(source, engine_of(engine), None, partials))
 
 
-def _engine(engine: TemplateEngine | str) -> TemplateEngine:
+def _run(job: Job) -> str:
     try:
-        return TemplateEngine(engine)
-    except ValueError:
-        known = ", ".join(repr(str(item)) for item in TemplateEngine)
-        raise TemplateError(f"unknown template engine {engine!r}: use one of {known}") from None
+        return default_pool().run(job)
+    except TemplateError:
+        raise
+    except Exception as err:  # a context or template that cannot cross to the worker, say
+        raise TemplateError(f"the template cannot be rendered: {err}", engine=job.engine) from err
 
 
 def known_differences(engine: TemplateEngine | str) -> tuple[str, ...]:
     """Where this engine's output differs from the platform's (handlebars.js, ejs on Node), one sentence each."""
-    return ejs.KNOWN_DIFFERENCES if _engine(engine) is TemplateEngine.EJS else handlebars.KNOWN_DIFFERENCES
+    return ejs.KNOWN_DIFFERENCES if engine_of(engine) is TemplateEngine.EJS else handlebars.KNOWN_DIFFERENCES

@@ -23,7 +23,7 @@ import quickjs
 
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering.data import plain_context
-from mailconsole.rendering.errors import TemplateError
+from mailconsole.rendering.errors import TemplateError, TemplateLimitError
 
 # Where a render here and ejs on Node part, for admins (the library is the same; the JavaScript engine is not);
 # tests/rendering/test_fidelity.py checks each.
@@ -159,4 +159,4 @@ def _limit_error(message: str) -> TemplateError:
         text = "the template recursed too deeply"
     else:
         text = first_line[:300]
-    return TemplateError(text, engine=_ENGINE)
+    return TemplateLimitError(text, engine=_ENGINE)

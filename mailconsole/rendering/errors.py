@@ -44,3 +44,8 @@ def line_and_column(source: str, offset: int) -> tuple[int, int]:
     offset = max(0, min(offset, len(source)))
     line_start = source.rfind("\n", 0, offset) + 1
     return source.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+class TemplateLimitError(TemplateError):
+    """A template stopped by a limit of the renderer (time, output, memory, iterations) rather than by a fault
+    the engine can point at; the message names the limit and its setting."""

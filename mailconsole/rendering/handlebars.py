@@ -37,7 +37,7 @@ from mailconsole.models import TemplateEngine
 from mailconsole.rendering import handlebars_scan, handlebars_whitespace
 from mailconsole.rendering.data import plain_context
 from mailconsole.rendering.errors import TemplateError
-from mailconsole.rendering.handlebars_runtime import INDENT_HELPER, NAMESPACE
+from mailconsole.rendering.handlebars_runtime import INDENT_HELPER, NAMESPACE, end_render, start_render
 from mailconsole.rendering.handlebars_scan import Edit, Mark
 
 Render = Callable[..., Any]
@@ -103,12 +103,17 @@ def render(source: str, context: Mapping[str, Any], partials: Mapping[str, str] 
     _check_partials(template, known)
     compiled = {name: _compile_partial(name, text).render for name, text in known.items()}
     data = plain_context(context, _ENGINE)
+    budget = start_render()
     try:
         return str(template.render(data, partials=compiled))
+    except (TemplateError, MemoryError):
+        raise
     except RecursionError:
         raise TemplateError("partials include each other without end", engine=_ENGINE) from None
     except Exception as err:  # a helper's complaint, a missing dynamic partial, ...
         raise TemplateError(str(err) or type(err).__name__, engine=_ENGINE) from None
+    finally:
+        end_render(budget)
 
 
 def compile_template(source: str) -> CompiledTemplate:

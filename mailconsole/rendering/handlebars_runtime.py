@@ -9,6 +9,7 @@ nested blocks, ``includeZero``, ``#each`` over an object visits its keys in Java
 
 from __future__ import annotations
 
+import contextvars
 import decimal
 import functools
 import re
@@ -18,6 +19,9 @@ from typing import Any
 
 from pybars import PybarsError, strlist
 from pybars._compiler import resolve_subexpr
+
+from mailconsole.models import TemplateEngine
+from mailconsole.rendering.errors import TemplateLimitError
 
 Block = Callable[[Any], Any]
 Options = dict[str, Any]
@@ -303,6 +307,7 @@ def _each(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
         pairs = []
     if not pairs:
         return options["inverse"](this)
+    _charge_iterations(len(pairs))
     result = strlist()
     last = len(pairs) - 1
     for index, (key, value) in enumerate(pairs):
@@ -310,6 +315,32 @@ def _each(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
         if rendered:
             result.grow(rendered)
     return result
+
+
+# Block iterations one render may run. A mail lists a few dozen things; nested loops over @root multiply the keys
+# of the context at each level, and this stops them long before the deadline of the render worker would.
+ITERATION_LIMIT = 100_000
+_iterations_left: contextvars.ContextVar[int] = contextvars.ContextVar("iterations_left", default=ITERATION_LIMIT)
+
+
+def start_render() -> contextvars.Token[int]:
+    """A fresh iteration budget for one render; hand the token back to ``end_render``."""
+    return _iterations_left.set(ITERATION_LIMIT)
+
+
+def end_render(token: contextvars.Token[int]) -> None:
+    _iterations_left.reset(token)
+
+
+def _charge_iterations(count: int) -> None:
+    left = _iterations_left.get() - count
+    if left < 0:
+        raise TemplateLimitError(
+            f"the template repeats its blocks more than {ITERATION_LIMIT:,} times: look for nested {{{{#each}}}} "
+            "loops, over @root or over large lists",
+            engine=TemplateEngine.HANDLEBAR,
+        )
+    _iterations_left.set(left)
 
 
 def _indent(this: Any, options: Options, indent: Any) -> str:

@@ -1,0 +1,380 @@
+"""Every render in a worker process that can be killed: the deadline and the budgets of untrusted templates.
+
+A template is tenant-authored code, and neither engine can be trusted to stop itself: QuickJS does not check its
+time limit inside its regular-expression engine, and nested Handlebars loops multiply without end. So, as
+hosted-code platforms do, the limits are enforced from outside the engine:
+
+- each render or compile check runs in a worker process, one job at a time; the caller waits at most
+  ``timeout`` seconds, then kills the worker (whatever it is doing) and the next job gets a fresh one;
+- a worker's address space is capped (``max_memory``) and its output is refused past ``max_output`` bytes;
+- workers run at a lower CPU priority than the process that serves requests, so a busy pool slows renders down
+  but not the service's answers;
+- a template that ran out of time is refused at once for ``quarantine`` seconds, so that repeated anonymous sends
+  of it cost nothing.
+
+Workers are forked from a zygote process that has already imported the engines (``zygote``), so a new one starts
+in milliseconds, and is killed through a pidfd, which cannot hit another process that reused its pid. The
+pool grows on demand up to ``max_workers``, hands out the most recently used worker first (its caches of compiled
+templates are warm), and retires workers idle for ``idle_seconds`` beyond the first ``keep_idle``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import hashlib
+import os
+import resource
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from multiprocessing.connection import Connection
+from typing import Any, Literal, NamedTuple
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from mailconsole.models import TemplateEngine
+from mailconsole.rendering import engines
+from mailconsole.rendering.errors import TemplateError, TemplateLimitError
+
+MEGABYTE = 1024 * 1024
+# Workers yield the CPU to the process that answers requests: a pool busy with runaway templates slows other
+# renders down, not the service.
+WORKER_NICENESS = 10
+
+
+class RenderLimits(BaseSettings):
+    """The limits of one render, from ``MAILCONSOLE_RENDER_*`` in the environment or given by the caller."""
+
+    model_config = SettingsConfigDict(env_prefix="MAILCONSOLE_RENDER_", extra="ignore", frozen=True)
+
+    timeout: float = 2.0  # seconds of wall-clock time for one render or compile check
+    max_output: int = 2 * MEGABYTE  # bytes of UTF-8 in one rendered field
+    max_memory: int = 512 * MEGABYTE  # address space of a worker process
+    max_workers: int = 16  # renders at once; more wait for a worker
+    keep_idle: int = 2  # idle workers kept however long they wait
+    idle_seconds: float = 60.0  # an idle worker beyond keep_idle is retired after this long
+    quarantine: float = 60.0  # seconds a template that ran out of time is refused without running
+
+
+class Job(NamedTuple):
+    """One render (``context`` given) or compile check (``context`` None) of one template."""
+
+    source: str
+    engine: TemplateEngine
+    context: Mapping[str, Any] | None
+    partials: Mapping[str, str] | None
+
+
+Reply = tuple[Literal["ok"], str] | tuple[Literal["error"], TemplateError]
+
+
+# ---- the worker's side -----------------------------------------------------------------------------------------
+
+
+def serve(fd: int, limits: RenderLimits) -> None:
+    """A worker's life on the socket ``fd``: take a job, answer it, until the pool hangs up or a job leaves the
+    process unsound."""
+    resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
+    os.nice(WORKER_NICENESS)
+    connection = Connection(fd)
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: Reply = ("ok", _run(job, limits))
+        except TemplateError as err:
+            reply = ("error", err)
+        except MemoryError:
+            # The heap may be left fragmented or half-built: answer, then make way for a fresh worker.
+            connection.send(("error", _memory_error(job, limits)))
+            return
+        connection.send(reply)
+
+
+def _run(job: Job, limits: RenderLimits) -> str:
+    if job.context is None:
+        engines.check(job.source, job.engine, job.partials)
+        return ""
+    output = engines.render(job.source, job.context, job.engine, job.partials)
+    if len(output) * 4 > limits.max_output and len(output.encode("utf-8", "surrogatepass")) > limits.max_output:
+        raise TemplateLimitError(
+            f"the rendered mail is larger than {_megabytes(limits.max_output)} (MAILCONSOLE_RENDER_MAX_OUTPUT): "
+            "look for a loop that repeats more than intended",
+            engine=job.engine,
+        )
+    return output
+
+
+def _memory_error(job: Job, limits: RenderLimits) -> TemplateError:
+    return TemplateLimitError(
+        f"the template needed more than {_megabytes(limits.max_memory)} of memory "
+        "(MAILCONSOLE_RENDER_MAX_MEMORY): look for a loop that repeats more than intended",
+        engine=job.engine,
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / MEGABYTE:g} MB"
+
+
+# ---- the caller's side -----------------------------------------------------------------------------------------
+
+
+class _Zygote:
+    """The parent's end of ``zygote``: started on first use, again if it died."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._control: socket.socket | None = None
+
+    def fork(self, fd: int, limits: RenderLimits) -> int:
+        """The pid of a new worker serving on ``fd``."""
+        with self._lock:
+            for attempt in range(2):
+                control = self._running()
+                try:
+                    socket.send_fds(control, [limits.model_dump_json().encode()], [fd])
+                    pid: int = _PID.unpack(_receive_exactly(control, _PID.size))[0]
+                    return pid
+                except OSError:
+                    if attempt:
+                        raise
+                    self._stop()
+        raise AssertionError("unreachable")
+
+    def warm(self) -> None:
+        with self._lock:
+            self._running()
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def _running(self) -> socket.socket:
+        if self._process is not None and self._process.poll() is None and self._control is not None:
+            return self._control
+        self._stop()
+        ours, theirs = socket.socketpair()
+        with theirs:
+            self._process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+                [sys.executable, "-m", "mailconsole.rendering.zygote", str(theirs.fileno())],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                env={**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)},
+            )
+        self._control = ours
+        return ours
+
+    def _stop(self) -> None:
+        if self._control is not None:
+            self._control.close()  # the zygote ends when it reads the hang-up
+            self._control = None
+        if self._process is not None:
+            try:
+                self._process.wait(5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            self._process = None
+
+
+_PID = struct.Struct("!q")
+
+
+def _receive_exactly(control: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = control.recv(size - len(data))
+        if not chunk:
+            raise ConnectionResetError("the render zygote hung up")
+        data += chunk
+    return data
+
+
+class _Worker:
+    def __init__(self, zygote: _Zygote, limits: RenderLimits) -> None:
+        ours, theirs = socket.socketpair()
+        with theirs:
+            pid = zygote.fork(theirs.fileno(), limits)
+        self.connection = Connection(ours.detach())
+        try:
+            self.pidfd: int | None = os.pidfd_open(pid)
+        except ProcessLookupError:  # gone already: the first job finds the hang-up
+            self.pidfd = None
+        self.idle_since = time.monotonic()
+
+    def stop(self) -> None:
+        self.connection.close()  # a worker between jobs ends when it reads the hang-up
+        if self.pidfd is not None:
+            with contextlib.suppress(ProcessLookupError):
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            os.close(self.pidfd)
+            self.pidfd = None
+
+
+class RenderPool:
+    """Worker processes that run jobs under ``limits``; safe to share between threads."""
+
+    def __init__(self, limits: RenderLimits | None = None) -> None:
+        self.limits = limits or RenderLimits()
+        self._zygote = _Zygote()
+        self._ready = threading.Condition()
+        self._idle: list[_Worker] = []  # most recently used last
+        self._started = 0  # workers alive: idle or running a job
+        self._quarantined: OrderedDict[str, float] = OrderedDict()
+        self._closed = False
+
+    def run(self, job: Job) -> str:
+        """The rendered text ("" for a check), or TemplateError (``TemplateLimitError`` when a limit stopped it)."""
+        key = _quarantine_key(job)
+        self._refuse_quarantined(key, job.engine)
+        worker = self._acquire()
+        try:
+            worker.connection.send(job)
+            if not worker.connection.poll(self.limits.timeout):
+                self._quarantine(key)
+                raise TemplateLimitError(
+                    f"the template took longer than {self.limits.timeout:g} s (MAILCONSOLE_RENDER_TIMEOUT): look "
+                    "for a loop that does not end, nested loops over large lists or a slow regular expression",
+                    engine=job.engine,
+                )
+            reply: Reply = worker.connection.recv()
+        except (EOFError, OSError) as err:  # the worker died: its memory cap, or a crash of an engine
+            self._discard(worker)
+            raise TemplateLimitError(
+                "the template stopped the template engine (it may have needed more than "
+                f"{_megabytes(self.limits.max_memory)} of memory)",
+                engine=job.engine,
+            ) from err
+        except BaseException:  # out of time, or a job that cannot be sent: the worker's state is unknown
+            self._discard(worker)
+            raise
+        if reply[0] == "ok":
+            self._release(worker)
+            return reply[1]
+        if isinstance(reply[1], TemplateLimitError):  # the worker may be on its way out (memory): replace it
+            self._discard(worker)
+        else:
+            self._release(worker)
+        raise reply[1]
+
+    def workers(self) -> int:
+        """How many worker processes are alive now."""
+        with self._ready:
+            return self._started
+
+    def close(self) -> None:
+        with self._ready:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._started -= len(idle)
+        for worker in idle:
+            worker.stop()
+        self._zygote.close()
+
+    def warm(self) -> None:
+        """Start the zygote now rather than at the first render (it imports both engines: about half a second)."""
+        self._zygote.warm()
+
+    # -- workers --
+
+    def _acquire(self) -> _Worker:
+        with self._ready:
+            while not self._idle and self._started >= self.limits.max_workers:
+                self._ready.wait()
+            if self._closed:
+                raise TemplateError("the template renderer has been shut down")
+            if self._idle:
+                return self._idle.pop()
+            self._started += 1
+        try:
+            return _Worker(self._zygote, self.limits)
+        except BaseException:
+            with self._ready:
+                self._started -= 1
+                self._ready.notify()
+            raise
+
+    def _release(self, worker: _Worker) -> None:
+        now = time.monotonic()
+        worker.idle_since = now
+        with self._ready:
+            if self._closed:
+                retired = [worker]
+            else:
+                self._idle.append(worker)
+                retired = self._retire(now)
+            self._started -= len(retired)
+            self._ready.notify()
+        for stale in retired:
+            stale.stop()
+
+    def _retire(self, now: float) -> list[_Worker]:
+        """Idle workers beyond ``keep_idle`` that waited ``idle_seconds``: the least recently used first."""
+        retired: list[_Worker] = []
+        while len(self._idle) > self.limits.keep_idle and now - self._idle[0].idle_since >= self.limits.idle_seconds:
+            retired.append(self._idle.pop(0))
+        return retired
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._ready:
+            self._started -= 1
+            self._ready.notify()
+
+    # -- quarantine --
+
+    def _refuse_quarantined(self, key: str, engine: TemplateEngine) -> None:
+        with self._ready:
+            until = self._quarantined.get(key)
+            if until is None:
+                return
+            if until <= time.monotonic():
+                del self._quarantined[key]
+                return
+        raise TemplateLimitError(
+            f"the template took longer than {self.limits.timeout:g} s (MAILCONSOLE_RENDER_TIMEOUT) less than "
+            f"{self.limits.quarantine:g} s ago, and is refused without running until then: look for a loop that "
+            "does not end, nested loops over large lists or a slow regular expression",
+            engine=engine,
+        )
+
+    def _quarantine(self, key: str) -> None:
+        with self._ready:
+            self._quarantined[key] = time.monotonic() + self.limits.quarantine
+            self._quarantined.move_to_end(key)
+            while len(self._quarantined) > 1024:
+                self._quarantined.popitem(last=False)
+
+
+def _quarantine_key(job: Job) -> str:
+    """A template by its text and engine (not its context: a send's context differs each time)."""
+    digest = hashlib.sha256(job.engine.value.encode())
+    for text in (job.source, *sorted((job.partials or {}).items())):
+        digest.update(b"\0" + repr(text).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+_default: RenderPool | None = None
+_default_lock = threading.Lock()
+
+
+def default_pool() -> RenderPool:
+    """The process's pool, made on first use with the limits of the environment."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = RenderPool()
+            atexit.register(_default.close)
+        return _default
