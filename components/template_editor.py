@@ -42,6 +42,7 @@ from mailconsole.models import AuditKind, EmailTemplate, RenderedEmail, Template
 from mailconsole.rendering import (
     LintFinding,
     TemplateError,
+    TemplateLimitError,
     check_template,
     html_to_text,
     lint_template,
@@ -117,6 +118,10 @@ def render_draft(draft: Draft, context: dict[str, Any]) -> Preview:
         source = getattr(draft, name)
         try:
             output = render_template(source, context, draft.tpl_engine)
+        except TemplateLimitError as err:  # stopped by a limit: as wrong as a compile error, and no use to retry
+            preview.errors[name] = err
+            preview.compile_errors.add(name)
+            continue
         except TemplateError as err:
             preview.errors[name] = err
             try:
@@ -345,7 +350,12 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
         content_error = preview.errors.get("content")
         error_slot = st.empty()  # above the editor, present on every run (see feedback.show_flash)
         if content_error is not None:
-            kind = "The body does not compile" if "content" in preview.compile_errors else "The body fails to render"
+            if isinstance(content_error, TemplateLimitError):
+                kind = "The body was stopped"
+            elif "content" in preview.compile_errors:
+                kind = "The body does not compile"
+            else:
+                kind = "The body fails to render"
             error_slot.error(f"{kind}: {content_error}", icon=":material/code_off:")
         st_ace(
             value=saved.content,

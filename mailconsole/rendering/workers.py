@@ -23,6 +23,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import hashlib
+import json
 import os
 import resource
 import signal
@@ -35,7 +36,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -72,7 +73,28 @@ class Job(NamedTuple):
     partials: Mapping[str, str] | None
 
 
-Reply = tuple[Literal["ok"], str] | tuple[Literal["error"], TemplateError]
+def encode_reply(outcome: str | TemplateError) -> bytes:
+    """A worker's answer as JSON: the caller never unpickles what a process running tenant code sends it."""
+    if isinstance(outcome, str):
+        return json.dumps({"output": outcome}).encode()
+    fields = {"message": outcome.message, "line": outcome.line, "column": outcome.column}
+    return json.dumps(
+        {**fields, "engine": outcome.engine.value, "limit": isinstance(outcome, TemplateLimitError)}
+    ).encode()
+
+
+def decode_reply(data: bytes) -> str | TemplateError:
+    reply = json.loads(data)
+    if "output" in reply:
+        return str(reply["output"])
+    kind = TemplateLimitError if reply["limit"] else TemplateError
+    return kind(
+        str(reply["message"]), _position(reply["line"]), _position(reply["column"]), TemplateEngine(reply["engine"])
+    )
+
+
+def _position(value: Any) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 # ---- the worker's side -----------------------------------------------------------------------------------------
@@ -90,14 +112,14 @@ def serve(fd: int, limits: RenderLimits) -> None:
         except (EOFError, OSError):
             return
         try:
-            reply: Reply = ("ok", _run(job, limits))
+            outcome: str | TemplateError = _run(job, limits)
         except TemplateError as err:
-            reply = ("error", err)
+            outcome = err
         except MemoryError:
             # The heap may be left fragmented or half-built: answer, then make way for a fresh worker.
-            connection.send(("error", _memory_error(job, limits)))
+            connection.send_bytes(encode_reply(_memory_error(job, limits)))
             return
-        connection.send(reply)
+        connection.send_bytes(encode_reply(outcome))
 
 
 def _run(job: Job, limits: RenderLimits) -> str:
@@ -190,6 +212,7 @@ class _Zygote:
 
 
 _PID = struct.Struct("!q")
+_MAX_REPLY = 64 * MEGABYTE  # far above any output budget: JSON escapes at most 6 bytes per character
 
 
 def _receive_exactly(control: socket.socket, size: int) -> bytes:
@@ -249,7 +272,7 @@ class RenderPool:
                     "for a loop that does not end, nested loops over large lists or a slow regular expression",
                     engine=job.engine,
                 )
-            reply: Reply = worker.connection.recv()
+            reply = decode_reply(worker.connection.recv_bytes(_MAX_REPLY))
         except (EOFError, OSError) as err:  # the worker died: its memory cap, or a crash of an engine
             self._discard(worker)
             raise TemplateLimitError(
@@ -260,14 +283,14 @@ class RenderPool:
         except BaseException:  # out of time, or a job that cannot be sent: the worker's state is unknown
             self._discard(worker)
             raise
-        if reply[0] == "ok":
+        if isinstance(reply, str):
             self._release(worker)
-            return reply[1]
-        if isinstance(reply[1], TemplateLimitError):  # the worker may be on its way out (memory): replace it
+            return reply
+        if isinstance(reply, TemplateLimitError):  # the worker may be on its way out (memory): replace it
             self._discard(worker)
         else:
             self._release(worker)
-        raise reply[1]
+        raise reply
 
     def workers(self) -> int:
         """How many worker processes are alive now."""

@@ -17,7 +17,7 @@ from mailconsole.models import (
     TemplateType,
     UpdateEmailTemplateRequest,
 )
-from mailconsole.rendering import TemplateError, check_template, render_template
+from mailconsole.rendering import TemplateError, TemplateLimitError, check_template, render_template
 from mailconsole.rendering.samples import sample_context
 from mailconsole.service.defaults import default_categories, default_template
 from mailconsole.service.envelope import ServiceError
@@ -55,8 +55,10 @@ def update_template(
     fault. The reply carries the template's version; a request with another ``version`` than the stored one is
     refused with 409. A save that changes nothing is not written (no new version, no audit record)."""
     engine = request.tpl_engine or TemplateEngine.HANDLEBAR
+    context = _sample_context(request.type, request.expires_in)
     for field, source in (("content", request.content), ("subject", request.subject), ("sender", request.sender)):
         _check(field, source, engine)
+        _check_limits(field, source, context, engine)
     if (
         request.redirect_to
         and request.type in LINK_TYPES
@@ -106,10 +108,7 @@ def preview_template(store: Store, userpool_id: str, request: PreviewEmailTempla
             if value is not None
         }
     )
-    context = sample_context(request.type)
-    if template.expires_in:
-        context["expires_in"] = minutes(template.expires_in)
-    return render_email(template, context)
+    return render_email(template, _sample_context(request.type, template.expires_in))
 
 
 def render_email(template: EmailTemplate, context: Mapping[str, Any]) -> RenderedEmail:
@@ -125,6 +124,24 @@ def render_email(template: EmailTemplate, context: Mapping[str, Any]) -> Rendere
 def minutes(seconds: int) -> int:
     """Templates speak of validity in minutes; the API stores seconds. Round up: 90 s is "2 minutes"."""
     return max(1, -(-seconds // 60))
+
+
+def _sample_context(template_type: TemplateType, expires_in: int | None) -> dict[str, Any]:
+    context = sample_context(template_type)
+    if expires_in:
+        context["expires_in"] = minutes(expires_in)
+    return context
+
+
+def _check_limits(field: str, source: str, context: Mapping[str, Any], engine: TemplateEngine | str) -> None:
+    """A trial render with the preview's sample data: a template that runs out of time or output there is refused
+    when saved, not at its first send. (Other faults may depend on the data, and a preview shows them.)"""
+    try:
+        render_template(source, context, engine)
+    except TemplateLimitError as err:
+        raise ServiceError(400, f"{field}: {err}") from None
+    except TemplateError:
+        pass
 
 
 def _check(field: str, source: str, engine: TemplateEngine | str) -> None:

@@ -88,3 +88,19 @@ def test_a_template_that_does_not_compile_waits_for_the_fix(remote, console) -> 
     assert not at.warning
     assert "The checks run once the template compiles." in console.text(at)
     assert [marker["type"] for marker in annotations(at)] == ["error"]
+
+
+def test_a_runaway_template_is_stopped_and_the_page_stays_usable(remote, console) -> None:
+    at = open_template(console, LOGIN)
+    at.session_state[content_key(at, LOGIN)] = "{{#each @root}}" * 5 + "x" + "{{/each}}" * 5
+    at.run(timeout=30)
+    console.no_exception(at)
+    (error,) = [text for text in shown(at.error) if text.startswith("The body was stopped")]
+    assert "repeats its blocks more than 100,000 times" in error
+
+    # The next edit renders as usual.
+    at.session_state[content_key(at, LOGIN)] = "<p>{{verify_code}}</p>"
+    at.run()
+    console.no_exception(at)
+    assert not [text for text in shown(at.error) if text.startswith("The body")]
+    assert "No problems found" in console.text(at)
