@@ -7,8 +7,8 @@ hosted-code platforms do, the limits are enforced from outside the engine:
 - each render or compile check runs in a worker process, one job at a time; the caller waits at most
   ``timeout`` seconds, then kills the worker (whatever it is doing) and the next job gets a fresh one;
 - a worker's address space is capped (``max_memory``) and its output is refused past ``max_output`` bytes;
-- workers run at a lower CPU priority than the process that serves requests, so a busy pool slows renders down
-  but not the service's answers;
+- workers run at a lower CPU priority than the process that serves requests, and a render still running after
+  a fifth of a second drops to the lowest, so runaways slow down neither the service nor other renders;
 - a template that ran out of time is refused at once for ``quarantine`` seconds, so that repeated anonymous sends
   of it cost nothing.
 
@@ -45,9 +45,11 @@ from mailconsole.rendering import engines
 from mailconsole.rendering.errors import TemplateError, TemplateLimitError
 
 MEGABYTE = 1024 * 1024
-# Workers yield the CPU to the process that answers requests: a pool busy with runaway templates slows other
-# renders down, not the service.
-WORKER_NICENESS = 10
+# Workers yield the CPU to the process that answers requests, and a render still running after SLOW_RENDER
+# seconds (a mail renders in milliseconds) drops to the lowest priority: runaway templates then slow neither the
+# service nor the renders that start after them.
+WORKER_NICENESS = 5
+SLOW_RENDER = 0.2
 
 
 class RenderLimits(BaseSettings):
@@ -231,11 +233,18 @@ class _Worker:
         with theirs:
             pid = zygote.fork(theirs.fileno(), limits)
         self.connection = Connection(ours.detach())
+        self.pid = pid
+        self.demoted = False
         try:
             self.pidfd: int | None = os.pidfd_open(pid)
         except ProcessLookupError:  # gone already: the first job finds the hang-up
             self.pidfd = None
         self.idle_since = time.monotonic()
+
+    def demote(self) -> None:
+        self.demoted = True
+        with contextlib.suppress(OSError):  # gone already
+            os.setpriority(os.PRIO_PROCESS, self.pid, 19)
 
     def stop(self) -> None:
         self.connection.close()  # a worker between jobs ends when it reads the hang-up
@@ -265,7 +274,7 @@ class RenderPool:
         worker = self._acquire()
         try:
             worker.connection.send(job)
-            if not worker.connection.poll(self.limits.timeout):
+            if not self._answered(worker, self.limits.timeout):
                 self._quarantine(key)
                 raise TemplateLimitError(
                     f"the template took longer than {self.limits.timeout:g} s (MAILCONSOLE_RENDER_TIMEOUT): look "
@@ -283,14 +292,23 @@ class RenderPool:
         except BaseException:  # out of time, or a job that cannot be sent: the worker's state is unknown
             self._discard(worker)
             raise
-        if isinstance(reply, str):
-            self._release(worker)
-            return reply
-        if isinstance(reply, TemplateLimitError):  # the worker may be on its way out (memory): replace it
+        # A demoted worker cannot be promoted again (that takes privileges); one that ran out of memory may be on
+        # its way out. Either way a fresh one takes its place.
+        if worker.demoted or isinstance(reply, TemplateLimitError):
             self._discard(worker)
         else:
             self._release(worker)
-        raise reply
+        if isinstance(reply, TemplateError):
+            raise reply
+        return reply
+
+    @staticmethod
+    def _answered(worker: _Worker, timeout: float) -> bool:
+        """Whether the worker answers within ``timeout``; demoted to the lowest CPU priority if it is slow."""
+        if worker.connection.poll(min(SLOW_RENDER, timeout)):
+            return True
+        worker.demote()
+        return worker.connection.poll(max(0.0, timeout - SLOW_RENDER))
 
     def workers(self) -> int:
         """How many worker processes are alive now."""

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from mailconsole.rendering.workers import default_pool
 from mailconsole.service.auth import CallerScope, SecretFailureThrottle, TokenIssuer
 from mailconsole.service.envelope import install_error_handlers
 from mailconsole.service.limits import BodySizeLimit
@@ -26,6 +27,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        default_pool().warm()  # the render workers' zygote imports both engines now, not at the first preview
         yield
         store.close()
 

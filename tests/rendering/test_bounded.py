@@ -7,6 +7,7 @@ The runaway templates are the ones an attack on the service found: a backtrackin
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -167,3 +168,29 @@ def test_replies_cross_processes_intact_as_json() -> None:
             error.engine,
         )
     assert decode_reply(encode_reply("a\x00\ud800 é")) == "a\x00\ud800 é"
+
+
+def test_a_slow_render_drops_to_the_lowest_priority_and_its_worker_is_replaced(pool: RenderPool) -> None:
+    slow = "<% var end = Date.now() + 300; while (Date.now() < end) {} %>done"  # 0.3 s: past SLOW_RENDER
+    niceness: list[int] = []
+
+    def watch() -> None:
+        time.sleep(0.25)
+        niceness.extend(nice_of(pid) for pid in running_pids(pool))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    assert run(pool, slow, engine=EJS) == "done"
+    watcher.join()
+    assert 19 in niceness  # the slow one, while it ran
+    assert all(nice_of(worker.pid) < 19 for worker in pool._idle)  # none of the lowest priority left to reuse
+
+
+def running_pids(pool: RenderPool) -> list[int]:
+    process = pool._zygote._process
+    assert process is not None
+    return [int(stat.parent.name) for stat in Path("/proc").glob("[0-9]*/stat") if _parent_of(stat) == process.pid]
+
+
+def nice_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
