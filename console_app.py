@@ -13,6 +13,7 @@ from components.connection import setup_connection
 from components.feedback import show_error
 from components.sign_in import require_admin
 from mailconsole import MailConsoleError
+from mailconsole.models import Extension
 
 st.set_page_config(page_title="Mail console", page_icon=":material/mail:", layout="wide")
 
@@ -36,9 +37,9 @@ else:
         st.Page("app_pages/send_test.py", title="Test sends", icon=":material/send:", url_path="send-test"),
     ]
     extensions = connection.extensions()
-    if "outbox" in extensions:
+    if Extension.OUTBOX in extensions:
         pages.append(st.Page("app_pages/outbox.py", title="Outbox", icon=":material/inbox:", url_path="outbox"))
-    if "audit" in extensions:
+    if Extension.AUDIT in extensions:
         pages.append(st.Page("app_pages/audit.py", title="Audit trail", icon=":material/history:", url_path="audit"))
     page = st.navigation(pages)
 

@@ -12,9 +12,8 @@ import streamlit as st
 from components.connection import Connection
 from components.feedback import call
 from mailconsole.changes import describe_change
-from mailconsole.models import AuditEntry, AuditKind
+from mailconsole.models import AuditEntry, AuditKind, Extension
 
-AUDIT = "audit"
 KINDS: dict[str, AuditKind | None] = {
     "Everything": None,
     "Provider settings": AuditKind.PROVIDER,
@@ -50,7 +49,7 @@ def audit_rows(entries: list[AuditEntry]) -> list[dict[str, Any]]:
 
 
 def audit_view(connection: Connection) -> None:
-    if connection.management is None or AUDIT not in connection.extensions():
+    if connection.management is None or Extension.AUDIT not in connection.extensions():
         st.info(
             "This backend keeps no audit trail: only the embedded mailconsole service records who changed what.",
             icon=":material/info:",

@@ -22,7 +22,7 @@ import streamlit as st
 from components.connection import Connection
 from mailconsole import MailConsoleError
 from mailconsole.changes import describe_change, provider_changes, template_changes
-from mailconsole.models import AuditEntry, AuditKind, EmailProvider, EmailTemplate
+from mailconsole.models import AuditEntry, AuditKind, EmailProvider, EmailTemplate, Extension
 
 RELOAD = "reload"
 OVERWRITE = "overwrite"
@@ -30,7 +30,6 @@ RELOAD_LABEL = "Reload (discard my edits)"
 OVERWRITE_LABEL = "Overwrite with my version"
 SAVE_ANYWAY_LABEL = "Save anyway"
 DIFFED_FIELDS = ("subject", "sender", "content")
-AUDIT = "audit"
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def who_changed(entry: AuditEntry | None) -> str | None:
 
 def last_change(connection: Connection, kind: AuditKind, item: str) -> AuditEntry | None:
     """The latest audit record of an item, when the backend keeps an audit trail (else None, silently)."""
-    if connection.management is None or AUDIT not in connection.extensions():
+    if connection.management is None or Extension.AUDIT not in connection.extensions():
         return None
     try:
         entries = connection.management.list_audit(kind=kind, limit=50)

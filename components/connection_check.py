@@ -12,9 +12,8 @@ import streamlit as st
 
 from components.connection import Connection
 from components.feedback import attempt
-from mailconsole.models import PROVIDER_CONFIGS, ConnectionReport, ConnectionStep, ProviderType
+from mailconsole.models import PROVIDER_CONFIGS, ConnectionReport, ConnectionStep, Extension, ProviderType
 
-CONNECTION_TEST = "connection-test"
 STEP_LABELS = {
     "resolve": "Resolve the host",
     "connect": "Connect",
@@ -32,7 +31,7 @@ _REPORT_KEY = "prov.test.report"
 
 def connection_test_panel(connection: Connection, provider_type: ProviderType, config: Any | None) -> None:
     """``config``: the request model built from the form, or None while the form has errors."""
-    if CONNECTION_TEST not in connection.extensions():
+    if Extension.CONNECTION_TEST not in connection.extensions():
         st.caption("The connection test needs the embedded mailconsole service; this backend does not offer it.")
         return
     with st.container(border=True):

@@ -12,9 +12,8 @@ import streamlit as st
 from components.connection import Connection
 from components.email_preview import show_mail
 from components.feedback import call
-from mailconsole.models import OutboxMessage
+from mailconsole.models import Extension, OutboxMessage
 
-OUTBOX = "outbox"
 LIMIT = 100
 
 
@@ -29,7 +28,7 @@ def _when(message: OutboxMessage) -> str:
 
 
 def outbox_view(connection: Connection) -> None:
-    if OUTBOX not in connection.extensions():
+    if Extension.OUTBOX not in connection.extensions():
         st.info(
             "This backend keeps no outbox: only the embedded mailconsole service shows the mails its built-in "
             "service delivered.",

@@ -36,6 +36,7 @@ from mailconsole.models import (
     AuditKind,
     EmailProvider,
     ExmailConfig,
+    Extension,
     ProviderType,
     SendGridConfig,
     SmtpConfig,
@@ -53,7 +54,6 @@ PRESET_SERVERS: dict[ProviderType, str] = {
     ProviderType.ALI: "smtp.qiye.aliyun.com:465 (SSL)",
     ProviderType.QQ: "smtp.exmail.qq.com:465 (SSL)",
 }
-SMTP_EXTRAS = "smtp-extras"
 # This session's conflict with a save by someone else (a ``Conflict``), until reloaded or overwritten.
 CONFLICT_KEY = "prov.conflict"
 NO_EXTRAS_REASON = (
@@ -534,7 +534,7 @@ def provider_editor(connection: Connection) -> None:
     assert connection.management is not None
     show_flash()
     provider = provider_snapshot(connection)
-    extras = SMTP_EXTRAS in connection.extensions()
+    extras = Extension.SMTP_EXTRAS in connection.extensions()
     show_provider_state(provider)
     _init_state(_form_values(provider), marker="prov.version", version=connection.cache.get("provider_version"))
 

@@ -354,14 +354,22 @@ class AuditEntry(WireModel):
     changes: list[AuditChange] = []
 
 
+class Extension(StrEnum):
+    """What the embedded service offers beyond the GenAuth contract, announced by ``GET /local/v1/info``."""
+
+    SMTP_EXTRAS = "smtp-extras"  # smtpConfig keeps From, Reply-To, Envelope-From, STARTTLS, certificate checks
+    OUTBOX = "outbox"  # GET /local/v1/outbox: the mails the built-in mail service delivered
+    CONNECTION_TEST = "connection-test"  # POST /local/v1/test-email-provider
+    AUDIT = "audit"  # GET /local/v1/audit: who changed what, and when
+    VERSIONS = "versions"  # provider settings and templates carry a version; a stale save is refused with 409
+
+
 class ServiceInfo(WireModel):
     """``GET /local/v1/info``: present only on the embedded service, which stores more than GenAuth cloud."""
 
     service: str
     version: str
-    # What this backend keeps beyond the GenAuth contract, e.g. "smtp-extras" (From, Reply-To, STARTTLS...),
-    # "outbox" (the built-in service's delivered mails), "audit" (who changed what), "versions" (409 on a stale
-    # save).
+    # ``Extension`` values; kept as text so that a newer backend's extensions still parse.
     extensions: list[str] = []
 
 

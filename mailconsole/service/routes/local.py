@@ -7,22 +7,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from mailconsole import __version__
-from mailconsole.models import AuditKind, ProviderTestRequest, ServiceInfo
+from mailconsole.models import AuditKind, Extension, ProviderTestRequest, ServiceInfo
 from mailconsole.service.dependencies import ManagedPool, SettingsDep, StoreDep
 from mailconsole.service.envelope import ok
 from mailconsole.service.provider_check import check_provider
 
 router = APIRouter(prefix="/local/v1", tags=["local"])
 
-# "audit": GET /local/v1/audit; "versions": provider settings and templates carry a version, and a save that names
-# an older one is refused with 409.
-EXTENSIONS = ("smtp-extras", "outbox", "connection-test", "audit", "versions")
-
 
 @router.get("/info")
 def service_info(userpool: ManagedPool) -> dict[str, Any]:
     """Tells a console that this backend is the embedded service and what it keeps beyond the GenAuth contract."""
-    return ok(ServiceInfo(service="mailconsole", version=__version__, extensions=list(EXTENSIONS)).to_wire())
+    return ok(ServiceInfo(service="mailconsole", version=__version__, extensions=list(Extension)).to_wire())
 
 
 @router.get("/outbox")
