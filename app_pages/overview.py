@@ -16,8 +16,7 @@ st.title("Email console")
 st.caption(f"Tenant `{connection.tenant.name}` on {connection.backend_label()} · `{connection.host}`")
 
 if st.button("Reload from the backend", key="overview.reload", icon=":material/refresh:"):
-    connection.cache.pop("provider", None)
-    connection.cache.pop("templates", None)
+    connection.data.forget()
 provider = provider_snapshot(connection)
 templates = templates_snapshot(connection)
 

@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.connection import Connection
 from components.feedback import call
 from mailconsole.changes import describe_change
+from mailconsole.console.session import Connection
 from mailconsole.models import AuditEntry, AuditKind, Extension
 
 KINDS: dict[str, AuditKind | None] = {

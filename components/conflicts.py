@@ -19,9 +19,9 @@ from typing import Any
 
 import streamlit as st
 
-from components.connection import Connection
 from mailconsole import MailConsoleError
 from mailconsole.changes import describe_change, provider_changes, template_changes
+from mailconsole.console.session import Connection
 from mailconsole.models import AuditEntry, AuditKind, EmailProvider, EmailTemplate, Extension
 
 RELOAD = "reload"

@@ -10,8 +10,8 @@ from typing import Any
 
 import streamlit as st
 
-from components.connection import Connection
 from components.feedback import attempt
+from mailconsole.console.session import Connection
 from mailconsole.models import PROVIDER_CONFIGS, ConnectionReport, ConnectionStep, Extension, ProviderType
 
 STEP_LABELS = {

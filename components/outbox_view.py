@@ -9,9 +9,9 @@ from email.parser import Parser
 import pandas as pd
 import streamlit as st
 
-from components.connection import Connection
 from components.email_preview import show_mail
 from components.feedback import call
+from mailconsole.console.session import Connection
 from mailconsole.models import Extension, OutboxMessage
 
 LIMIT = 100

@@ -24,13 +24,13 @@ from components.conflicts import (
     show_lines,
     who_changed,
 )
-from components.connection import Connection
 from components.connection_check import connection_test_panel
 from components.feedback import attempt, call, flash, show_error, show_flash
 from components.secret_field import choose_secret, secret_input
 from mailconsole import ConflictError, MailConsoleError
 from mailconsole.addresses import check_host, check_port, normalize_email
 from mailconsole.changes import provider_changes
+from mailconsole.console.session import Connection
 from mailconsole.models import (
     PROVIDER_CONFIGS,
     AuditKind,
@@ -346,16 +346,16 @@ def provider_snapshot(connection: Connection, *, refresh: bool = False) -> Email
 
     Held in this session's Python memory only: the secrets in it never reach a widget or the browser.
     """
-    if refresh or "provider" not in connection.cache:
+    if refresh or connection.data.provider is None:
         assert connection.management is not None
         _remember(connection, call("Reading the provider settings", connection.management.get_email_provider))
-    provider: EmailProvider = connection.cache["provider"]
-    return provider
+    assert connection.data.provider is not None
+    return connection.data.provider
 
 
 def _remember(connection: Connection, provider: EmailProvider) -> None:
-    connection.cache["provider"] = provider
-    connection.cache["provider_version"] = connection.cache.get("provider_version", 0) + 1
+    connection.data.provider = provider
+    connection.data.provider_loads += 1
 
 
 def sender_label(provider: EmailProvider) -> str:
@@ -536,7 +536,7 @@ def provider_editor(connection: Connection) -> None:
     provider = provider_snapshot(connection)
     extras = Extension.SMTP_EXTRAS in connection.extensions()
     show_provider_state(provider)
-    _init_state(_form_values(provider), marker="prov.version", version=connection.cache.get("provider_version"))
+    _init_state(_form_values(provider), marker="prov.version", version=connection.data.provider_loads)
 
     st.subheader("Settings")
     provider_type: ProviderType = st.radio(
@@ -761,7 +761,7 @@ def smtp_setup_editor(connection: Connection) -> None:
     client = connection.smtp_setup
     assert client is not None
     show_flash()
-    saved: dict[str, Any] | None = connection.cache.get("setup_saved")
+    saved = connection.data.smtp_setup_saved
     if saved:
         security = "SSL" if saved.get("ssl") else "STARTTLS" if saved.get("starttls") else "no TLS"
         st.caption(
@@ -774,7 +774,7 @@ def smtp_setup_editor(connection: Connection) -> None:
             "and switches it on.",
             icon=":material/info:",
         )
-    _init_state(_setup_values(saved), marker="setup.version", version=connection.cache.get("setup_version", 0))
+    _init_state(_setup_values(saved), marker="setup.version", version=connection.data.smtp_setup_saves)
     attempted = bool(st.session_state.get("setup.save"))
     with st.container(border=True):
         slots = _smtp_fields("setup", None, extras=True)
@@ -802,11 +802,11 @@ def smtp_setup_editor(connection: Connection) -> None:
         return
     ok, reply = attempt("Saving the SMTP settings", client.configure_smtp, built.config)
     if ok and reply is not None:
-        connection.cache["setup_saved"] = {name: values.get(name) for name in SMTP_FIELDS if name != "password"} | {
+        connection.data.smtp_setup_saved = {name: values.get(name) for name in SMTP_FIELDS if name != "password"} | {
             "host": built.config.host,
             "port": int(built.config.port) if built.config.port else None,
         }
-        connection.cache["setup_version"] = connection.cache.get("setup_version", 0) + 1
+        connection.data.smtp_setup_saves += 1
         message = reply.message.rstrip(".")
         flash(f"{message}." + (" The stored password was cleared." if clear else ""))
         st.rerun()

@@ -14,16 +14,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.connection import Connection
 from components.email_preview import plain
 from components.feedback import explain
 from mailconsole import MailConsoleError, ThrottledError
 from mailconsole.addresses import mailbox_key, normalize_email
 from mailconsole.catalog import CHANNELS, TEMPLATE_TITLES
+from mailconsole.console.session import SEND_DEADLINES_KEY, SENDS_KEY, Connection
 from mailconsole.models import Channel
 
-SENDS_KEY = "mc.sends"
-DEADLINES_KEY = "mc.send_deadlines"
 LAST_RESULT_KEY = "send.last"
 DEFAULT_WAIT = 60  # seconds: the platform's rule when a refusal does not say how long
 
@@ -62,13 +60,13 @@ def _deadline_key(tenant: str, channel: str, mailbox: str) -> str:
 
 
 def remember_refusal(tenant: str, channel: str, mailbox: str, retry_after: int | None) -> None:
-    deadlines: dict[str, float] = st.session_state.setdefault(DEADLINES_KEY, {})
+    deadlines: dict[str, float] = st.session_state.setdefault(SEND_DEADLINES_KEY, {})
     deadlines[_deadline_key(tenant, channel, mailbox)] = time.time() + (retry_after or DEFAULT_WAIT)
 
 
 def seconds_left(tenant: str, channel: str, mailbox: str) -> int:
     """Seconds until the backend lets this mailbox and channel be tried again (0: now)."""
-    deadline = st.session_state.get(DEADLINES_KEY, {}).get(_deadline_key(tenant, channel, mailbox))
+    deadline = st.session_state.get(SEND_DEADLINES_KEY, {}).get(_deadline_key(tenant, channel, mailbox))
     return max(0, math.ceil(deadline - time.time())) if deadline else 0
 
 

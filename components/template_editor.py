@@ -26,7 +26,6 @@ from components.conflicts import (
     template_diff,
     who_changed,
 )
-from components.connection import Connection
 from components.email_preview import plain, show_mail
 from components.feedback import attempt, call, flash, show_error, show_flash
 from mailconsole import ConflictError, MailConsoleError
@@ -38,6 +37,7 @@ from mailconsole.catalog import (
     VERIFICATION_TYPES,
 )
 from mailconsole.changes import template_changes
+from mailconsole.console.session import Connection
 from mailconsole.models import AuditKind, EmailTemplate, RenderedEmail, TemplateEngine, TemplateType
 from mailconsole.rendering import (
     LintFinding,
@@ -179,12 +179,11 @@ def is_customised(template: EmailTemplate) -> bool:
 
 def templates_snapshot(connection: Connection, *, refresh: bool = False) -> dict[str, EmailTemplate]:
     """The tenant's templates by type, read once per session (and after a save or a reload)."""
-    if refresh or "templates" not in connection.cache:
+    if refresh or connection.data.templates is None:
         assert connection.management is not None
         reply = call("Reading the templates", connection.management.get_email_templates)
-        connection.cache["templates"] = {str(template.type): template for template in reply.templates}
-    templates: dict[str, EmailTemplate] = connection.cache["templates"]
-    return templates
+        connection.data.templates = {str(template.type): template for template in reply.templates}
+    return connection.data.templates
 
 
 def customised_count(templates: dict[str, EmailTemplate]) -> int:
@@ -546,7 +545,7 @@ def _actions(
     if choice == RELOAD and conflict is not None:
         st.session_state.pop(keys["conflict"], None)
         st.session_state.pop(keys["backend"], None)
-        connection.cache.setdefault("templates", {})[template_type.value] = conflict.current
+        _remember(connection, conflict.current)
         _reload(template_type)
         flash(f"Reloaded “{title}” as stored now; your edits were discarded.")
         st.rerun()
@@ -665,10 +664,14 @@ def _conflict(
 
 def _saved(connection: Connection, keys: dict[str, str], stored: EmailTemplate, message: str) -> NoReturn:
     st.session_state.pop(keys["conflict"], None)
-    connection.cache.setdefault("templates", {})[str(stored.type)] = stored
+    _remember(connection, stored)
     _reload(TemplateType(stored.type))
     flash(message)
     st.rerun()
+
+
+def _remember(connection: Connection, template: EmailTemplate) -> None:
+    connection.data.templates = {**(connection.data.templates or {}), str(template.type): template}
 
 
 def _show_changes(conflict: Conflict) -> None:

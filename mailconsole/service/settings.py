@@ -7,11 +7,14 @@ from pathlib import Path
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The embedded service's state, relative to the working directory; the console's embedded default uses it too.
+DEFAULT_DATA_DIR = Path(".mailconsole")
+
 
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MAILCONSOLE_", extra="ignore")
 
-    data_dir: Path = Path(".mailconsole")
+    data_dir: Path = DEFAULT_DATA_DIR
     # The key that seals stored secrets; unset: a key file made in data_dir (owner-only) on first start.
     secret_key: SecretStr | None = None
     # The first user pool and its application; generated and kept in the data dir when unset.

@@ -193,7 +193,7 @@ def test_sendgrid_needs_a_verified_sender_and_a_key(remote, builtin, management,
 def test_fields_the_backend_cannot_store_are_disabled_with_the_reason(remote, builtin, console) -> None:
     at = console.open(PAGE)
     # A backend without the "smtp-extras" extension, as GenAuth cloud: it does not answer /local/v1/info.
-    at.session_state["mc.connection"].cache["service_info"] = None
+    at.session_state["mc.connection"].data.service_info = None
     at.run()
     for name in ("from", "from_name", "reply_to", "reply_to_name", "envelope_from"):
         assert at.text_input(key=f"prov.custom.{name}").disabled

@@ -98,7 +98,7 @@ def test_outbox_is_not_offered_where_the_backend_has_none(remote, console) -> No
     at = console.open(OUTBOX)
     assert [title.value for title in at.title] == ["Outbox"]
     # A backend without the "outbox" extension, as GenAuth cloud (it does not answer /local/v1/info).
-    at.session_state["mc.connection"].cache["service_info"] = None
+    at.session_state["mc.connection"].data.service_info = None
     at.run()
     console.no_exception(at)
     # /outbox is no longer a page of the console: the default page shows instead.

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from components.connection import KIND_EMBEDDED, KIND_GENAUTH, KIND_SMTP_SETUP, tenants_from
+from mailconsole.console.tenants import TenantKind, tenants_from
 from mailconsole.models import ProviderType
 from mailconsole.service.embedded import RunningService
 
@@ -26,7 +26,7 @@ def test_a_remote_from_the_environment() -> None:
     assert problems == []
     assert (tenant.name, tenant.kind, tenant.api_host, tenant.app_host) == (
         "default",
-        KIND_GENAUTH,
+        TenantKind.GENAUTH,
         "https://api.genauth.ai",
         "https://acme.genauth.ai",
     )
@@ -48,7 +48,10 @@ def test_named_tenants_from_secrets_with_a_default() -> None:
         },
     }
     tenants, problems = tenants_from({}, secrets)
-    assert [(tenant.name, tenant.kind) for tenant in tenants] == [("eu", KIND_SMTP_SETUP), ("acme", KIND_GENAUTH)]
+    assert [(tenant.name, tenant.kind) for tenant in tenants] == [
+        ("eu", TenantKind.SMTP_SETUP),
+        ("acme", TenantKind.GENAUTH),
+    ]
     assert tenants[0].form == "ssms"
     assert problems == ["Tenant 'odd' has kind 'pigeon'; use one of genauth, smtp_setup, embedded."]
 
@@ -163,7 +166,7 @@ def test_nothing_configured_starts_the_embedded_service(
     at = console.open()
     console.no_exception(at)
     connection = at.session_state["mc.connection"]
-    assert connection.tenant.kind == KIND_EMBEDDED
+    assert connection.tenant.kind == TenantKind.EMBEDDED
     assert connection.host.startswith("http://127.0.0.1:")
     assert (tmp_path / "data" / "mailconsole.sqlite3").exists()
     sidebar = "\n".join(str(element.value) for element in at.sidebar.markdown)

@@ -1,0 +1,76 @@
+"""The console's typed core for tenants and sessions (mailconsole.console): plain functions, no Streamlit."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailconsole.console.session import SESSION_KEYS, Connection, TenantData, connect, is_page_state
+from mailconsole.console.tenants import EMBEDDED, ConfigError, ConsoleSettings, TenantConfig, TenantKind, tenants_from
+from mailconsole.models import EmailProvider
+from mailconsole.service.settings import DEFAULT_DATA_DIR, ServiceSettings
+
+
+def test_flags_read_as_pydantic_reads_a_bool_and_an_empty_one_is_off() -> None:
+    env = {
+        "MAILCONSOLE_API_HOST": "https://api.example.com",
+        "MAILCONSOLE_USERPOOL_ID": " p ",
+        "MAILCONSOLE_USERPOOL_SECRET": "s",
+    }
+    for value, expected in (("on", True), ("1", True), ("no", False), ("", False)):
+        (tenant,), problems = tenants_from({**env, "MAILCONSOLE_ALLOW_INSECURE_HTTP": value}, {})
+        assert (tenant.allow_insecure_http, tenant.userpool_id, problems) == (expected, "p", [])
+
+
+def test_a_value_that_cannot_be_read_is_a_problem_naming_the_key_not_a_crash() -> None:
+    tenants, problems = tenants_from(
+        {"MAILCONSOLE_API_HOST": "https://a", "MAILCONSOLE_ALLOW_INSECURE_HTTP": "maybe"}, {}
+    )
+    assert tenants == []
+    (problem,) = problems
+    assert problem.startswith("environment: has MAILCONSOLE_ALLOW_INSECURE_HTTP 'maybe'")
+
+
+def test_a_table_with_numbers_and_odd_case_reads_as_text() -> None:
+    secrets = {
+        "tenants": {"acme": {"kind": "GenAuth", "api_host": "https://a", "userpool_id": 42, "userpool_secret": "s"}}
+    }
+    (tenant,), problems = tenants_from({}, secrets)
+    assert (tenant.kind, tenant.userpool_id, problems) == (TenantKind.GENAUTH, "42", [])
+
+
+def test_secrets_stay_out_of_repr() -> None:
+    tenant = TenantConfig(name="x", userpool_secret="hunter2-secret", token="tok-secret")
+    assert "hunter2-secret" not in repr(tenant) and "tok-secret" not in repr(tenant)
+
+
+def test_the_console_and_the_service_share_the_data_dir_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MAILCONSOLE_DATA_DIR", raising=False)
+    assert ConsoleSettings().data_dir == ServiceSettings().data_dir == DEFAULT_DATA_DIR
+    monkeypatch.setenv("MAILCONSOLE_DATA_DIR", "/srv/mail")
+    assert str(ConsoleSettings().data_dir) == str(ServiceSettings().data_dir) == "/srv/mail"
+
+
+def test_every_key_but_the_sessions_own_is_page_state() -> None:
+    assert not any(is_page_state(key) for key in SESSION_KEYS)
+    assert all(is_page_state(key) for key in ("tpl.LOGIN_VERIFY_CODE.gen", "prov.host", "mc.flash", "a.new.prefix"))
+
+
+def test_forget_drops_what_was_read_and_keeps_what_the_backend_is() -> None:
+    data = TenantData(templates={}, provider=EmailProvider(type="custom", enabled=False))
+    data.service_info = None
+    data.forget()
+    assert (data.templates, data.provider, data.service_info_known) == (None, None, True)
+    assert not TenantData().service_info_known
+
+
+def test_connect_says_what_is_missing() -> None:
+    with pytest.raises(ConfigError, match="needs an API host"):
+        connect(TenantConfig(name="x"))
+    with pytest.raises(ConfigError, match="needs host, tenant_id, token as well"):
+        connect(TenantConfig(name="x", kind=TenantKind.SMTP_SETUP))
+    with pytest.raises(ConfigError, match="embedded service is not available"):
+        connect(EMBEDDED)
+    connection = connect(TenantConfig(name="x", api_host="http://127.0.0.1:9", userpool_id="p", userpool_secret="s"))
+    assert isinstance(connection, Connection) and connection.authentication is None
+    assert connection.backend_label() == "GenAuth-compatible API (private deployment)"
+    connection.close()
