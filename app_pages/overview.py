@@ -5,7 +5,7 @@ import streamlit as st
 from components.connection import current_connection
 from components.provider_forms import describe_provider, provider_snapshot, sender_label
 from components.send_log import sends_table
-from components.template_editor import customised_count, templates_snapshot
+from components.template_list import customised_count, templates_snapshot
 from mailconsole.catalog import TEMPLATE_TITLES
 
 connection = current_connection()

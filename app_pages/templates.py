@@ -4,7 +4,8 @@ import streamlit as st
 
 from components.connection import current_connection
 from components.engine_notes import engine_differences
-from components.template_editor import pick_template, template_table, template_workbench, templates_snapshot
+from components.template_editor import template_workbench
+from components.template_list import pick_template, template_table, templates_snapshot
 
 connection = current_connection()
 st.title("Templates")

@@ -14,22 +14,14 @@ from typing import Any, NoReturn
 
 import streamlit as st
 
-from components.conflicts import (
-    OVERWRITE,
-    RELOAD,
-    Conflict,
-    conflict_panel,
-    last_change,
-    provider_differences,
-    show_lines,
-    who_changed,
-)
+from components.conflicts import OVERWRITE, RELOAD, changed_by, conflict_panel, show_lines
 from components.connection_check import connection_test_panel
 from components.feedback import attempt, call, flash, show_error, show_flash
 from components.secret_field import choose_secret, secret_input
 from mailconsole import ConflictError, MailConsoleError
 from mailconsole.addresses import check_host, check_port, normalize_email
 from mailconsole.changes import provider_changes
+from mailconsole.console.saving import Conflict, provider_differences
 from mailconsole.console.session import Connection
 from mailconsole.models import (
     PROVIDER_CONFIGS,
@@ -604,7 +596,7 @@ def provider_editor(connection: Connection) -> None:
     )
     reload = reload_col.button("Reload from the backend", key="prov.reload", icon=":material/refresh:")
 
-    conflict: Conflict | None = st.session_state.get(CONFLICT_KEY)
+    conflict: Conflict[EmailProvider] | None = st.session_state.get(CONFLICT_KEY)
     choice = (
         conflict_panel(
             conflict,
@@ -654,7 +646,7 @@ def _conflict(connection: Connection, current: EmailProvider, *, versioned: bool
         loaded=provider_snapshot(connection),
         current=current,
         versioned=versioned,
-        changed_by=who_changed(last_change(connection, AuditKind.PROVIDER, str(current.type or ""))),
+        changed_by=changed_by(connection, AuditKind.PROVIDER, str(current.type or "")),
     )
     st.rerun()
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.conflicts import provider_differences, template_diff
 from mailconsole import ManagementClient
+from mailconsole.console.saving import provider_differences, template_diff
 from mailconsole.models import SECRET_MASK, EmailProvider, EmailTemplate, ProviderType, SmtpConfig
 from mailconsole.service.embedded import RunningService
 

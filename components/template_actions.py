@@ -1,0 +1,186 @@
+"""Save, revert and reset of the template being edited, and the panel shown when someone else saved it first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, NoReturn
+
+import streamlit as st
+
+from components.conflicts import OVERWRITE, RELOAD, changed_by, conflict_panel
+from components.feedback import flash, show_error
+from components.template_list import remember_template
+from components.template_state import reload_editor
+from mailconsole import MailConsoleError, ManagementClient
+from mailconsole.catalog import TEMPLATE_TITLES
+from mailconsole.changes import template_changes
+from mailconsole.console.drafts import Draft, Preview
+from mailconsole.console.saving import Conflict, other_template_changes, save_checked, template_diff
+from mailconsole.console.session import Connection
+from mailconsole.models import AuditKind, EmailTemplate, TemplateType
+
+
+def template_actions(
+    connection: Connection,
+    keys: dict[str, str],
+    template: EmailTemplate,
+    saved: Draft,
+    draft: Draft,
+    preview: Preview,
+    dirty: bool,
+) -> None:
+    template_type = saved.template_type
+    title = TEMPLATE_TITLES[template_type]
+    save_col, revert_col, reset_col, _ = st.columns([1, 1, 1.4, 2])
+    save = save_col.button("Save", key=f"tpl.{template_type.value}.save", type="primary", icon=":material/save:")
+    revert = revert_col.button(
+        "Revert to saved", key=f"tpl.{template_type.value}.revert", disabled=not dirty, icon=":material/undo:"
+    )
+    reset_col.button(
+        "Reset to built-in default…",
+        key=f"tpl.{template_type.value}.reset",
+        disabled=not template.customize_enabled,
+        on_click=st.session_state.__setitem__,
+        args=(keys["confirm_reset"], True),
+        help="Turn customisation off: the platform's built-in mail is used. Your content stays stored."
+        if template.customize_enabled
+        else "This type already uses the platform's built-in mail.",
+    )
+    conflict: Conflict[EmailTemplate] | None = st.session_state.get(keys["conflict"])
+    choice = (
+        conflict_panel(conflict, what=f"“{title}”", key=keys["conflict"], details=lambda: _show_changes(conflict))
+        if conflict is not None
+        else None
+    )
+    if revert:
+        reload_editor(template_type)
+        st.session_state.pop(keys["backend"], None)
+        st.rerun()
+    if choice == RELOAD and conflict is not None:
+        st.session_state.pop(keys["conflict"], None)
+        st.session_state.pop(keys["backend"], None)
+        remember_template(connection, conflict.current)
+        reload_editor(template_type)
+        flash(f"Reloaded “{title}” as stored now; your edits were discarded.")
+        st.rerun()
+    if save or choice == OVERWRITE:
+        if preview.compile_errors:
+            names = ", ".join(sorted(preview.compile_errors))
+            st.error(f"Nothing was saved: fix the template error in {names} first.", icon=":material/warning:")
+        else:
+            # The edit is based on what was loaded; after "Overwrite" / "Save anyway", on what the panel showed.
+            baseline = conflict.current if conflict is not None and choice == OVERWRITE else template
+            stored = _send(
+                connection,
+                keys,
+                template,
+                baseline,
+                doing="Saving the template",
+                customize_enabled=draft.customize_enabled,
+                name=draft.name,
+                subject=draft.subject,
+                sender=draft.sender,
+                content=draft.content,
+                expires_in=draft.expires_in,
+                redirect_to=draft.redirect_to,
+                tpl_engine=draft.tpl_engine,
+            )
+            if stored is not None:
+                _saved(connection, keys, stored, f"Saved “{title}”.")
+    if st.session_state.get(keys["confirm_reset"]):
+        with st.container(border=True):
+            st.warning(
+                f"Use the platform's built-in mail for “{title}”? Customisation is turned off; the content you saved "
+                "stays stored, so you can turn it back on later. Unsaved edits are discarded.",
+                icon=":material/restart_alt:",
+            )
+            yes_col, no_col, _ = st.columns([1.4, 1, 3])
+            yes = yes_col.button("Yes, use the built-in mail", key=f"tpl.{template_type.value}.reset_yes")
+            no = no_col.button("Cancel", key=f"tpl.{template_type.value}.reset_no")
+        if no:
+            st.session_state.pop(keys["confirm_reset"], None)
+            st.rerun()
+        if yes:
+            st.session_state.pop(keys["confirm_reset"], None)
+            stored = _send(
+                connection,
+                keys,
+                template,
+                template,
+                doing="Resetting to the built-in mail",
+                customize_enabled=False,
+                name=template.name,
+                subject=template.subject,
+                sender=template.sender,
+                content=template.content,
+                expires_in=saved.expires_in,
+                redirect_to=saved.redirect_to,
+                tpl_engine=saved.tpl_engine,
+            )
+            if stored is not None:
+                _saved(
+                    connection, keys, stored, f"“{title}” now uses the platform's built-in mail; your content is kept."
+                )
+
+
+def _send(
+    connection: Connection,
+    keys: dict[str, str],
+    loaded: EmailTemplate,
+    baseline: EmailTemplate,
+    *,
+    doing: str,
+    **fields: Any,
+) -> EmailTemplate | None:
+    """Save ``fields`` as the template, unless someone else saved it since ``baseline``: then keep the conflict
+    for the panel and run the page again (the editor keeps every edit). None when nothing was saved."""
+    management = connection.management
+    assert management is not None
+    template_type = TemplateType(loaded.type)
+    try:
+        with st.spinner(f"{doing}…"):
+            outcome = save_checked(
+                loaded=loaded,
+                baseline=baseline,
+                read=lambda: _stored_now(management, template_type),
+                changed=lambda before, after: bool(template_changes(before, after)),
+                save=lambda _: management.update_email_template(type=template_type, version=baseline.version, **fields),
+            )
+    except MailConsoleError as err:
+        show_error(err)
+        return None
+    if isinstance(outcome, Conflict):
+        _conflict(connection, keys, outcome)
+    return outcome
+
+
+def _stored_now(management: ManagementClient, template_type: TemplateType) -> EmailTemplate | None:
+    reply = management.get_email_templates()
+    return next((item for item in reply.templates if str(item.type) == template_type.value), None)
+
+
+def _conflict(connection: Connection, keys: dict[str, str], conflict: Conflict[EmailTemplate]) -> NoReturn:
+    """Keep the conflict for the panel and run the page again; every widget keeps what was typed."""
+    by = changed_by(connection, AuditKind.TEMPLATE, str(conflict.current.type))
+    st.session_state[keys["conflict"]] = replace(conflict, changed_by=by)
+    st.rerun()
+
+
+def _saved(connection: Connection, keys: dict[str, str], stored: EmailTemplate, message: str) -> NoReturn:
+    st.session_state.pop(keys["conflict"], None)
+    remember_template(connection, stored)
+    reload_editor(TemplateType(stored.type))
+    flash(message)
+    st.rerun()
+
+
+def _show_changes(conflict: Conflict[EmailTemplate]) -> None:
+    """Subject, sender and body as a unified diff from what was loaded to what is stored now; other fields by line."""
+    diff = template_diff(conflict.loaded, conflict.current)
+    others = other_template_changes(conflict.loaded, conflict.current)
+    if diff:
+        st.code(diff, language="diff")
+    if others:
+        st.code("\n".join(others), language=None)
+    if not diff and not others:
+        st.caption("Nothing you can see differs.")

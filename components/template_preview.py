@@ -1,0 +1,96 @@
+"""Beside the editor: the live preview, the backend's preview to compare, the sample context, and the checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from components.email_preview import plain, show_mail
+from components.feedback import attempt
+from mailconsole.console.drafts import Draft, Preview
+from mailconsole.models import RenderedEmail
+from mailconsole.rendering import LintFinding, html_to_text
+
+NO_PROBLEMS = "No problems found"
+SHOWN_FINDINGS = 8  # more would push the page down; the rest are counted
+
+
+def previews(management: Any, keys: dict[str, str], draft: Draft, preview: Preview, context_error: str | None) -> None:
+    mobile = st.toggle("Mobile width (375 px)", key="tpl.mobile", help="Off: a desktop reading pane, 600 px and up.")
+    live_tab, backend_tab, context_tab = st.tabs(["Live preview", "Backend preview", "Sample context"])
+    with context_tab:
+        st.caption("The variables the preview renders with. Edit them to try other values.")
+        st.text_area("Sample context (JSON)", key=keys["context"], height=380, label_visibility="collapsed")
+        if context_error:
+            st.error(context_error, icon=":material/data_object:")
+    with live_tab:
+        if context_error:
+            st.error(context_error, icon=":material/data_object:")
+        shown: Preview | None = preview if preview.ok else st.session_state.get(keys["last_good"])
+        if not preview.ok:
+            st.caption(
+                ":orange[The template has an error (see the editor); this is the last version that rendered.]"
+                if shown
+                else ":orange[The template has an error (see the editor); nothing has rendered yet.]"
+            )
+        if shown is not None:
+            _show_rendered(shown.subject, shown.sender, shown.html, mobile=mobile)
+    with backend_tab:
+        st.caption("The backend renders the draft with its own sample values: the same renderer, as a check.")
+        if st.button("Render on the backend", key=f"{keys['backend']}.button", icon=":material/cloud_sync:"):
+            ok, mail = attempt(
+                "Rendering on the backend",
+                management.preview_email_template,
+                type=draft.template_type,
+                content=draft.content,
+                subject=draft.subject,
+                sender=draft.sender,
+                expires_in=draft.expires_in,
+                tpl_engine=draft.tpl_engine,
+            )
+            if ok:
+                st.session_state[keys["backend"]] = (draft, mail)
+        result: tuple[Draft, RenderedEmail] | None = st.session_state.get(keys["backend"])
+        if result is not None:
+            rendered_draft, mail = result
+            if rendered_draft != draft:
+                st.caption(":orange[Rendered from an earlier version of the draft; render again to compare.]")
+            elif preview.ok:
+                same = (mail.subject, mail.sender, mail.content) == (preview.subject, preview.sender, preview.html)
+                st.caption(
+                    "Same as the live preview."
+                    if same
+                    else "Differs from the live preview (the backend uses its own sample values)."
+                )
+            _show_rendered(mail.subject, mail.sender, mail.content, mobile=mobile)
+
+
+def checks(findings: list[LintFinding], preview: Preview) -> None:
+    """The linter's findings, recomputed on every edit."""
+    st.markdown("**Checks**")
+    if preview.compile_errors:
+        # The error is shown beside the field already; the other checks need a template that compiles.
+        st.caption("The checks run once the template compiles.")
+        return
+    if not findings:
+        st.caption(f":green[:material/check_circle:] {NO_PROBLEMS}")
+        return
+    for finding in findings[:SHOWN_FINDINGS]:
+        place = {"content": "Body", "subject": "Subject", "sender": "Sender"}[finding.field]
+        if finding.line is not None and finding.field == "content":
+            place += f", line {finding.line}"
+        text = f"**{place}:** {plain(finding.message)}"  # the message quotes the template: no Markdown in it
+        if finding.severity == "error":
+            st.error(text, icon=":material/error:")
+        else:
+            st.warning(text, icon=":material/warning:")
+    if len(findings) > SHOWN_FINDINGS:
+        st.caption(f"And {len(findings) - SHOWN_FINDINGS} more.")
+
+
+def _show_rendered(subject: str, sender: str, body: str, *, mobile: bool) -> None:
+    st.markdown(f"**From:** {plain(sender)}  \n**Subject:** {plain(subject)}")
+    show_mail(body, mobile=mobile, height=560)
+    with st.expander("Plain-text part"):
+        st.text(html_to_text(body))

@@ -1,0 +1,133 @@
+"""The template a console admin is editing (``Draft``), rendered as the live preview shows it (``render_draft``).
+
+The preview renders with ``mailconsole.rendering``, the renderer the service itself uses (in its worker processes,
+under the same limits), so what the admin sees while typing is what the platform will send.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from mailconsole.catalog import DEFAULT_EXPIRES_IN, REDIRECT_TYPES, VERIFICATION_TYPES
+from mailconsole.models import EmailTemplate, TemplateEngine, TemplateType
+from mailconsole.rendering import LintFinding, TemplateError, TemplateLimitError, check_template, render_template
+from mailconsole.rendering.samples import sample_context
+
+FIELDS = ("content", "subject", "sender")
+ENGINES = frozenset(engine.value for engine in TemplateEngine)
+
+
+def engine_of(template: EmailTemplate) -> str:
+    """The template's engine; an unknown or missing one reads as Handlebars, the platform's default."""
+    value = str(getattr(template.tpl_engine, "value", template.tpl_engine) or TemplateEngine.HANDLEBAR.value)
+    return value if value in ENGINES else TemplateEngine.HANDLEBAR.value
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the administrator has in the editor; compares equal to the saved template when nothing changed."""
+
+    template_type: TemplateType
+    name: str
+    subject: str
+    sender: str
+    customize_enabled: bool
+    expires_in: int | None
+    redirect_to: str | None
+    tpl_engine: str
+    content: str
+
+    @classmethod
+    def of(cls, template: EmailTemplate) -> Draft:
+        template_type = TemplateType(template.type)
+        return cls(
+            template_type=template_type,
+            name=template.name,
+            subject=template.subject,
+            sender=template.sender,
+            customize_enabled=template.customize_enabled,
+            expires_in=(template.expires_in or DEFAULT_EXPIRES_IN) if template_type in VERIFICATION_TYPES else None,
+            redirect_to=(template.redirect_to or None) if template_type in REDIRECT_TYPES else None,
+            tpl_engine=engine_of(template),
+            content=template.content,
+        )
+
+
+@dataclass
+class Preview:
+    """The rendered subject, sender and body, or the errors by field (``compile``: the template itself is wrong,
+    as opposed to failing only with this sample context)."""
+
+    subject: str = ""
+    sender: str = ""
+    html: str = ""
+    errors: dict[str, TemplateError] = field(default_factory=dict)
+    compile_errors: set[str] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def render_draft(draft: Draft, context: dict[str, Any]) -> Preview:
+    preview = Preview()
+    for name in FIELDS:
+        source = getattr(draft, name)
+        try:
+            output = render_template(source, context, draft.tpl_engine)
+        except TemplateLimitError as err:  # stopped by a limit: as wrong as a compile error, and no use to retry
+            preview.errors[name] = err
+            preview.compile_errors.add(name)
+            continue
+        except TemplateError as err:
+            preview.errors[name] = err
+            try:
+                check_template(source, draft.tpl_engine)
+            except TemplateError as compile_error:
+                preview.errors[name] = compile_error
+                preview.compile_errors.add(name)
+            continue
+        setattr(preview, "html" if name == "content" else name, output if name == "content" else output.strip())
+    return preview
+
+
+def annotations_for(error: TemplateError | None, findings: list[LintFinding] | None = None) -> list[dict[str, Any]]:
+    """The Ace gutter markers: a body error that stops compiling at its line (and column when known), else the
+    linter's findings in the body that have a line."""
+    if error is not None:
+        marked = [(error.line, error.column, "error", error.message)]
+    else:
+        marked = [
+            (finding.line, finding.column, finding.severity, finding.message)
+            for finding in findings or []
+            if finding.field == "content" and finding.line is not None
+        ]
+    return [
+        {"row": max((line or 1) - 1, 0), "column": max((column or 1) - 1, 0), "type": kind, "text": text}
+        for line, column, kind, text in marked
+    ]
+
+
+def default_context(template_type: TemplateType, expires_in: int | None) -> dict[str, Any]:
+    """The sample variables of a type, with the validity in minutes as the platform prints it."""
+    context = sample_context(template_type)
+    if expires_in and "expires_in" in context:
+        context["expires_in"] = max(1, -(-expires_in // 60))
+    return context
+
+
+def parse_context(text: str) -> dict[str, Any]:
+    """The sample context typed as JSON; ValueError with the line and column of the fault."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"line {err.lineno}, column {err.colno}: {err.msg}") from None
+    if not isinstance(value, dict):
+        raise ValueError('it must be a JSON object, such as {"verify_code": "123456"}')
+    return value
+
+
+def is_customised(template: EmailTemplate) -> bool:
+    return bool(template.customize_enabled)
