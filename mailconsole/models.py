@@ -135,6 +135,9 @@ class SendGridConfig(WireModel):
 
     sender: str
     apikey: str | None = Field(default=None, alias="apikey")
+    # Extension of the embedded service: the API the stored key goes to, when not SendGrid's public one. The service
+    # sets it on save (a request cannot choose it) and uses a stored key only with this base.
+    api_base: str | None = None
 
 
 class ExmailConfig(WireModel):

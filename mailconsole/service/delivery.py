@@ -16,9 +16,10 @@ from email.utils import format_datetime, make_msgid
 
 from mailconsole.models import EmailProvider, OutboxMessage, ProviderType, RenderedEmail, SendGridConfig, SmtpConfig
 from mailconsole.rendering import html_to_text
+from mailconsole.secret_reuse import bound_to_api_base, reuse_refusal, smtp_security
 from mailconsole.service.providers import UNREACHABLE, DeliveryError
 from mailconsole.service.providers import sendgrid as sendgrid_api
-from mailconsole.service.providers.smtp import Security, SmtpSession, SmtpTarget
+from mailconsole.service.providers.smtp import SmtpSession, SmtpTarget
 from mailconsole.service.settings import ServiceSettings
 from mailconsole.service.store import Store
 
@@ -113,7 +114,7 @@ def custom_smtp_target(smtp: SmtpConfig) -> SmtpTarget:
     return SmtpTarget(
         smtp.smtp_host,
         smtp.smtp_port,
-        security_of(smtp),
+        smtp_security(smtp),
         smtp.sender,
         smtp.sender_pass,
         verify=smtp.tls_verify is not False,
@@ -121,17 +122,12 @@ def custom_smtp_target(smtp: SmtpConfig) -> SmtpTarget:
     )
 
 
-def security_of(smtp: SmtpConfig) -> Security:
-    if smtp.secure:
-        return "ssl"
-    if smtp.starttls is None:
-        return "opportunistic"
-    return "starttls" if smtp.starttls else "plain"
-
-
 def sendgrid_account(config: SendGridConfig | None, settings: ServiceSettings) -> sendgrid_api.SendGridAccount:
     if config is None or not config.apikey:
         raise DeliveryError(UNREACHABLE, "SendGrid has no API key configured: enter one in the provider settings.")
+    refusal = reuse_refusal(bound_to_api_base(config, settings.sendgrid_api_base), config)
+    if refusal is not None:  # the service was pointed at another API since the key was saved
+        raise DeliveryError(UNREACHABLE, f"The SendGrid key was not sent: {refusal}. Enter the key again.")
     return sendgrid_api.SendGridAccount(settings.sendgrid_api_base, config.apikey, settings.smtp_timeout)
 
 
