@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic.alias_generators import to_camel
 
-from mailconsole.addresses import check_host, check_port, normalize_email
+from mailconsole.addresses import check_header_value, check_host, check_port, normalize_email
 from mailconsole.changes import provider_changes
 from mailconsole.models import (
     PROVIDER_CONFIGS,
@@ -157,6 +157,13 @@ def _validate_smtp(wire_name: str, config: SmtpConfig) -> None:
         raise ServiceError(400, f"{wire_name}: choose SSL (secure) or STARTTLS, not both.")
     if config.ca_bundle:
         _check_ca_bundle(wire_name, config.ca_bundle)
+    for field, value in (
+        ("sender", config.sender),  # the login, and the From address when it is a mailbox
+        ("fromDisplayName", config.from_display_name),
+        ("replyToDisplayName", config.reply_to_display_name),
+    ):
+        if value:
+            _field_check(wire_name, field, check_header_value, value)
     for field, value in (
         ("from", config.from_address),
         ("replyTo", config.reply_to),
