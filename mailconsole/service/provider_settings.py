@@ -115,7 +115,9 @@ def _unmask(config: Any, stored: EmailProvider, provider_type: ProviderType, *, 
     if given != SECRET_MASK and not (missing_means_stored and not given):
         return config
     saved = getattr(stored, attribute)
-    refusal = reuse_refusal(config, saved) if saved is not None and getattr(saved, secret_name) else "none is stored"
+    refusal = (
+        reuse_refusal(config, saved) if saved is not None and getattr(saved, secret_name) else "no secret is stored"
+    )
     if refusal is None:
         return config.model_copy(update={secret_name: getattr(saved, secret_name)})
     if given == SECRET_MASK:

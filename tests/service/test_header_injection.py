@@ -203,6 +203,7 @@ def test_the_smtp_setup_api_refuses_header_breakers(service: RunningService, fie
 @pytest.mark.parametrize(
     ("config", "field"),
     [
+        ({"sender": "x=?utf-8?q?=0D=0A?=@acme.example"}, "smtpConfig.sender"),
         ({"from_address": "x=?utf-8?q?=0D=0A?=@acme.example"}, "smtpConfig.from"),
         ({"reply_to": "x=?utf-8?q?=0D=0A?=@acme.example"}, "smtpConfig.replyTo"),
         ({"from_display_name": "A\u2028B"}, "smtpConfig.fromDisplayName"),
