@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from mailconsole import (
     ManagementClient,
     ProviderError,
 )
+from mailconsole.addresses import check_header_value
 from mailconsole.models import SmtpConfig
 from mailconsole.service.embedded import RunningService
 from tests.conftest import SmtpServer
@@ -260,3 +262,24 @@ def test_a_lone_surrogate_in_the_output_is_a_clear_400(
     save_template(management, "ejs")
     authentication.send_email("CHANNEL_LOGIN", "lee@example.com")  # the refused send did not use up the minute
     assert len(smtp_server.inbox.raw) == 1
+
+
+# ---- the rule itself ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["Is 1+1=? Yes", "a ?= b =? c", "Ünïcödé 验证码 ✉", "x=y", "=?="])
+def test_text_that_is_no_encoded_word_passes(value: str) -> None:
+    assert check_header_value(value) == value
+
+
+@pytest.mark.parametrize("value", ["a\tb", "a\x7fb", "a\x9bb", "=?x?=", "=? utf-8 ? q ? a ?="])
+def test_tab_controls_and_loose_encoded_words_are_refused(value: str) -> None:
+    with pytest.raises(ValueError, match=r"control character|encoded-word"):
+        check_header_value(value)
+
+
+def test_the_rule_takes_linear_time_on_a_hostile_megabyte() -> None:
+    # A regular expression such as =\?.*\?= backtracks quadratically here: minutes for one request body.
+    started = time.perf_counter()
+    check_header_value("=?a" * 350_000)
+    assert time.perf_counter() - started < 1.0
