@@ -19,7 +19,7 @@ from components.connection_check import connection_test_panel
 from components.feedback import attempt, call, flash, show_error, show_flash
 from components.secret_field import choose_secret, secret_input
 from mailconsole import ConflictError, MailConsoleError
-from mailconsole.addresses import check_host, check_port, normalize_email
+from mailconsole.addresses import check_header_value, check_host, check_port, normalize_email
 from mailconsole.changes import provider_changes
 from mailconsole.console.saving import Conflict, provider_differences
 from mailconsole.console.session import Connection
@@ -34,6 +34,7 @@ from mailconsole.models import (
     SmtpConfig,
     SmtpSetupRequest,
 )
+from mailconsole.secret_reuse import reuse_refusal
 
 PROVIDER_LABELS: dict[ProviderType, str] = {
     ProviderType.CUSTOM: "Custom SMTP server",
@@ -120,6 +121,13 @@ def _optional_address(errors: dict[str, FieldError], name: str, value: str) -> s
     return _check(errors, name, normalize_email, value) if value else None
 
 
+def _check_display_names(errors: dict[str, FieldError], values: Mapping[str, Any]) -> None:
+    """The service's header rule, said beside the field before saving."""
+    for name in ("from_name", "reply_to_name"):
+        if value := _text(values, name):
+            _check(errors, name, check_header_value, value)
+
+
 def stored_config(provider: EmailProvider, provider_type: ProviderType) -> Any | None:
     return getattr(provider, PROVIDER_CONFIGS[provider_type])
 
@@ -141,28 +149,39 @@ def build_smtp(values: Mapping[str, Any], stored: SmtpConfig | None, *, extras: 
     if ssl and starttls:
         errors["starttls"] = FieldError("Choose SSL or STARTTLS, not both.")
     user = _text(values, "user")
-    same_target = stored is not None and (
-        (stored.smtp_host or "").strip().lower(),
-        stored.smtp_port,
-        (stored.sender or "").strip(),
-    ) == ((host or host_text).lower(), port, user)
+    ca_bundle = _text(values, "ca_bundle") if extras else ""
+    tls_verify = None if not extras or values.get("tls_verify", True) else False
+    edited = (
+        SmtpConfig(
+            smtp_host=host,
+            smtp_port=port,
+            sender=user or None,
+            secure=ssl,
+            starttls=starttls if extras else None,
+            tls_verify=tls_verify,
+            ca_bundle=ca_bundle or None,
+        )
+        if host is not None and port is not None
+        else None
+    )
     secret = choose_secret(
         str(values.get("password") or ""),
         stored.sender_pass if stored else None,
-        same_target=same_target,
+        # With no valid host or port nothing is sent, whatever the secret: those fields say what is wrong.
+        reuse_refusal=reuse_refusal(edited, stored) if edited is not None and stored is not None else None,
         required=bool(user),
         label="password",
     )
     if secret.error:
         errors["password"] = FieldError(secret.error, missing=secret.error.startswith("Type the"))
     from_address = reply_to = envelope_from = None
-    ca_bundle = _text(values, "ca_bundle") if extras else ""
     if ca_bundle:
         _check(errors, "ca_bundle", _check_pem, ca_bundle)
     if extras:
         from_address = _optional_address(errors, "from", _text(values, "from"))
         reply_to = _optional_address(errors, "reply_to", _text(values, "reply_to"))
         envelope_from = _optional_address(errors, "envelope_from", _text(values, "envelope_from"))
+        _check_display_names(errors, values)
     if host_text and not from_address and "@" not in user and "from" not in errors:
         notes["from"] = "No From address: mail cannot be sent until you set one" + (
             " or use a mailbox as the user name." if extras else "; use a mailbox as the user name."
@@ -181,7 +200,7 @@ def build_smtp(values: Mapping[str, Any], stored: SmtpConfig | None, *, extras: 
         reply_to=reply_to,
         reply_to_display_name=(_text(values, "reply_to_name") or None) if extras else None,
         envelope_from=envelope_from,
-        tls_verify=None if not extras or values.get("tls_verify", True) else False,
+        tls_verify=tls_verify,
         ca_bundle=ca_bundle or None,
     )
     return Built(config, errors, notes)
@@ -206,11 +225,11 @@ def build_exmail(values: Mapping[str, Any], stored: ExmailConfig | None) -> Buil
         if _required(errors, "sender", sender_text, "The mailbox address")
         else None
     )
-    same_target = stored is not None and stored.sender.strip().lower() == (sender or sender_text).lower()
+    edited = ExmailConfig(sender=sender or sender_text)
     secret = choose_secret(
         str(values.get("password") or ""),
         stored.sender_pass if stored else None,
-        same_target=same_target,
+        reuse_refusal=reuse_refusal(edited, stored) if stored is not None else None,
         required=True,
         label="password",
     )
@@ -230,10 +249,12 @@ def build_sendgrid(values: Mapping[str, Any], stored: SendGridConfig | None) -> 
         if _required(errors, "sender", sender_text, "The verified From address")
         else None
     )
+    # The console cannot choose where the key goes: the backend's API base, as it stored it, goes back unchanged.
+    api_base = stored.api_base if stored else None
     secret = choose_secret(
         str(values.get("apikey") or ""),
         stored.apikey if stored else None,
-        same_target=True,
+        reuse_refusal=None,
         required=True,
         label="API key",
     )
@@ -241,12 +262,12 @@ def build_sendgrid(values: Mapping[str, Any], stored: SendGridConfig | None) -> 
         errors["apikey"] = FieldError(secret.error, missing=True)
     if errors or sender is None or not secret.value:
         return Built(None, errors)
-    return Built(SendGridConfig(sender=sender, apikey=secret.value), errors)
+    return Built(SendGridConfig(sender=sender, apikey=secret.value, api_base=api_base), errors)
 
 
 def build_setup(values: Mapping[str, Any], *, saved: Mapping[str, Any] | None, clear_password: bool = False) -> Built:
     """The body of the SMTP set-up API. It has no read-back: an empty password is left out, and the backend keeps
-    the one it has for the same server and user; ``clear_password`` sends an empty one."""
+    the one it has where ``reuse_refusal`` allows it; ``clear_password`` sends an empty one."""
     errors: dict[str, FieldError] = {}
     host_text = _text(values, "host")
     host = _check(errors, "host", check_host, host_text) if _required(errors, "host", host_text, "The host") else None
@@ -263,18 +284,14 @@ def build_setup(values: Mapping[str, Any], *, saved: Mapping[str, Any] | None, c
         errors["starttls"] = FieldError("Choose SSL or STARTTLS, not both.")
     user = _text(values, "user")
     typed = str(values.get("password") or "")
-    if (
-        not typed
-        and not clear_password
-        and saved is not None
-        and (saved.get("host"), saved.get("port"), saved.get("user")) != (host or host_text, port, user)
-    ):
-        errors["password"] = FieldError(
-            "The server or user changed since you saved: type the password again "
-            "(a stored password is only used for the server and user it was saved for)."
-        )
+    if not typed and not clear_password and saved is not None:
+        edited = _setup_target(host or host_text, port, user, ssl=ssl, starttls=starttls)
+        refusal = reuse_refusal(edited, _setup_target_of(saved))
+        if refusal is not None:
+            errors["password"] = FieldError(f"{refusal[:1].upper()}{refusal[1:]}: type the password again.")
     reply_to = _optional_address(errors, "reply_to", _text(values, "reply_to"))
     envelope_from = _optional_address(errors, "envelope_from", _text(values, "envelope_from"))
+    _check_display_names(errors, values)
     if errors or host is None or from_address is None:
         return Built(None, errors)
     request = SmtpSetupRequest.model_validate(
@@ -293,6 +310,22 @@ def build_setup(values: Mapping[str, Any], *, saved: Mapping[str, Any] | None, c
         }
     )
     return Built(request, errors)
+
+
+def _setup_target(host: str, port: int | None, user: str, *, ssl: bool, starttls: bool) -> SmtpConfig:
+    """What the SMTP set-up API will store, as far as ``reuse_refusal`` looks (0: the default port of the mode)."""
+    return SmtpConfig(smtp_host=host, smtp_port=port or 0, sender=user or None, secure=ssl, starttls=starttls)
+
+
+def _setup_target_of(saved: Mapping[str, Any]) -> SmtpConfig:
+    port = saved.get("port")
+    return _setup_target(
+        str(saved.get("host") or ""),
+        int(port) if port else None,
+        str(saved.get("user") or ""),
+        ssl=bool(saved.get("ssl")),
+        starttls=bool(saved.get("starttls")),
+    )
 
 
 def is_blank(provider_type: ProviderType, values: Mapping[str, Any]) -> bool:
@@ -477,12 +510,14 @@ def _smtp_fields(prefix: str, stored: SmtpConfig | None, *, extras: bool) -> dic
         slots["from"] = st.empty()
     with name_col:
         st.text_input("From display name", key=_key(prefix, "from_name"), disabled=not extras)
+        slots["from_name"] = st.empty()
     reply_col, reply_name_col = st.columns(2)
     with reply_col:
         st.text_input("Reply-To address", key=_key(prefix, "reply_to"), disabled=not extras)
         slots["reply_to"] = st.empty()
     with reply_name_col:
         st.text_input("Reply-To display name", key=_key(prefix, "reply_to_name"), disabled=not extras)
+        slots["reply_to_name"] = st.empty()
     st.text_input(
         "Envelope-From (bounce address)",
         key=_key(prefix, "envelope_from"),
@@ -771,8 +806,8 @@ def smtp_setup_editor(connection: Connection) -> None:
     with st.container(border=True):
         slots = _smtp_fields("setup", None, extras=True)
         st.caption(
-            "Leave the password empty to keep the one the backend stores for this same server and user; "
-            "use “Clear stored password” to remove it."
+            "Leave the password empty to keep the one the backend stores for this same server and user, over no "
+            "weaker encryption; use “Clear stored password” to remove it."
         )
         values = _values("setup", SMTP_FIELDS)
         built = build_setup(values, saved=saved)

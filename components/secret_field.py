@@ -36,19 +36,18 @@ class SecretChoice:
     reused: bool = False
 
 
-def choose_secret(typed: str, stored: str | None, *, same_target: bool, required: bool, label: str) -> SecretChoice:
-    """The secret to send: what was typed; else the stored one, but only to the server and user it was given for;
-    else nothing (an error when the field is required)."""
+def choose_secret(
+    typed: str, stored: str | None, *, reuse_refusal: str | None, required: bool, label: str
+) -> SecretChoice:
+    """The secret to send: what was typed; else the stored one, unless ``reuse_refusal`` (the library's
+    ``mailconsole.secret_reuse.reuse_refusal`` for the edited settings) says why not; else nothing (an error when
+    the field is required)."""
     if typed:
         return SecretChoice(typed)
     if stored:
-        if same_target:
+        if reuse_refusal is None:
             return SecretChoice(stored, reused=True)
-        return SecretChoice(
-            None,
-            f"The server or user changed: type the {label} again "
-            f"(a stored {label} is only sent to the server and user it was saved for).",
-        )
+        return SecretChoice(None, f"{reuse_refusal[:1].upper()}{reuse_refusal[1:]}: type the {label} again.")
     if required:
         return SecretChoice(None, f"Type the {label}.")
     return SecretChoice("")

@@ -12,13 +12,42 @@ import re
 from email_validator import EmailNotValidError, validate_email
 
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+# What ends a header line, or is read as a line end somewhere: the C0 controls (CR, LF, TAB, NUL...), DEL, the C1
+# controls (NEL among them) and Unicode's line and paragraph separators.
+_HEADER_BREAKERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
+
+
+def check_header_value(value: str) -> str:
+    """``value`` when it may become (part of) a mail header: an address, a display name, a subject. ValueError
+    otherwise, with a sentence that ends in what to do."""
+    breaker = _HEADER_BREAKERS.search(value)
+    if breaker:
+        kind = "a line break" if breaker.group() in _LINE_BREAKS else "a control character"
+        raise ValueError(f"contains {kind} (U+{ord(breaker.group()):04X}), which would end the mail header: remove it")
+    if _holds_encoded_word(value):
+        raise ValueError("contains MIME encoded-word syntax (=?...?=): type the text itself, the service encodes it")
+    return value
+
+
+def _holds_encoded_word(value: str) -> bool:
+    """An RFC 2047 encoded word, however loosely formed ("=?" then, anywhere later, "?="): Python 3.11.7's email
+    package decodes one into raw CR/LF when it writes the header (CVE-2024-6923). Two finds, not a regular
+    expression: ``=\\?.*\\?=`` backtracks quadratically over a long value full of "=?"."""
+    start = value.find("=?")
+    return start >= 0 and value.find("?=", start + 2) >= 0
 
 
 def normalize_email(value: str) -> str:
-    """The address in normal form; ValueError with a sentence a person can act on when it is not one."""
+    """The address in normal form; ValueError with a sentence a person can act on when it is not one. An address
+    becomes a header (To, From, Reply-To, or a subject that prints it): ``check_header_value`` applies too."""
     value = value.strip()
     if not value:
         raise ValueError("an email address is required")
+    try:
+        check_header_value(value)
+    except ValueError as err:
+        raise ValueError(f"{value!r} is not a valid email address: it {err}") from None
     try:
         return validate_email(value, check_deliverability=False, allow_smtputf8=True).normalized
     except EmailNotValidError as err:

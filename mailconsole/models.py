@@ -9,6 +9,7 @@ Reply models are tolerant: an enum value the platform adds later arrives as a pl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any
@@ -71,6 +72,9 @@ OpenTemplateType = Annotated[TemplateType | str, Field(union_mode="left_to_right
 OpenTemplateEngine = Annotated[TemplateEngine | str, Field(union_mode="left_to_right")]
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a well-formed str holds none: pairs are one code point
+
+
 def refuse_lone_surrogates(data: Any) -> None:
     """JSON's "\\ud800" decodes to half of a surrogate pair: not text, it cannot be stored or sent as UTF-8.
     Walked with a stack, not recursion: the body may be nested as deep as the JSON decoder allows."""
@@ -78,7 +82,7 @@ def refuse_lone_surrogates(data: Any) -> None:
     while pending:
         value = pending.pop()
         if isinstance(value, str):
-            if any("\ud800" <= character <= "\udfff" for character in value):
+            if _LONE_SURROGATE.search(value):
                 raise ValueError("a value holds half of a UTF-16 surrogate pair, which is not text: remove it")
         elif isinstance(value, dict):
             pending.extend(value.values())
@@ -135,6 +139,9 @@ class SendGridConfig(WireModel):
 
     sender: str
     apikey: str | None = Field(default=None, alias="apikey")
+    # Extension of the embedded service: the API the stored key goes to, when not SendGrid's public one. The service
+    # sets it on save (a request cannot choose it) and uses a stored key only with this base.
+    api_base: str | None = None
 
 
 class ExmailConfig(WireModel):

@@ -99,8 +99,10 @@ class Inbox:
 
     messages: list[tuple[str, list[str], EmailMessage]] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # each mail's DATA as it came over the wire
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.raw.append(envelope.original_content)
         parsed = message_from_bytes(envelope.original_content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), parsed))

@@ -14,11 +14,13 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from mailconsole.addresses import check_header_value
 from mailconsole.models import EmailProvider, OutboxMessage, ProviderType, RenderedEmail, SendGridConfig, SmtpConfig
 from mailconsole.rendering import html_to_text
-from mailconsole.service.providers import UNREACHABLE, DeliveryError
+from mailconsole.secret_reuse import bound_to_api_base, reuse_refusal, smtp_security
+from mailconsole.service.providers import REFUSED, UNREACHABLE, DeliveryError
 from mailconsole.service.providers import sendgrid as sendgrid_api
-from mailconsole.service.providers.smtp import Security, SmtpSession, SmtpTarget
+from mailconsole.service.providers.smtp import SmtpSession, SmtpTarget
 from mailconsole.service.settings import ServiceSettings
 from mailconsole.service.store import Store
 
@@ -52,6 +54,26 @@ def compose(envelope: Envelope, mail: RenderedEmail) -> EmailMessage:
     return message
 
 
+def check_headers(envelope: Envelope, mail: RenderedEmail) -> None:
+    """The last check before the wire, of every value that becomes a header, as rendered and as stored (settings
+    saved before the rule existed included): DeliveryError 602 naming it, and nothing is sent."""
+    for what, value in (
+        ("subject", mail.subject),
+        ("sender name", envelope.from_name),
+        ("From address", envelope.from_address),
+        ("recipient", envelope.to),
+        ("Reply-To address", envelope.reply_to),
+        ("Reply-To name", envelope.reply_to_name),
+        ("envelope sender", envelope.envelope_from),
+    ):
+        try:
+            check_header_value(value or "")
+        except ValueError as err:
+            raise DeliveryError(
+                REFUSED, f"The mail was not sent: its {what} {err} (in the template or the provider settings)."
+            ) from None
+
+
 def _address(display_name: str, address: str) -> Address:
     local, _, domain = address.rpartition("@")
     return Address(display_name=display_name, username=local, domain=domain)
@@ -68,6 +90,7 @@ def deliver(
     channel: str | None,
 ) -> EmailMessage:
     """Send through whatever the tenant configured; the built-in service writes to the local outbox."""
+    check_headers(envelope_for, mail)
     message = compose(envelope_for, mail)
     if not provider.enabled:
         store.add_to_outbox(userpool_id, _outbox_entry(message, envelope_for, mail, channel))
@@ -113,7 +136,7 @@ def custom_smtp_target(smtp: SmtpConfig) -> SmtpTarget:
     return SmtpTarget(
         smtp.smtp_host,
         smtp.smtp_port,
-        security_of(smtp),
+        smtp_security(smtp),
         smtp.sender,
         smtp.sender_pass,
         verify=smtp.tls_verify is not False,
@@ -121,17 +144,12 @@ def custom_smtp_target(smtp: SmtpConfig) -> SmtpTarget:
     )
 
 
-def security_of(smtp: SmtpConfig) -> Security:
-    if smtp.secure:
-        return "ssl"
-    if smtp.starttls is None:
-        return "opportunistic"
-    return "starttls" if smtp.starttls else "plain"
-
-
 def sendgrid_account(config: SendGridConfig | None, settings: ServiceSettings) -> sendgrid_api.SendGridAccount:
     if config is None or not config.apikey:
         raise DeliveryError(UNREACHABLE, "SendGrid has no API key configured: enter one in the provider settings.")
+    refusal = reuse_refusal(bound_to_api_base(config, settings.sendgrid_api_base), config)
+    if refusal is not None:  # the service was pointed at another API since the key was saved
+        raise DeliveryError(UNREACHABLE, f"The SendGrid key was not sent: {refusal}. Enter the key again.")
     return sendgrid_api.SendGridAccount(settings.sendgrid_api_base, config.apikey, settings.smtp_timeout)
 
 

@@ -27,7 +27,7 @@ from mailconsole.service.settings import ServiceSettings
 
 
 def check_provider(request: ProviderTestRequest, stored: EmailProvider, settings: ServiceSettings) -> ConnectionReport:
-    config = config_to_test(request, stored)
+    config = config_to_test(request, stored, sendgrid_api_base=settings.sendgrid_api_base)
     recipient = _recipient(request.probe_recipient)
     if isinstance(config, SendGridConfig):
         return _check_sendgrid(config, settings)

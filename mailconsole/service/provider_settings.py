@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic.alias_generators import to_camel
 
-from mailconsole.addresses import check_host, check_port, normalize_email
+from mailconsole.addresses import check_header_value, check_host, check_port, normalize_email
 from mailconsole.changes import provider_changes
 from mailconsole.models import (
     PROVIDER_CONFIGS,
@@ -26,6 +26,7 @@ from mailconsole.models import (
     SmtpConfig,
     SmtpSetupRequest,
 )
+from mailconsole.secret_reuse import DEFAULT_SENDGRID_API_BASE, bound_to_api_base, reuse_refusal
 from mailconsole.service.envelope import ServiceError
 from mailconsole.service.store import AuditRecord, Store
 from mailconsole.service.versioning import check_version, versioned_write
@@ -61,16 +62,19 @@ def save_provider_settings(
     return versioned_write("The provider settings", expected_version, attempt)
 
 
-def apply_provider_request(current: EmailProvider, request: ConfigEmailProviderRequest) -> EmailProvider:
+def apply_provider_request(
+    current: EmailProvider, request: ConfigEmailProviderRequest, *, sendgrid_api_base: str
+) -> EmailProvider:
     """The settings after this request, or ServiceError 400 naming the first bad field (nothing is changed).
 
-    A secret sent back as the mask keeps the stored one, for the same server and login only."""
+    A secret sent back as the mask keeps the stored one, only where ``reuse_refusal`` allows it. A SendGrid key is
+    bound to ``sendgrid_api_base``, the API this service sends it to."""
     wire_name, attribute = CONFIG_FIELDS[request.type]
     config = getattr(request, attribute)
     if config is None and request.enabled:
         raise ServiceError(400, f"{wire_name} is required when type is {request.type.value}.")
     if config is not None:
-        config = _unmask(config, current, request.type, missing_means_stored=False)
+        config = _unmask(_bound(config, sendgrid_api_base), current, request.type, missing_means_stored=False)
         _VALIDATORS[request.type](wire_name, config)
     updated = current.model_copy(update={"enabled": request.enabled, "type": request.type})
     if config is not None:
@@ -78,14 +82,14 @@ def apply_provider_request(current: EmailProvider, request: ConfigEmailProviderR
     return updated
 
 
-def config_to_test(request: ConfigEmailProviderRequest, stored: EmailProvider) -> Any:
-    """The checked configuration of the request's type (enabled or not). An empty secret or the mask means the
-    stored one, for the same server and login only; otherwise an empty password means no login."""
+def config_to_test(request: ConfigEmailProviderRequest, stored: EmailProvider, *, sendgrid_api_base: str) -> Any:
+    """The checked configuration of the request's type (enabled or not). The mask means the stored secret, where
+    ``reuse_refusal`` allows it (else 400); an empty secret means the stored one where allowed, else no login."""
     wire_name, attribute = CONFIG_FIELDS[request.type]
     config = getattr(request, attribute)
     if config is None:
         raise ServiceError(400, f"{wire_name} is required when type is {request.type.value}.")
-    config = _unmask(config, stored, request.type, missing_means_stored=True)
+    config = _unmask(_bound(config, sendgrid_api_base), stored, request.type, missing_means_stored=True)
     if isinstance(config, SmtpConfig) and config.sender_pass is None:
         config = config.model_copy(update={"sender_pass": ""})
     _VALIDATORS[request.type](wire_name, config)
@@ -97,38 +101,33 @@ def masked(provider: EmailProvider) -> EmailProvider:
     return provider.map_secrets(lambda _: SECRET_MASK)
 
 
+def _bound(config: Any, sendgrid_api_base: str) -> Any:
+    """Where a secret will go is the service's choice for SendGrid, whatever the request says."""
+    return bound_to_api_base(config, sendgrid_api_base) if isinstance(config, SendGridConfig) else config
+
+
 def _unmask(config: Any, stored: EmailProvider, provider_type: ProviderType, *, missing_means_stored: bool) -> Any:
     """``config`` with the stored secret in place of the mask (and, for the connection test, of an empty one).
-    A stored secret goes only to the server and login it was saved for: a secret is never sent anywhere but where
-    its owner meant it to go."""
+    A stored secret goes only where and as its owner meant it to go (``reuse_refusal``)."""
     wire_name, attribute = CONFIG_FIELDS[provider_type]
     secret_name = PROVIDER_SECRETS[attribute]
     given = getattr(config, secret_name)
     if given != SECRET_MASK and not (missing_means_stored and not given):
         return config
     saved = getattr(stored, attribute)
-    if saved is not None and getattr(saved, secret_name) and _same_target(config, saved):
+    refusal = (
+        reuse_refusal(config, saved) if saved is not None and getattr(saved, secret_name) else "no secret is stored"
+    )
+    if refusal is None:
         return config.model_copy(update={secret_name: getattr(saved, secret_name)})
     if given == SECRET_MASK:
         field = to_camel(secret_name)
         raise ServiceError(
             400,
-            f"{wire_name}.{field}: the server or login changed since the secret was saved; send the {field} itself "
-            "(a stored secret is only used for the server and login it was saved for).",
+            f"{wire_name}.{field}: {refusal}; send the {field} itself (a stored secret is only used for the server, "
+            "login and protection it was saved for).",
         )
     return config
-
-
-def _same_target(config: Any, saved: Any) -> bool:
-    if isinstance(config, SmtpConfig):
-        return (config.smtp_host.lower(), config.smtp_port, config.sender) == (
-            saved.smtp_host.lower(),
-            saved.smtp_port,
-            saved.sender,
-        )
-    if isinstance(config, ExmailConfig):
-        return bool(config.sender.lower() == saved.sender.lower())
-    return True  # a SendGrid key only ever goes to SendGrid's API
 
 
 def _field_check(wire_name: str, field: str, check: Callable[[Any], Any], value: Any) -> Any:
@@ -160,6 +159,13 @@ def _validate_smtp(wire_name: str, config: SmtpConfig) -> None:
         raise ServiceError(400, f"{wire_name}: choose SSL (secure) or STARTTLS, not both.")
     if config.ca_bundle:
         _check_ca_bundle(wire_name, config.ca_bundle)
+    for field, value in (
+        ("sender", config.sender),  # the login, and the From address when it is a mailbox
+        ("fromDisplayName", config.from_display_name),
+        ("replyToDisplayName", config.reply_to_display_name),
+    ):
+        if value:
+            _field_check(wire_name, field, check_header_value, value)
     for field, value in (
         ("from", config.from_address),
         ("replyTo", config.reply_to),
@@ -208,24 +214,14 @@ _VALIDATORS: dict[ProviderType, Callable[[str, Any], None]] = {
 def apply_smtp_setup(current: EmailProvider, setup: SmtpSetupRequest) -> EmailProvider:
     """The SMTP set-up API writes the tenant's custom SMTP settings and turns them on.
 
-    It has no read-back, so a request without a password keeps the stored one, but only for the same server and
-    user: a password is never sent to a server other than the one it was given for.
+    It has no read-back, so a request without a password keeps the stored one where ``reuse_refusal`` allows it
+    (the same server and user, a channel as well protected); otherwise the settings have no password.
     """
-    port = _setup_port(setup)
-    previous = current.smtp_config
-    kept = None
-    if previous is not None and (previous.smtp_host, previous.smtp_port, previous.sender) == (
-        setup.host,
-        port,
-        setup.user,
-    ):
-        kept = previous.sender_pass
-    password = setup.password if setup.password is not None else kept
     config = SmtpConfig(
         smtp_host=setup.host,
-        smtp_port=port,
+        smtp_port=_setup_port(setup),
         sender=setup.user,
-        sender_pass=password or "",
+        sender_pass=setup.password or "",
         secure=bool(setup.ssl),
         starttls=setup.starttls,
         from_address=setup.from_address,
@@ -234,8 +230,12 @@ def apply_smtp_setup(current: EmailProvider, setup: SmtpSetupRequest) -> EmailPr
         reply_to_display_name=setup.reply_to_display_name or None,
         envelope_from=setup.envelope_from or None,
     )
+    previous = current.smtp_config
+    if setup.password is None and previous is not None and reuse_refusal(config, previous) is None:
+        config = config.model_copy(update={"sender_pass": previous.sender_pass})
     request = ConfigEmailProviderRequest(type=ProviderType.CUSTOM, enabled=True, smtp_config=config)
-    return apply_provider_request(current, request)
+    # Custom SMTP only: no SendGrid key is touched here.
+    return apply_provider_request(current, request, sendgrid_api_base=DEFAULT_SENDGRID_API_BASE)
 
 
 def _setup_port(setup: SmtpSetupRequest) -> int:

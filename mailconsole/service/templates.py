@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mailconsole.addresses import check_header_value
 from mailconsole.catalog import LINK_TYPES, VERIFICATION_TYPES
 from mailconsole.changes import template_changes
 from mailconsole.models import (
@@ -16,6 +17,7 @@ from mailconsole.models import (
     TemplateEngine,
     TemplateType,
     UpdateEmailTemplateRequest,
+    refuse_lone_surrogates,
 )
 from mailconsole.rendering import TemplateError, TemplateLimitError, check_template, render_template
 from mailconsole.rendering.samples import sample_context
@@ -56,6 +58,8 @@ def update_template(
     refused with 409. A save that changes nothing is not written (no new version, no audit record)."""
     engine = request.tpl_engine or TemplateEngine.HANDLEBAR
     context = _sample_context(request.type, request.expires_in)
+    for field, source in (("subject", request.subject), ("sender", request.sender)):
+        _check_header(field, source, "")
     for field, source in (("content", request.content), ("subject", request.subject), ("sender", request.sender)):
         _check(field, source, engine)
         _check_limits(field, source, context, engine)
@@ -108,11 +112,16 @@ def preview_template(store: Store, userpool_id: str, request: PreviewEmailTempla
             if value is not None
         }
     )
-    return render_email(template, _sample_context(request.type, template.expires_in))
+    mail = render_email(template, _sample_context(request.type, template.expires_in))
+    # A send checks the same at the last moment (delivery.check_headers); the preview says it while editing.
+    _check_header("subject", mail.subject, "as rendered, it ")
+    _check_header("sender", mail.sender, "as rendered, it ")
+    return mail
 
 
 def render_email(template: EmailTemplate, context: Mapping[str, Any]) -> RenderedEmail:
-    """Subject, sender and body of one mail; a fault is ServiceError 400 naming the part and its line."""
+    """Subject, sender and body of one mail; a fault is ServiceError 400 naming the part and its line, and so is
+    output that is not text (half of a surrogate pair, from EJS's String.fromCharCode, say)."""
     engine = template.tpl_engine
     return RenderedEmail(
         content=_render("content", template.content, context, engine),
@@ -153,6 +162,19 @@ def _check(field: str, source: str, engine: TemplateEngine | str) -> None:
 
 def _render(field: str, source: str, context: Mapping[str, Any], engine: TemplateEngine | str) -> str:
     try:
-        return render_template(source, context, engine)
+        output = render_template(source, context, engine)
     except TemplateError as err:
         raise ServiceError(400, f"{field}: {err}") from None
+    try:
+        refuse_lone_surrogates(output)
+    except ValueError as err:
+        raise ServiceError(400, f"{field}: as rendered, {err}.") from None
+    return output
+
+
+def _check_header(field: str, value: str, prefix: str) -> None:
+    """A subject or sender becomes a header: 400 naming the field when it could end it (``check_header_value``)."""
+    try:
+        check_header_value(value)
+    except ValueError as err:
+        raise ServiceError(400, f"{field}: {prefix}{err}.") from None

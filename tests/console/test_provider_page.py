@@ -120,9 +120,22 @@ def test_another_server_needs_the_password_typed_again(remote, smtp_stored, mana
     assert (stored.smtp_host, stored.sender_pass) == ("smtp.other.example", "n3w-pass-word")
 
 
+def test_a_weaker_channel_needs_the_password_typed_again(remote, smtp_stored, management, console) -> None:
+    """The service's rule (issue 11), said inline: the stored password was saved for SSL, not for plain text."""
+    at = console.open(PAGE)
+    at.toggle(key="prov.custom.ssl").set_value(False).run()
+    expected = "The connection would be plain text; the secret was saved for SSL: type the password again."
+    assert expected in console.errors(at)
+    at.button(key="prov.save").click().run()
+    assert "Nothing was saved: fix the fields marked above." in console.errors(at)
+    assert kept(remote).smtp_config == smtp_stored
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
+        ("from_name", "Acme =?utf-8?q?=0D=0AX-Injected=3A_yes?=", "encoded-word"),
+        ("reply_to_name", "Help\u2028desk", "line break (U+2028)"),
         ("port", 70000, "out of range"),
         ("from", "not-an-address", "is not a valid email address"),
         ("host", "https://smtp.example.com", "is not a host name"),

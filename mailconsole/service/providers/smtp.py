@@ -16,16 +16,12 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from typing import Literal
 
 from cryptography import x509
 
 from mailconsole.models import ConnectionStep
+from mailconsole.secret_reuse import Security
 from mailconsole.service.providers import REFUSED, UNREACHABLE, DeliveryError, failure_message
-
-# ssl: TLS from the first byte (465). starttls: required, the password is never sent in clear. opportunistic:
-# STARTTLS when offered (what GenAuth does for secure=false). plain: no encryption, the administrator's choice.
-Security = Literal["ssl", "starttls", "opportunistic", "plain"]
 
 # Tried in this order among those the server offers; smtplib implements all three.
 AUTH_MECHANISMS = ("PLAIN", "LOGIN", "CRAM-MD5")
