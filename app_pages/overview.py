@@ -3,10 +3,11 @@
 import streamlit as st
 
 from components.connection import current_connection
-from components.provider_forms import describe_provider, provider_snapshot, sender_label
+from components.provider_state import provider_snapshot
 from components.send_log import sends_table
 from components.template_list import customised_count, templates_snapshot
 from mailconsole.catalog import TEMPLATE_TITLES
+from mailconsole.console.provider_form import describe_provider, sender_label
 
 connection = current_connection()
 if connection.is_smtp_setup:

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from components.connection import current_connection
-from components.provider_forms import provider_editor, smtp_setup_editor
+from components.provider_forms import provider_editor
+from components.smtp_setup_form import smtp_setup_editor
 
 connection = current_connection()
 

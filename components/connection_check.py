@@ -59,14 +59,14 @@ def _run(connection: Connection, provider_type: ProviderType, config: Any | None
         return
     management = connection.management
     assert management is not None
-    ok, report = attempt(
+    report = attempt(
         "Testing the connection",
         management.test_email_provider,
         type=provider_type,
         probe_recipient=recipient or None,
         **{PROVIDER_CONFIGS[provider_type]: config},
     )
-    if ok and report is not None:
+    if report is not None:
         st.session_state[_REPORT_KEY] = report
 
 

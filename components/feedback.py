@@ -99,17 +99,18 @@ def call(doing: str, function: Callable[..., T], *args: Any, **kwargs: Any) -> T
         return function(*args, **kwargs)
 
 
-def attempt(doing: str, function: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[bool, T | None]:
-    """Run a backend call under a spinner; on failure show the error right here and return ``(False, None)``.
+def attempt(doing: str, function: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+    """Run a backend call under a spinner; on failure show the error right here and return None.
 
-    For actions (save, send): the page goes on, and every keyed widget keeps what the administrator typed.
+    For actions (save, send, test): the page goes on, and every keyed widget keeps what the administrator typed.
+    (``call`` is for reads the page cannot go on without: its errors reach the entry file.)
     """
     try:
         with st.spinner(f"{doing}…"):
-            return True, function(*args, **kwargs)
+            return function(*args, **kwargs)
     except MailConsoleError as err:
         show_error(err)
-        return False, None
+        return None
 
 
 def flash(message: str) -> None:

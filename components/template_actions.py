@@ -8,10 +8,10 @@ from typing import Any, NoReturn
 import streamlit as st
 
 from components.conflicts import OVERWRITE, RELOAD, changed_by, conflict_panel
-from components.feedback import flash, show_error
+from components.feedback import attempt, flash
 from components.template_list import remember_template
 from components.template_state import reload_editor
-from mailconsole import MailConsoleError, ManagementClient
+from mailconsole import ManagementClient
 from mailconsole.catalog import TEMPLATE_TITLES
 from mailconsole.changes import template_changes
 from mailconsole.console.drafts import Draft, Preview
@@ -137,17 +137,16 @@ def _send(
     management = connection.management
     assert management is not None
     template_type = TemplateType(loaded.type)
-    try:
-        with st.spinner(f"{doing}…"):
-            outcome = save_checked(
-                loaded=loaded,
-                baseline=baseline,
-                read=lambda: _stored_now(management, template_type),
-                changed=lambda before, after: bool(template_changes(before, after)),
-                save=lambda _: management.update_email_template(type=template_type, version=baseline.version, **fields),
-            )
-    except MailConsoleError as err:
-        show_error(err)
+    outcome: EmailTemplate | Conflict[EmailTemplate] | None = attempt(
+        doing,
+        save_checked,
+        loaded=loaded,
+        baseline=baseline,
+        read=lambda: _stored_now(management, template_type),
+        changed=lambda before, after: bool(template_changes(before, after)),
+        save=lambda _: management.update_email_template(type=template_type, version=baseline.version, **fields),
+    )
+    if outcome is None:
         return None
     if isinstance(outcome, Conflict):
         _conflict(connection, keys, outcome)

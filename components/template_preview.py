@@ -39,7 +39,7 @@ def previews(management: Any, keys: dict[str, str], draft: Draft, preview: Previ
     with backend_tab:
         st.caption("The backend renders the draft with its own sample values: the same renderer, as a check.")
         if st.button("Render on the backend", key=f"{keys['backend']}.button", icon=":material/cloud_sync:"):
-            ok, mail = attempt(
+            mail = attempt(
                 "Rendering on the backend",
                 management.preview_email_template,
                 type=draft.template_type,
@@ -49,7 +49,7 @@ def previews(management: Any, keys: dict[str, str], draft: Draft, preview: Previ
                 expires_in=draft.expires_in,
                 tpl_engine=draft.tpl_engine,
             )
-            if ok:
+            if mail is not None:
                 st.session_state[keys["backend"]] = (draft, mail)
         result: tuple[Draft, RenderedEmail] | None = st.session_state.get(keys["backend"])
         if result is not None:
