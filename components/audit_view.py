@@ -1,51 +1,24 @@
 """The audit trail of the backend (embedded service, extension "audit"): who changed the provider settings and the
 templates, when, and what, newest first, filterable by kind. Secrets appear only as "changed"; the backend never
-records their values. ``audit_rows`` needs no UI."""
+records their values (rows: ``mailconsole.console.records``)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from components.feedback import call
 from mailconsole.changes import describe_change
+from mailconsole.console.records import audit_rows, when
 from mailconsole.console.session import Connection
-from mailconsole.models import AuditEntry, AuditKind, Extension
+from mailconsole.models import AuditKind, Extension
 
 KINDS: dict[str, AuditKind | None] = {
     "Everything": None,
     "Provider settings": AuditKind.PROVIDER,
     "Templates": AuditKind.TEMPLATE,
 }
-KIND_LABELS = {AuditKind.PROVIDER.value: "Provider settings", AuditKind.TEMPLATE.value: "Template"}
 LIMITS = (50, 100, 500)
-
-
-def when(entry: AuditEntry) -> str:
-    """UTC, to the second: ``2026-11-05 10:00:00``."""
-    return entry.at.replace("T", " ")[:19]
-
-
-def describe_changes(entry: AuditEntry) -> str:
-    if not entry.changes:
-        return "no field changed"
-    return "; ".join(describe_change(change) for change in entry.changes)
-
-
-def audit_rows(entries: list[AuditEntry]) -> list[dict[str, Any]]:
-    """One row per change set, in the order given (the backend's: newest first)."""
-    return [
-        {
-            "Time (UTC)": when(entry),
-            "Who": entry.actor,
-            "Kind": KIND_LABELS.get(str(entry.kind), str(entry.kind)),
-            "Item": entry.item,
-            "Changes": describe_changes(entry),
-        }
-        for entry in entries
-    ]
 
 
 def audit_view(connection: Connection) -> None:

@@ -1,14 +1,11 @@
 """Test sends: pick a channel and a recipient, send through the application's send-email call, honour the
 once-a-minute rule with a countdown, and keep a log of this session's sends.
 
-The log and the countdown deadlines live in ``st.session_state`` (this browser session only).
+The log and the countdown deadlines are this browser session's ``SendLog`` (``mailconsole.console.records``).
 """
 
 from __future__ import annotations
 
-import math
-import time
-from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -19,65 +16,41 @@ from components.feedback import explain
 from mailconsole import MailConsoleError, ThrottledError
 from mailconsole.addresses import mailbox_key, normalize_email
 from mailconsole.catalog import CHANNELS, TEMPLATE_TITLES
-from mailconsole.console.session import SEND_DEADLINES_KEY, SENDS_KEY, Connection
+from mailconsole.console.records import SendLog
+from mailconsole.console.session import SENDS_KEY, Connection
 from mailconsole.models import Channel
 
 LAST_RESULT_KEY = "send.last"
-DEFAULT_WAIT = 60  # seconds: the platform's rule when a refusal does not say how long
 
 
-def record_send(tenant: str, channel: str, to: str, result: str) -> None:
-    sends: list[dict[str, Any]] = st.session_state.setdefault(SENDS_KEY, [])
-    sends.append({"tenant": tenant, "time": datetime.now(), "channel": channel, "to": to, "result": result})
-
-
-def session_sends(tenant: str) -> list[dict[str, Any]]:
-    """This session's sends to ``tenant``, newest first."""
-    return [send for send in reversed(st.session_state.get(SENDS_KEY, [])) if send["tenant"] == tenant]
+def send_log() -> SendLog:
+    """This session's log of test sends (kept across tenants: it is by tenant)."""
+    log: SendLog = st.session_state.setdefault(SENDS_KEY, SendLog())
+    return log
 
 
 def sends_table(tenant: str, *, limit: int | None = None) -> None:
-    sends = session_sends(tenant)[:limit]
+    sends = send_log().of(tenant)[:limit]
     if not sends:
         st.caption("No test sends in this session yet.")
         return
     frame = pd.DataFrame(
         [
-            {
-                "Time": send["time"].strftime("%H:%M:%S"),
-                "Channel": send["channel"],
-                "To": send["to"],
-                "Result": send["result"],
-            }
+            {"Time": send.at.strftime("%H:%M:%S"), "Channel": send.channel, "To": send.to, "Result": send.result}
             for send in sends
         ]
     )
     st.dataframe(frame, hide_index=True, width="stretch")
 
 
-def _deadline_key(tenant: str, channel: str, mailbox: str) -> str:
-    return f"{tenant}|{channel}|{mailbox}"
-
-
-def remember_refusal(tenant: str, channel: str, mailbox: str, retry_after: int | None) -> None:
-    deadlines: dict[str, float] = st.session_state.setdefault(SEND_DEADLINES_KEY, {})
-    deadlines[_deadline_key(tenant, channel, mailbox)] = time.time() + (retry_after or DEFAULT_WAIT)
-
-
-def seconds_left(tenant: str, channel: str, mailbox: str) -> int:
-    """Seconds until the backend lets this mailbox and channel be tried again (0: now)."""
-    deadline = st.session_state.get(SEND_DEADLINES_KEY, {}).get(_deadline_key(tenant, channel, mailbox))
-    return max(0, math.ceil(deadline - time.time())) if deadline else 0
-
-
 def countdown(tenant: str, channel: str, mailbox: str) -> None:
     """The seconds left, ticking every second while there are any."""
-    if seconds_left(tenant, channel, mailbox) <= 0:
+    if send_log().seconds_left(tenant, channel, mailbox) <= 0:
         return
 
     @st.fragment(run_every=1)
     def tick() -> None:
-        left = seconds_left(tenant, channel, mailbox)
+        left = send_log().seconds_left(tenant, channel, mailbox)
         if left > 0:
             st.warning(
                 f"Once a minute per mailbox and channel: {channel} to {plain(mailbox)} can be tried again in {left} s.",
@@ -120,7 +93,7 @@ def send_form(connection: Connection) -> None:
         except ValueError as err:
             address_error = f"{str(err)[:1].upper()}{str(err)[1:]}."
             st.error(address_error, icon=":material/alternate_email:")
-    left = seconds_left(tenant, channel.value, mailbox) if mailbox else 0
+    left = send_log().seconds_left(tenant, channel.value, mailbox) if mailbox else 0
     send = st.button("Send test mail", key="send.button", type="primary", icon=":material/send:", disabled=left > 0)
 
     if send:
@@ -147,15 +120,15 @@ def _send(client: Any, tenant: str, channel: Channel, address: str, mailbox: str
         with st.spinner(f"Sending {channel.value} to {address}…"):
             client.send_email(channel, address)
     except ThrottledError as err:
-        remember_refusal(tenant, channel.value, mailbox, err.retry_after)
-        record_send(tenant, channel.value, address, "Refused: once a minute")
+        send_log().refused(tenant, channel.value, mailbox, err.retry_after)
+        send_log().record(tenant, channel.value, address, "Refused: once a minute")
         message = err.message.rstrip(".")
         st.session_state[LAST_RESULT_KEY] = {"kind": "throttled", "message": f"Not sent: {message}."}
     except MailConsoleError as err:
-        record_send(tenant, channel.value, address, f"Failed: {getattr(err, 'message', str(err))}")
+        send_log().record(tenant, channel.value, address, f"Failed: {getattr(err, 'message', str(err))}")
         st.session_state[LAST_RESULT_KEY] = {"kind": "error", "message": explain(err)}
     else:
-        record_send(tenant, channel.value, address, "Sent")
+        send_log().record(tenant, channel.value, address, "Sent")
         st.session_state[LAST_RESULT_KEY] = {
             "kind": "success",
             "message": f"Sent a {channel.value} mail to {plain(address)}.",

@@ -30,9 +30,8 @@ UNREACHABLE_PAUSE = 15.0  # seconds before asking a backend that did not answer 
 CONNECTION_KEY = "mc.connection"
 TENANT_KEY = "mc.tenant"
 CHOSEN_KEY = "mc.tenant_chosen"
-SENDS_KEY = "mc.sends"
-SEND_DEADLINES_KEY = "mc.send_deadlines"
-SESSION_KEYS = frozenset({CONNECTION_KEY, TENANT_KEY, CHOSEN_KEY, SENDS_KEY, SEND_DEADLINES_KEY})
+SENDS_KEY = "mc.sends"  # a records.SendLog
+SESSION_KEYS = frozenset({CONNECTION_KEY, TENANT_KEY, CHOSEN_KEY, SENDS_KEY})
 
 
 def is_page_state(key: str) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
-from components.audit_view import audit_rows
+from mailconsole.console.records import audit_rows
 from mailconsole.models import AuditChange, AuditEntry, SmtpConfig
 
 PAGE = "app_pages/audit.py"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mailconsole.console.records import SendLog
 from mailconsole.console.session import SESSION_KEYS, Connection, TenantData, connect, is_page_state
 from mailconsole.console.tenants import EMBEDDED, ConfigError, ConsoleSettings, TenantConfig, TenantKind, tenants_from
 from mailconsole.models import EmailProvider
@@ -74,3 +75,16 @@ def test_connect_says_what_is_missing() -> None:
     assert isinstance(connection, Connection) and connection.authentication is None
     assert connection.backend_label() == "GenAuth-compatible API (private deployment)"
     connection.close()
+
+
+def test_the_send_log_keeps_each_tenants_sends_and_refusals_apart() -> None:
+    log = SendLog()
+    log.record("acme", "CHANNEL_LOGIN", "a@example.com", "Sent")
+    log.record("beta", "CHANNEL_LOGIN", "b@example.com", "Sent")
+    log.record("acme", "CHANNEL_LOGIN", "a@example.com", "Refused: once a minute")
+    assert [send.result for send in log.of("acme")] == ["Refused: once a minute", "Sent"]
+    log.refused("acme", "CHANNEL_LOGIN", "a@example.com", 30)
+    assert 29 <= log.seconds_left("acme", "CHANNEL_LOGIN", "a@example.com") <= 30
+    assert log.seconds_left("beta", "CHANNEL_LOGIN", "a@example.com") == 0
+    log.refused("acme", "CHANNEL_RESET_PASSWORD", "a@example.com", None)  # no wait given: the platform's minute
+    assert 59 <= log.seconds_left("acme", "CHANNEL_RESET_PASSWORD", "a@example.com") <= 60

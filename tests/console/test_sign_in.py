@@ -15,10 +15,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 
-from components.sign_in import (
+from components.sign_in import code_span
+from mailconsole.console.access import (
     admin_emails,
     auth_problems,
-    code_span,
     is_admin,
     listens_beyond_loopback,
     sign_in_providers,

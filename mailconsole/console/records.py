@@ -1,0 +1,74 @@
+"""What the console keeps of a session's activity and shows as tables: its test sends with the once-a-minute
+refusals it has seen (``SendLog``), and the backend's audit trail as rows (``audit_rows``)."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from mailconsole.changes import describe_change
+from mailconsole.models import AuditEntry, AuditKind
+
+DEFAULT_WAIT = 60  # seconds: the platform's rule when a refusal does not say how long
+AUDIT_KIND_LABELS = {AuditKind.PROVIDER.value: "Provider settings", AuditKind.TEMPLATE.value: "Template"}
+
+
+@dataclass(frozen=True)
+class SentMail:
+    tenant: str
+    at: datetime
+    channel: str
+    to: str
+    result: str
+
+
+@dataclass
+class SendLog:
+    """This browser session's test sends, and when each refused mailbox and channel may be tried again; both by
+    tenant name, so the log of one tenant is kept while the session works on another."""
+
+    sends: list[SentMail] = field(default_factory=list)
+    retry_at: dict[tuple[str, str, str], float] = field(default_factory=dict)  # (tenant, channel, mailbox)
+
+    def record(self, tenant: str, channel: str, to: str, result: str) -> None:
+        self.sends.append(SentMail(tenant, datetime.now(), channel, to, result))
+
+    def of(self, tenant: str) -> list[SentMail]:
+        """The sends to ``tenant``, newest first."""
+        return [send for send in reversed(self.sends) if send.tenant == tenant]
+
+    def refused(self, tenant: str, channel: str, mailbox: str, retry_after: int | None) -> None:
+        self.retry_at[(tenant, channel, mailbox)] = time.time() + (retry_after or DEFAULT_WAIT)
+
+    def seconds_left(self, tenant: str, channel: str, mailbox: str) -> int:
+        """Seconds until the backend lets this mailbox and channel be tried again (0: now)."""
+        deadline = self.retry_at.get((tenant, channel, mailbox))
+        return max(0, math.ceil(deadline - time.time())) if deadline else 0
+
+
+def when(entry: AuditEntry) -> str:
+    """UTC, to the second: ``2026-11-05 10:00:00``."""
+    return entry.at.replace("T", " ")[:19]
+
+
+def describe_changes(entry: AuditEntry) -> str:
+    if not entry.changes:
+        return "no field changed"
+    return "; ".join(describe_change(change) for change in entry.changes)
+
+
+def audit_rows(entries: list[AuditEntry]) -> list[dict[str, Any]]:
+    """One row per change set, in the order given (the backend's: newest first)."""
+    return [
+        {
+            "Time (UTC)": when(entry),
+            "Who": entry.actor,
+            "Kind": AUDIT_KIND_LABELS.get(str(entry.kind), str(entry.kind)),
+            "Item": entry.item,
+            "Changes": describe_changes(entry),
+        }
+        for entry in entries
+    ]
