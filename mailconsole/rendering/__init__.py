@@ -13,16 +13,13 @@ template can stop its caller. ``lint_template`` goes further than compiling: it 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import ejs, handlebars
 from mailconsole.rendering.engines import engine_of
 from mailconsole.rendering.errors import TemplateError, TemplateLimitError
 from mailconsole.rendering.lint import LintFinding, lint_template
 from mailconsole.rendering.text import html_to_text
-from mailconsole.rendering.workers import Job, default_pool
+from mailconsole.rendering.workers import check_template, render_template
 
 __all__ = [
     "LintFinding",
@@ -35,42 +32,6 @@ __all__ = [
     "lint_template",
     "render_template",
 ]
-
-
-def render_template(
-    source: str,
-    context: Mapping[str, Any],
-    engine: TemplateEngine | str = TemplateEngine.HANDLEBAR,
-    *,
-    partials: Mapping[str, str] | None = None,
-) -> str:
-    """Render ``source`` with ``context`` (plain JSON-like data; a missing Handlebars name prints as "").
-
-    ``partials`` (Handlebars only) maps partial names to their template source.
-    """
-    return _run(Job(source, engine_of(engine), context, partials))
-
-
-def check_template(
-    source: str,
-    engine: TemplateEngine | str = TemplateEngine.HANDLEBAR,
-    *,
-    partials: Mapping[str, str] | None = None,
-) -> None:
-    """Compile ``source`` without rendering it; raise TemplateError at the first fault.
-
-    With ``partials`` (Handlebars only), a partial the template uses but that is not given is a fault too.
-    """
-    _run(Job(source, engine_of(engine), None, partials))
-
-
-def _run(job: Job) -> str:
-    try:
-        return default_pool().run(job)
-    except TemplateError:
-        raise
-    except Exception as err:  # a context or template that cannot cross to the worker, say
-        raise TemplateError(f"the template cannot be rendered: {err}", engine=job.engine) from err
 
 
 def known_differences(engine: TemplateEngine | str) -> tuple[str, ...]:

@@ -34,12 +34,12 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Literal
 
-from mailconsole import rendering  # the package re-exports this module: its functions are looked up at call time
 from mailconsole.catalog import CODE_TYPES, LINK_TYPES, TEMPLATE_TITLES, variables_for
 from mailconsole.models import TemplateEngine, TemplateType
 from mailconsole.rendering.errors import TemplateError, line_and_column
 from mailconsole.rendering.handlebars_scan import INSIDE_TAG  # where a tag ends, read as the compiler reads it
 from mailconsole.rendering.samples import ACCOUNT_DELETION_TYPE, sample_context
+from mailconsole.rendering.workers import check_template, render_template
 
 __all__ = ["GMAIL_CLIP_BYTES", "RULES", "LintFinding", "lint_template"]
 
@@ -105,7 +105,7 @@ def lint_template(
         if field != "content" and not text:
             continue
         try:
-            rendering.check_template(text, engine)
+            check_template(text, engine)
         except TemplateError as err:
             findings.append(_compile_finding(field, err))
             continue
@@ -210,7 +210,7 @@ def _size_findings(
     source: str, engine: TemplateEngine, template_type: TemplateType | str | None
 ) -> Iterator[LintFinding]:
     try:
-        html = rendering.render_template(source, sample_context(template_type), engine)
+        html = render_template(source, sample_context(template_type), engine)
     except TemplateError:
         return  # it fails only with the sample values; the preview says why
     size = len(html.encode("utf-8", "surrogatepass"))  # a Handlebars template may hold lone surrogates

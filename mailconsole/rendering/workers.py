@@ -42,6 +42,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import engines
+from mailconsole.rendering.engines import engine_of
 from mailconsole.rendering.errors import TemplateError, TemplateLimitError
 
 MEGABYTE = 1024 * 1024
@@ -419,3 +420,42 @@ def default_pool() -> RenderPool:
             _default = RenderPool()
             atexit.register(_default.close)
         return _default
+
+
+# ---- the package's entry points (re-exported by mailconsole.rendering) -------------------------------------------
+
+
+def render_template(
+    source: str,
+    context: Mapping[str, Any],
+    engine: TemplateEngine | str = TemplateEngine.HANDLEBAR,
+    *,
+    partials: Mapping[str, str] | None = None,
+) -> str:
+    """Render ``source`` with ``context`` (plain JSON-like data; a missing Handlebars name prints as "").
+
+    ``partials`` (Handlebars only) maps partial names to their template source.
+    """
+    return _in_a_worker(Job(source, engine_of(engine), context, partials))
+
+
+def check_template(
+    source: str,
+    engine: TemplateEngine | str = TemplateEngine.HANDLEBAR,
+    *,
+    partials: Mapping[str, str] | None = None,
+) -> None:
+    """Compile ``source`` without rendering it; raise TemplateError at the first fault.
+
+    With ``partials`` (Handlebars only), a partial the template uses but that is not given is a fault too.
+    """
+    _in_a_worker(Job(source, engine_of(engine), None, partials))
+
+
+def _in_a_worker(job: Job) -> str:
+    try:
+        return default_pool().run(job)
+    except TemplateError:
+        raise
+    except Exception as err:  # a context or template that cannot cross to the worker, say
+        raise TemplateError(f"the template cannot be rendered: {err}", engine=job.engine) from err
