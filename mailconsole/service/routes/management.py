@@ -14,7 +14,7 @@ from mailconsole.models import (
 )
 from mailconsole.service import templates
 from mailconsole.service.auth import check_access_key
-from mailconsole.service.dependencies import IssuerDep, ManagedPool, ManagementActor, StoreDep
+from mailconsole.service.dependencies import IssuerDep, ManagedPool, ManagementActor, SettingsDep, StoreDep
 from mailconsole.service.envelope import ok
 from mailconsole.service.provider_settings import apply_provider_request, masked, save_provider_settings
 
@@ -40,7 +40,11 @@ def get_email_provider(userpool: ManagedPool, store: StoreDep) -> dict[str, Any]
 
 @router.post("/config-email-provider")
 def config_email_provider(
-    body: ConfigEmailProviderRequest, userpool: ManagedPool, store: StoreDep, actor: ManagementActor
+    body: ConfigEmailProviderRequest,
+    userpool: ManagedPool,
+    store: StoreDep,
+    actor: ManagementActor,
+    settings: SettingsDep,
 ) -> dict[str, Any]:
     updated, version = save_provider_settings(
         store,
@@ -48,6 +52,7 @@ def config_email_provider(
         lambda current: apply_provider_request(current, body),
         expected_version=body.version,
         actor=actor,
+        destinations=settings.destinations,
     )
     return ok(masked(updated).model_copy(update={"version": version}).to_wire())
 
