@@ -9,8 +9,9 @@ from pathlib import Path
 
 import uvicorn
 
-from mailconsole.service.app import create_app
+from mailconsole.service.app import PoolOrigin, create_app
 from mailconsole.service.settings import ServiceSettings
+from mailconsole.service.store import Userpool
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,25 +23,33 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--data-dir", type=Path, help="where the SQLite state lives (default: $MAILCONSOLE_DATA_DIR)")
     args = parser.parse_args(argv)
 
-    settings = ServiceSettings(data_dir=args.data_dir) if args.data_dir else ServiceSettings()
+    given = {"listen_host": args.host} | ({"data_dir": args.data_dir} if args.data_dir else {})
     try:
+        settings = ServiceSettings(**given)
         app = create_app(settings)
-    except ValueError as err:
+    except ValueError as err:  # pydantic's ValidationError is one too: a setting the operator mistyped
         print(f"mailconsole: {err}", file=sys.stderr)
         return 2
-    userpool = app.state.userpool
-    # The operator needs these to connect a console or an SDK; the secret is printed once, here, on purpose.
-    print(
-        f"mailconsole service on http://{args.host}:{args.port}\n"
+    print(banner(app.state.userpool, app.state.userpool_origin, settings, args.port), flush=True)
+    logging.basicConfig(level=logging.INFO)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **settings.uvicorn_options())
+    return 0
+
+
+def banner(userpool: Userpool, origin: PoolOrigin, settings: ServiceSettings, port: int) -> str:
+    """What the operator needs to connect a console or an SDK. The secret only right after generating it: this
+    output lands in journald or docker logs, and the operator who set it in the environment knows it already."""
+    if origin is PoolOrigin.GENERATED:
+        secret = f"{userpool.secret}  (generated now, shown only this once; kept sealed in the data dir)"
+    else:
+        secret = f"(not shown) from {origin.value}"
+    return (
+        f"mailconsole service on http://{settings.listen_host}:{port}\n"
         f"  data dir            {settings.data_dir.resolve()}\n"
         f"  user pool id        {userpool.id}\n"
-        f"  user pool secret    {userpool.secret}\n"
-        f"  app id              {userpool.app_id}",
-        flush=True,
+        f"  user pool secret    {secret}\n"
+        f"  app id              {userpool.app_id}"
     )
-    logging.basicConfig(level=logging.INFO)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
-    return 0
 
 
 if __name__ == "__main__":
