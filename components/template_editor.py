@@ -249,6 +249,7 @@ def _keys(template_type: TemplateType) -> dict[str, str]:
         context_good=f"tpl.{template_type.value}.context_good",
         last_good=f"tpl.{template_type.value}.last_good",
         backend=f"tpl.{template_type.value}.backend",
+        preview=f"tpl.{template_type.value}.preview",  # the live preview's remote images switch
         confirm_reset=f"tpl.{template_type.value}.confirm_reset",
         # A save by someone else found on saving (a ``Conflict``), until reloaded or overwritten.
         conflict=f"tpl.{template_type.value}.conflict",
@@ -436,7 +437,7 @@ def _previews(management: Any, keys: dict[str, str], draft: Draft, preview: Prev
                 else ":orange[The template has an error (see the editor); nothing has rendered yet.]"
             )
         if shown is not None:
-            _show_rendered(shown.subject, shown.sender, shown.html, mobile=mobile)
+            _show_rendered(shown.subject, shown.sender, shown.html, mobile=mobile, key=keys["preview"])
     with backend_tab:
         st.caption("The backend renders the draft with its own sample values: the same renderer, as a check.")
         if st.button("Render on the backend", key=f"{keys['backend']}.button", icon=":material/cloud_sync:"):
@@ -464,7 +465,7 @@ def _previews(management: Any, keys: dict[str, str], draft: Draft, preview: Prev
                     if same
                     else "Differs from the live preview (the backend uses its own sample values)."
                 )
-            _show_rendered(mail.subject, mail.sender, mail.content, mobile=mobile)
+            _show_rendered(mail.subject, mail.sender, mail.content, mobile=mobile, key=keys["backend"])
 
 
 def _checks(findings: list[LintFinding], preview: Preview) -> None:
@@ -490,9 +491,10 @@ def _checks(findings: list[LintFinding], preview: Preview) -> None:
         st.caption(f"And {len(findings) - SHOWN_FINDINGS} more.")
 
 
-def _show_rendered(subject: str, sender: str, body: str, *, mobile: bool) -> None:
+def _show_rendered(subject: str, sender: str, body: str, *, mobile: bool, key: str) -> None:
+    """``key`` names the preview for the remote images switch: one per template, live and backend apart."""
     st.markdown(f"**From:** {plain(sender)}  \n**Subject:** {plain(subject)}")
-    show_mail(body, mobile=mobile, height=560)
+    show_mail(body, key=key, mobile=mobile, height=560)
     with st.expander("Plain-text part"):
         st.text(html_to_text(body))
 
