@@ -83,6 +83,15 @@ def show_mail(mail_html: str, *, key: str, mobile: bool = False, height: int = 6
     st.iframe(mail_document(shown, mobile=mobile, height=height, remote_images=remote), height=height + 4)
 
 
+def inert(text: str) -> str:
+    """Text quoted inside a Markdown sentence of the console's own (an error from the backend, which may quote a
+    mail server): what could fetch or hide something (images, links, HTML, math) is escaped, the rest reads as it
+    came. ``plain`` escapes every Markdown character, for text shown on its own."""
+    for char in "\\[]!<>$":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
 def plain(text: str) -> str:
     """Text shown through st.markdown exactly as it is (no Markdown, no HTML)."""
     escaped = text

@@ -1,6 +1,6 @@
-"""Remote images and backend strings in the console (issue 11): the rewrite on hostile HTML, then the outbox and
-the template preview under AppTest against a real service (Chromium: tests/browser/test_remote_images_in_chromium.py).
-"""
+"""Remote images and backend strings in the console (issue 11): the rewrite on hostile HTML, then the outbox, the
+template preview and a provider's error under AppTest against a real service and a real SMTP server (Chromium:
+tests/browser/test_remote_images_in_chromium.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import uuid
 import pytest
 
 from mailconsole import AuthenticationClient, ManagementClient
-from mailconsole.models import Channel, ProviderType, TemplateType
+from mailconsole.models import Channel, ProviderType, SmtpConfig, TemplateType
 from mailconsole.remote_images import block_remote_images, content_security_policy
 from mailconsole.service.embedded import RunningService
+from tests.mail_servers import Mailbox, mail_server
 
 EVIL = "evil.example"
 
@@ -128,3 +129,29 @@ def test_the_template_preview_blocks_remote_images_until_asked(remote: RunningSe
     load = next(button for button in at.button if button.label == "Load remote images")
     load.click().run()
     assert f"http://{EVIL}/logo.png" in mail_frames(at)[0]
+
+
+def test_a_mail_servers_reply_in_an_error_is_plain_text(remote: RunningService, management, console, ca) -> None:
+    """The provider's reply reaches the page inside the console's error sentence: it must not become an image."""
+    refusing = Mailbox(rcpt_reply=f"550 ![t](http://{EVIL}/reply.png) no such user")
+    with mail_server(ca, "plain", mailbox=refusing) as server:
+        management.config_email_provider(
+            type=ProviderType.CUSTOM,
+            enabled=True,
+            smtp_config=SmtpConfig(
+                smtp_host=server.host,
+                smtp_port=server.port,
+                sender=server.user,
+                sender_pass=server.password,
+                secure=False,
+                starttls=False,
+                from_address="no-reply@example.com",
+            ),
+        )
+        at = console.open("app_pages/send_test.py")
+        at.text_input(key="send.to").input(f"fay-{uuid.uuid4().hex[:8]}@example.com").run()
+        at.button(key="send.button").click().run()
+    console.no_exception(at)
+    (error,) = console.errors(at)
+    assert "550 \\!\\[t\\](http://evil.example/reply.png) no such user" in error
+    assert "![t](" not in error
