@@ -20,6 +20,7 @@ from typing import Any
 import streamlit as st
 
 from components.connection import Connection
+from components.email_preview import inert
 from mailconsole import MailConsoleError
 from mailconsole.changes import describe_change, provider_changes, template_changes
 from mailconsole.models import AuditEntry, AuditKind, EmailProvider, EmailTemplate
@@ -101,7 +102,8 @@ def last_change(connection: Connection, kind: AuditKind, item: str) -> AuditEntr
 def conflict_panel(conflict: Conflict, *, what: str, key: str, details: Callable[[], None]) -> str | None:
     """The warning, what changed (``details`` draws it), and the two ways on; returns RELOAD, OVERWRITE or None."""
     with st.container(border=True):
-        by = f" (last change: {conflict.changed_by})" if conflict.changed_by else ""
+        # The label is whatever the other caller sent: inert, so it cannot become an image or a link here.
+        by = f" (last change: {inert(conflict.changed_by)})" if conflict.changed_by else ""
         if conflict.versioned:
             version = getattr(conflict.current, "version", None)
             st.warning(

@@ -26,6 +26,7 @@ from components.conflicts import (
 )
 from components.connection import Connection
 from components.connection_check import connection_test_panel
+from components.email_preview import inert
 from components.feedback import attempt, call, flash, show_error, show_flash
 from components.secret_field import choose_secret, secret_input
 from mailconsole import ConflictError, MailConsoleError
@@ -323,9 +324,9 @@ def describe_provider(provider: EmailProvider) -> str:
         security = "SSL" if config.secure else "STARTTLS" if config.starttls else "no TLS"
         if config.tls_verify is False and (config.secure or config.starttls is not False):
             security += ", certificate not verified"
-        detail = f" {config.smtp_host}:{config.smtp_port} ({security})"
+        detail = f" {inert(config.smtp_host)}:{config.smtp_port} ({security})"  # the backend's words
     elif isinstance(config, ExmailConfig | SendGridConfig):
-        detail = f" as {config.sender}"
+        detail = f" as {inert(config.sender)}"
         if kind in PRESET_SERVERS:
             detail += f" via {PRESET_SERVERS[kind]}"
     return f"{PROVIDER_LABELS[kind]}{detail} sends this tenant's mail."
