@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import uvicorn
+from pydantic import ValidationError
 
 from mailconsole.service.app import PoolOrigin, create_app
 from mailconsole.service.settings import ServiceSettings
@@ -27,7 +28,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = ServiceSettings(**given)
         app = create_app(settings)
-    except ValueError as err:  # pydantic's ValidationError is one too: a setting the operator mistyped
+    except ValidationError as err:  # a setting the operator mistyped: the sentence, without pydantic's frame
+        for error in err.errors():
+            message = error["msg"].removeprefix("Value error, ")
+            setting = "MAILCONSOLE_" + "_".join(str(part) for part in error["loc"]).upper()
+            print(
+                f"mailconsole: {message if message.startswith(setting) else f'{setting}: {message}'}", file=sys.stderr
+            )
+        return 2
+    except ValueError as err:
         print(f"mailconsole: {err}", file=sys.stderr)
         return 2
     print(banner(app.state.userpool, app.state.userpool_origin, settings, args.port), flush=True)

@@ -163,6 +163,26 @@ def test_serve_prints_a_secret_only_right_after_generating_it(tmp_path: Path) ->
     assert "(not shown) from the environment (MAILCONSOLE_USERPOOL_ID, MAILCONSOLE_USERPOOL_SECRET)" in from_env
 
 
+def test_serve_names_a_mistyped_setting(tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MAILCONSOLE_")}
+    finished = subprocess.run(
+        [sys.executable, "-m", "mailconsole", "serve", "--port", str(free_port()), "--data-dir", str(tmp_path / "d")],
+        env=env | {"MAILCONSOLE_SMTP_ALLOW_PRIVATE": "10.0.0.0/99", "MAILCONSOLE_TRUSTED_PROXIES": "proxy"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode == 2
+    assert finished.stderr.splitlines() == [
+        "mailconsole: MAILCONSOLE_SMTP_ALLOW_PRIVATE: '10.0.0.0/99' is not a network; write it as 10.0.0.0/8 or "
+        "fd00::/8",
+        "mailconsole: MAILCONSOLE_TRUSTED_PROXIES: 'proxy' is not an address or network (such as 10.0.0.2 or "
+        "10.0.0.0/24)",
+    ]
+    assert not (tmp_path / "d").exists()
+
+
 # ---- files and docs ----------------------------------------------------------------------------------------------
 
 
