@@ -88,10 +88,11 @@ def parse_allow_private(value: object) -> AllowPrivate:
     return tuple(items)
 
 
-def destination_policy(allow_private: AllowPrivate, listen_host: str | None) -> DestinationPolicy:
-    """The operator's setting wins; unset, special addresses are allowed only while the service listens on loopback."""
+def destination_policy(allow_private: AllowPrivate, *, loopback_only: bool) -> DestinationPolicy:
+    """The operator's setting wins; unset, special addresses are allowed only while the service listens on loopback
+    only."""
     if allow_private is None:
-        return DestinationPolicy(allow_all=listen_host is not None and is_loopback(listen_host))
+        return DestinationPolicy(allow_all=loopback_only)
     if isinstance(allow_private, bool):
         return DestinationPolicy(allow_all=allow_private)
     networks = [_network(item) for item in allow_private if "/" in item or is_ip(item)]

@@ -80,7 +80,7 @@ class ServiceSettings(BaseSettings):
 
     @property
     def destinations(self) -> DestinationPolicy:
-        return destination_policy(self.smtp_allow_private, self.listen_host)
+        return destination_policy(self.smtp_allow_private, loopback_only=self.listens_on_loopback)
 
     @property
     def serves_api_docs(self) -> bool:
