@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from mailconsole.console.markdown import inert
 from mailconsole.console.saving import Conflict, last_change, who_changed
 from mailconsole.console.session import Connection
 from mailconsole.models import AuditKind, Extension
@@ -34,7 +35,8 @@ def changed_by(connection: Connection, kind: AuditKind, item: str) -> str | None
 def conflict_panel(conflict: Conflict[Any], *, what: str, key: str, details: Callable[[], None]) -> str | None:
     """The warning, what changed (``details`` draws it), and the two ways on; returns RELOAD, OVERWRITE or None."""
     with st.container(border=True):
-        by = f" (last change: {conflict.changed_by})" if conflict.changed_by else ""
+        # The label is whatever the other caller sent: inert, so it cannot become an image or a link here.
+        by = f" (last change: {inert(conflict.changed_by)})" if conflict.changed_by else ""
         if conflict.versioned:
             version = getattr(conflict.current, "version", None)
             st.warning(

@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 
 from components.feedback import attempt
+from mailconsole.console.markdown import inert
 from mailconsole.console.session import Connection
 from mailconsole.models import PROVIDER_CONFIGS, ConnectionReport, ConnectionStep, Extension, ProviderType
 
@@ -78,7 +79,8 @@ def show_report(report: ConnectionReport) -> None:
     else:
         failed = report.steps[-1] if report.steps else None
         where = STEP_LABELS.get(failed.name, failed.name) if failed else "the start"
-        st.error(f"The test stopped at **{where}**. {failed.hint if failed and failed.hint else ''}".strip())
+        hint = inert(failed.hint) if failed and failed.hint else ""  # the backend's words
+        st.error(f"The test stopped at **{where}**. {hint}".strip())
 
 
 def _show_step(step: ConnectionStep) -> None:

@@ -5,6 +5,10 @@
 outer document of its own, which holds the mail in an inner frame with an empty ``sandbox`` attribute (no scripts,
 no forms, no popups, no top navigation, a unique origin) and the mail escaped into ``srcdoc``.
 ``st.html`` is not used: it strips scripts but lets the mail's CSS restyle the console.
+
+Remote images are blocked until the administrator asks for them, per mail, as mail clients do: loading them tells
+their host who looks at the mail and when. The references are removed from the HTML (``block_remote_images``), and
+the frame's Content-Security-Policy (images only ``data:`` and ``cid:``) stops whatever the rewrite missed.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import html
 
 import streamlit as st
+
+from mailconsole.remote_images import block_remote_images, content_security_policy
 
 DESKTOP_WIDTH = 600  # at least: a desktop mail client's reading pane
 MOBILE_WIDTH = 375  # a phone
@@ -36,12 +42,15 @@ _FIT_SCRIPT = """
 """
 
 
-def mail_document(mail_html: str, *, mobile: bool = False, height: int = 600) -> str:
-    """The outer document: the mail escaped into the ``srcdoc`` of a frame sandboxed with no permission at all."""
+def mail_document(mail_html: str, *, mobile: bool = False, height: int = 600, remote_images: bool = False) -> str:
+    """The outer document: the mail escaped into the ``srcdoc`` of a frame sandboxed with no permission at all,
+    behind a Content-Security-Policy that lets remote images load only when ``remote_images`` is on."""
+    csp = content_security_policy(remote_images=remote_images)
+    policy = f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
     frame = (
         f'<iframe id="mail" sandbox="" referrerpolicy="no-referrer" title="Mail preview" '
         f'style="width:{MOBILE_WIDTH if mobile else DESKTOP_WIDTH}px;height:{height}px;" '
-        f'srcdoc="{html.escape(mail_html, quote=True)}"></iframe>'
+        f'srcdoc="{html.escape(policy + mail_html, quote=True)}"></iframe>'
     )
     script = "" if mobile else f"<script>{_FIT_SCRIPT % {'min': DESKTOP_WIDTH, 'height': height}}</script>"
     return (
@@ -54,14 +63,21 @@ def mail_document(mail_html: str, *, mobile: bool = False, height: int = 600) ->
     )
 
 
-def show_mail(mail_html: str, *, mobile: bool = False, height: int = 600) -> None:
-    """The mail at desktop (600 px and wider) or mobile (375 px) width, scripts and forms inert."""
-    st.iframe(mail_document(mail_html, mobile=mobile, height=height), height=height + 4)
-
-
-def plain(text: str) -> str:
-    """Text shown through st.markdown exactly as it is (no Markdown, no HTML)."""
-    escaped = text
-    for char in "\\`*_{}[]()#+-.!|~$:<>":
-        escaped = escaped.replace(char, "\\" + char)
-    return escaped or "\u2014"
+def show_mail(mail_html: str, *, key: str, mobile: bool = False, height: int = 600) -> None:
+    """The mail at desktop (600 px and wider) or mobile (375 px) width, scripts and forms inert, remote images
+    blocked until "Load remote images" is pressed for this mail (``key`` names it, for this session)."""
+    allowed_key = f"{key}.remote_images"
+    remote = bool(st.session_state.get(allowed_key))
+    shown, blocked = (mail_html, 0) if remote else block_remote_images(mail_html)
+    if blocked:
+        images = "1 remote image is" if blocked == 1 else f"{blocked} remote images are"
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.caption(f"{images} not loaded: loading them tells their host who opened this mail, and when.")
+        right.button(
+            "Load remote images",
+            key=f"{key}.load_remote_images",
+            icon=":material/image:",
+            on_click=st.session_state.__setitem__,
+            args=(allowed_key, True),
+        )
+    st.iframe(mail_document(shown, mobile=mobile, height=height, remote_images=remote), height=height + 4)

@@ -25,6 +25,7 @@ from mailconsole import (
     ThrottledError,
     UnauthorizedError,
 )
+from mailconsole.console.markdown import inert
 
 T = TypeVar("T")
 
@@ -41,20 +42,21 @@ def _request_id(err: APIError) -> str:
 
 
 def explain(err: MailConsoleError) -> str:
-    """One sentence about what went wrong, then a hint about what to do."""
+    """One sentence about what went wrong, then a hint about what to do, as Markdown: what the backend said (which
+    may quote a mail server) is escaped, so it shows as plain text and never as an image or a link."""
     if isinstance(err, APITimeoutError):
         return (
-            f"The email backend at {err.host} did not answer in time. "
+            f"The email backend at {inert(err.host)} did not answer in time. "
             "Check that it is running and reachable from the console, then try again."
         )
     if isinstance(err, APIConnectionError):
         return (
-            f"The console could not reach the email backend at {err.host} ({err.reason}). "
+            f"The console could not reach the email backend at {inert(err.host)} ({inert(err.reason)}). "
             "Start the backend or correct its API host (MAILCONSOLE_API_HOST or the tenant's api_host), then reload."
         )
     if not isinstance(err, APIError):
-        return _sentence(str(err)) + " Try again, or reload the page."
-    message = err.message.strip().rstrip(".")
+        return inert(_sentence(str(err))) + " Try again, or reload the page."
+    message = inert(err.message.strip().rstrip("."))
     rid = _request_id(err)
     if isinstance(err, UnauthorizedError):
         return (

@@ -11,6 +11,7 @@ import streamlit as st
 
 from components.email_preview import show_mail
 from components.feedback import call
+from mailconsole.console.markdown import plain
 from mailconsole.console.session import Connection
 from mailconsole.models import Extension, OutboxMessage
 
@@ -65,15 +66,18 @@ def outbox_view(connection: Connection) -> None:
         key="outbox.open",
     )
     message = by_id[chosen]
-    st.markdown(f"**{message.subject}**")
-    st.caption(f"To {message.to} · {message.channel or 'no channel'} · {_when(message)}")
+    # Every string here comes from the backend: plain text, never Markdown (a subject ![t](http://host/pixel.png)
+    # would make the console fetch that image).
+    st.markdown(f"**{plain(message.subject)}**")
+    st.caption(f"To {plain(message.to)} · {plain(message.channel or 'no channel')} · {plain(_when(message))}")
     html_tab, text_tab, headers_tab, raw_tab = st.tabs(["HTML", "Text", "Headers", "Raw source"])
     with html_tab:
         mobile = st.toggle("Mobile width (375 px)", key="outbox.mobile")
-        show_mail(message.html, mobile=mobile, height=560)
+        show_mail(message.html, key=f"outbox.{message.id}", mobile=mobile, height=560)
     with text_tab:
         st.code(message.text, language="text", wrap_lines=True)
     with headers_tab:
-        st.table(pd.DataFrame(parse_headers(message.raw), columns=["Header", "Value"]))
+        # A data frame, not st.table: st.table renders Markdown in its cells.
+        st.dataframe(pd.DataFrame(parse_headers(message.raw), columns=["Header", "Value"]), hide_index=True)
     with raw_tab:
         st.code(message.raw, language="text")

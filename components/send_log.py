@@ -11,11 +11,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.email_preview import plain
 from components.feedback import explain
 from mailconsole import MailConsoleError, ThrottledError
 from mailconsole.addresses import mailbox_key, normalize_email
 from mailconsole.catalog import CHANNELS, TEMPLATE_TITLES
+from mailconsole.console.markdown import plain
 from mailconsole.console.records import SendLog
 from mailconsole.console.session import SENDS_KEY, Connection
 from mailconsole.models import Channel

@@ -6,9 +6,10 @@ from typing import Any
 
 import streamlit as st
 
-from components.email_preview import plain, show_mail
+from components.email_preview import show_mail
 from components.feedback import attempt
 from mailconsole.console.drafts import Draft, Preview
+from mailconsole.console.markdown import plain
 from mailconsole.models import RenderedEmail
 from mailconsole.rendering import LintFinding, html_to_text
 
@@ -35,7 +36,7 @@ def previews(management: Any, keys: dict[str, str], draft: Draft, preview: Previ
                 else ":orange[The template has an error (see the editor); nothing has rendered yet.]"
             )
         if shown is not None:
-            _show_rendered(shown.subject, shown.sender, shown.html, mobile=mobile)
+            _show_rendered(shown.subject, shown.sender, shown.html, mobile=mobile, key=keys["preview"])
     with backend_tab:
         st.caption("The backend renders the draft with its own sample values: the same renderer, as a check.")
         if st.button("Render on the backend", key=f"{keys['backend']}.button", icon=":material/cloud_sync:"):
@@ -63,7 +64,7 @@ def previews(management: Any, keys: dict[str, str], draft: Draft, preview: Previ
                     if same
                     else "Differs from the live preview (the backend uses its own sample values)."
                 )
-            _show_rendered(mail.subject, mail.sender, mail.content, mobile=mobile)
+            _show_rendered(mail.subject, mail.sender, mail.content, mobile=mobile, key=keys["backend"])
 
 
 def checks(findings: list[LintFinding], preview: Preview) -> None:
@@ -89,8 +90,9 @@ def checks(findings: list[LintFinding], preview: Preview) -> None:
         st.caption(f"And {len(findings) - SHOWN_FINDINGS} more.")
 
 
-def _show_rendered(subject: str, sender: str, body: str, *, mobile: bool) -> None:
+def _show_rendered(subject: str, sender: str, body: str, *, mobile: bool, key: str) -> None:
+    """``key`` names the preview for the remote images switch: one per template, live and backend apart."""
     st.markdown(f"**From:** {plain(sender)}  \n**Subject:** {plain(subject)}")
-    show_mail(body, mobile=mobile, height=560)
+    show_mail(body, key=key, mobile=mobile, height=560)
     with st.expander("Plain-text part"):
         st.text(html_to_text(body))

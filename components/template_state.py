@@ -24,6 +24,7 @@ def editor_keys(template_type: TemplateType) -> dict[str, str]:
         context=f"tpl.{template_type.value}.context",
         context_good=f"tpl.{template_type.value}.context_good",
         last_good=f"tpl.{template_type.value}.last_good",
+        preview=f"tpl.{template_type.value}.preview",  # the live preview's remote images switch
         backend=f"tpl.{template_type.value}.backend",
         confirm_reset=f"tpl.{template_type.value}.confirm_reset",
         # A save by someone else found on saving (a ``Conflict``), until reloaded or overwritten.

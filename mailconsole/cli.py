@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 import uvicorn
+from pydantic import ValidationError
 
-from mailconsole.service.app import create_app
+from mailconsole.service.app import PoolOrigin, create_app
 from mailconsole.service.settings import ServiceSettings
+from mailconsole.service.store import Userpool
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,25 +24,41 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--data-dir", type=Path, help="where the SQLite state lives (default: $MAILCONSOLE_DATA_DIR)")
     args = parser.parse_args(argv)
 
-    settings = ServiceSettings(data_dir=args.data_dir) if args.data_dir else ServiceSettings()
+    given = {"listen_host": args.host} | ({"data_dir": args.data_dir} if args.data_dir else {})
     try:
+        settings = ServiceSettings(**given)
         app = create_app(settings)
+    except ValidationError as err:  # a setting the operator mistyped: the sentence, without pydantic's frame
+        for error in err.errors():
+            message = error["msg"].removeprefix("Value error, ")
+            setting = "MAILCONSOLE_" + "_".join(str(part) for part in error["loc"]).upper()
+            print(
+                f"mailconsole: {message if message.startswith(setting) else f'{setting}: {message}'}", file=sys.stderr
+            )
+        return 2
     except ValueError as err:
         print(f"mailconsole: {err}", file=sys.stderr)
         return 2
-    userpool = app.state.userpool
-    # The operator needs these to connect a console or an SDK; the secret is printed once, here, on purpose.
-    print(
-        f"mailconsole service on http://{args.host}:{args.port}\n"
+    print(banner(app.state.userpool, app.state.userpool_origin, settings, args.port), flush=True)
+    logging.basicConfig(level=logging.INFO)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **settings.uvicorn_options())
+    return 0
+
+
+def banner(userpool: Userpool, origin: PoolOrigin, settings: ServiceSettings, port: int) -> str:
+    """What the operator needs to connect a console or an SDK. The secret only right after generating it: this
+    output lands in journald or docker logs, and the operator who set it in the environment knows it already."""
+    if origin is PoolOrigin.GENERATED:
+        secret = f"{userpool.secret}  (generated now, shown only this once; kept sealed in the data dir)"
+    else:
+        secret = f"(not shown) from {origin.value}"
+    return (
+        f"mailconsole service on http://{settings.listen_host}:{port}\n"
         f"  data dir            {settings.data_dir.resolve()}\n"
         f"  user pool id        {userpool.id}\n"
-        f"  user pool secret    {userpool.secret}\n"
-        f"  app id              {userpool.app_id}",
-        flush=True,
+        f"  user pool secret    {secret}\n"
+        f"  app id              {userpool.app_id}"
     )
-    logging.basicConfig(level=logging.INFO)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
-    return 0
 
 
 if __name__ == "__main__":

@@ -6,6 +6,9 @@ import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 # Every secret a test hands to the service (passwords, API keys, access key secrets). At the end of the suite no log
 # record and no file the suite left in its temporary directories may contain one (tests/conftest.py).
@@ -18,6 +21,17 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def ask_for_token(base_url: str, access_key_id: str, secret: str, **headers: str) -> dict[str, Any]:
+    """get-management-token over plain HTTP: the envelope, whatever its statusCode."""
+    with httpx.Client(base_url=base_url, headers=headers) as http:
+        response = http.post(
+            "/api/v3/get-management-token", json={"accessKeyId": access_key_id, "accessKeySecret": secret}
+        )
+    assert response.status_code == 200, response.text
+    envelope: dict[str, Any] = response.json()
+    return envelope
 
 
 def run_in_threads(work: Callable[[int], None], count: int) -> None:

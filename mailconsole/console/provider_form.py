@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mailconsole.addresses import check_header_value, check_host, check_port, normalize_email
+from mailconsole.console.markdown import inert
 from mailconsole.console.secret_fields import choose_secret
 from mailconsole.models import (
     PROVIDER_CONFIGS,
@@ -408,9 +409,9 @@ def describe_provider(provider: EmailProvider) -> str:
         security = "SSL" if config.secure else "STARTTLS" if config.starttls else "no TLS"
         if config.tls_verify is False and (config.secure or config.starttls is not False):
             security += ", certificate not verified"
-        detail = f" {config.smtp_host}:{config.smtp_port} ({security})"
+        detail = f" {inert(config.smtp_host)}:{config.smtp_port} ({security})"  # the backend's words
     elif isinstance(config, ExmailConfig | SendGridConfig):
-        detail = f" as {config.sender}"
+        detail = f" as {inert(config.sender)}"
         if kind in PRESET_SERVERS:
             detail += f" via {PRESET_SERVERS[kind]}"
     return f"{PROVIDER_LABELS[kind]}{detail} sends this tenant's mail."

@@ -3,6 +3,7 @@ gets its own app on its own data dir."""
 
 from __future__ import annotations
 
+import enum
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,7 +14,7 @@ from fastapi.routing import APIRoute
 from mailconsole.rendering.workers import default_pool
 from mailconsole.service.auth import CallerScope, SecretFailureThrottle, TokenIssuer
 from mailconsole.service.envelope import install_error_handlers
-from mailconsole.service.limits import BodySizeLimit
+from mailconsole.service.limits import BodySizeLimit, SlidingWindowLimit
 from mailconsole.service.routes import ROUTERS, smtp_setup
 from mailconsole.service.secret_box import SecretBox
 from mailconsole.service.settings import ServiceSettings
@@ -31,16 +32,22 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         yield
         store.close()
 
+    # The API's map is for the operator's own machine unless they turn it on (MAILCONSOLE_API_DOCS=true).
+    docs = settings.serves_api_docs
     app = FastAPI(
         title="mailconsole embedded email service",
         summary="The GenAuth V3 email API and the SMTP set-up API, served locally.",
         lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.state.settings = settings
     app.state.store = store
     app.state.issuer = TokenIssuer(store, settings.token_ttl)
-    app.state.userpool = first_userpool(store, settings)
+    app.state.userpool, app.state.userpool_origin = first_userpool(store, settings)
     app.state.secret_throttle = SecretFailureThrottle(window=settings.secret_failure_window)
+    app.state.connection_test_limit = SlidingWindowLimit(limit=settings.connection_tests_per_minute, window=60.0)
     # The middleware added last runs first: the error envelope (added by install_error_handlers) wraps them all.
     smtp_setup_paths = [route.path_regex for route in smtp_setup.router.routes if isinstance(route, APIRoute)]
     app.add_middleware(BodySizeLimit, plain_status_paths=smtp_setup_paths)
@@ -51,8 +58,17 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     return app
 
 
-def first_userpool(store: Store, settings: ServiceSettings) -> Userpool:
-    """The pool named by the environment, else the one generated on an earlier start, else a new one."""
+class PoolOrigin(enum.Enum):
+    """Where the served pool's credentials come from: what ``mailconsole serve`` tells the operator."""
+
+    ENVIRONMENT = "the environment (MAILCONSOLE_USERPOOL_ID, MAILCONSOLE_USERPOOL_SECRET)"
+    DATA_DIR = "the data dir, generated on an earlier start"
+    GENERATED = "generated now and kept (sealed) in the data dir"
+
+
+def first_userpool(store: Store, settings: ServiceSettings) -> tuple[Userpool, PoolOrigin]:
+    """The pool named by the environment, else the one generated on an earlier start, else a new one; the one pool
+    served (``Store.serve_only``: another pool's credentials stop working)."""
     if settings.userpool_id or settings.userpool_secret:
         if not (settings.userpool_id and settings.userpool_secret):
             raise ValueError("Set both MAILCONSOLE_USERPOOL_ID and MAILCONSOLE_USERPOOL_SECRET, or neither.")
@@ -62,11 +78,12 @@ def first_userpool(store: Store, settings: ServiceSettings) -> Userpool:
             name=settings.app_name,
             app_id=settings.app_id or f"{settings.userpool_id}-app",
         )
-        store.save_userpool(userpool)
-        return userpool
+        store.serve_only(userpool)
+        return userpool, PoolOrigin.ENVIRONMENT
     existing = store.first_userpool()
     if existing is not None:
-        return existing
+        store.serve_only(existing)
+        return existing, PoolOrigin.DATA_DIR
     # Ids shaped like GenAuth's: 24 hex characters.
     generated = Userpool(
         id=secrets.token_hex(12),
@@ -74,5 +91,5 @@ def first_userpool(store: Store, settings: ServiceSettings) -> Userpool:
         name=settings.app_name,
         app_id=settings.app_id or secrets.token_hex(12),
     )
-    store.save_userpool(generated)
-    return generated
+    store.serve_only(generated)
+    return generated, PoolOrigin.GENERATED

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import secrets
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
@@ -15,6 +15,7 @@ import jwt
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mailconsole.service.envelope import ServiceError
+from mailconsole.service.limits import SlidingWindowLimit
 from mailconsole.service.store import Store, Userpool
 
 _ISSUER = "mailconsole"
@@ -30,8 +31,20 @@ class TokenIssuer:
 
     def issue(self, userpool: Userpool) -> str:
         now = int(time.time())
-        claims = {"iss": _ISSUER, "iat": now, "exp": now + self.ttl, "scoped_userpool_id": userpool.id}
+        claims = {
+            "iss": _ISSUER,
+            "iat": now,
+            "exp": now + self.ttl,
+            "scoped_userpool_id": userpool.id,
+            "secret_check": self._secret_check(userpool),
+        }
         return jwt.encode(claims, self._key, algorithm="HS256")
+
+    def _secret_check(self, userpool: Userpool) -> str:
+        """Ties a token to the secret it was issued under: once the secret changes, the token is refused. A keyed
+        hash, so the token (readable by its holder) says nothing about the secret."""
+        secret = userpool.secret.encode("utf-8", "surrogatepass")
+        return hmac.new(self._key.encode(), secret, hashlib.sha256).hexdigest()[:32]
 
     def userpool_of(self, authorization: str | None) -> Userpool:
         """The pool a token (``Bearer <jwt>`` or the bare JWT, as some SDKs send it) is scoped to."""
@@ -49,61 +62,31 @@ class TokenIssuer:
         userpool = self._store.userpool(str(claims.get("scoped_userpool_id", "")))
         if userpool is None:
             raise ServiceError(401, "The management token names a user pool this service does not have.")
+        if not hmac.compare_digest(str(claims.get("secret_check", "")), self._secret_check(userpool)):
+            raise ServiceError(
+                401, "The management token was issued before the user pool secret changed; get a new one."
+            )
         return userpool
 
 
 MAX_SECRET_FAILURES = 10
 
 
-class SecretFailureThrottle:
+class SecretFailureThrottle(SlidingWindowLimit):
     """Wrong access key secrets per source address, in a sliding window: once ``limit`` of them fall within
     ``window`` seconds, the source is refused, right secret or not, until the oldest of them ages out.
 
-    In memory and per app (a restart forgets). Keyed on the client address the server sees: behind a reverse proxy
-    every caller shares the proxy's address, and so shares its throttle.
+    In memory and per app (a restart forgets). Keyed on the client address the server sees: the socket's peer, or
+    the X-Forwarded-For of a proxy the operator named in ``MAILCONSOLE_TRUSTED_PROXIES``.
     """
 
     def __init__(
         self, *, limit: int = MAX_SECRET_FAILURES, window: float = 60.0, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()  # routes run on the server's worker threads
-        self._swept_at = clock()
-
-    def wait(self, source: str) -> float | None:
-        """Seconds until ``source`` may try a secret again, or None if it may try now."""
-        with self._lock:
-            now = self.clock()
-            failures = self._recent(source, now)
-            if len(failures) < self.limit:
-                return None
-            # Concurrent requests may have put more than ``limit`` in; the source is free once it is under again.
-            return failures[-self.limit] + self.window - now
+        super().__init__(limit=limit, window=window, clock=clock)
 
     def record_failure(self, source: str) -> None:
-        with self._lock:
-            now = self.clock()
-            failures = self._recent(source, now)
-            failures.append(now)
-            self._failures[source] = failures
-            if now - self._swept_at >= self.window:
-                # Once a window, forget the sources whose failures all aged out: the map holds only sources that
-                # failed within the last two windows, however many addresses come and go.
-                self._swept_at = now
-                for key in [key for key, stamps in self._failures.items() if stamps[-1] <= now - self.window]:
-                    del self._failures[key]
-
-    def _recent(self, source: str, now: float) -> deque[float]:
-        """The source's failures within the window (the lock is held); a source with none is dropped from the map."""
-        failures = self._failures.get(source, deque())
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        if not failures:
-            self._failures.pop(source, None)
-        return failures
+        self.record(source)
 
 
 # The throttle of the app serving this request and the caller's address; set by ``CallerScope``.

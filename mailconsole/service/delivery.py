@@ -97,7 +97,8 @@ def deliver(
     elif provider.type == ProviderType.SENDGRID:
         sendgrid_api.send(sendgrid_account(provider.send_grid_config, settings), _sendgrid_mail(envelope_for, mail))
     else:
-        with SmtpSession(smtp_target(provider, settings), settings.smtp_timeout) as session:
+        target = smtp_target(provider, settings)
+        with SmtpSession(target, settings.smtp_timeout, destinations=settings.destinations) as session:
             session.open()
             session.send(message, envelope_for.envelope_from or envelope_for.from_address, envelope_for.to)
     return message

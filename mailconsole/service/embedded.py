@@ -28,13 +28,16 @@ class RunningService:
 
 
 def start_service(settings: ServiceSettings, *, host: str = "127.0.0.1", port: int = 0) -> RunningService:
-    """Serve on a loopback port (a free one by default) in a daemon thread; returns once it accepts requests."""
+    """Serve on a loopback port (a free one by default) in a daemon thread; returns once it accepts requests.
+    ``settings.listen_host``, when unset, becomes ``host``; a test may set it to play a public service."""
+    if settings.listen_host is None:
+        settings = settings.model_copy(update={"listen_host": host})
     app = create_app(settings)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     bound_port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, **settings.uvicorn_options()))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="mailconsole-service", daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

@@ -1,10 +1,14 @@
-"""A ceiling on request bodies: one over ``MAX_BODY_BYTES`` is refused with 413 before it is read into memory."""
+"""Limits: a ceiling on request bodies (one over ``MAX_BODY_BYTES`` is refused with 413 before it is read into
+memory), and a sliding-window count of events per key (wrong secrets per address, connection tests per tenant)."""
 
 from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Sequence
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
@@ -97,3 +101,62 @@ def _content_length(scope: Scope) -> int | None:
     except ValueError:
         # uvicorn refuses a malformed Content-Length itself; if one gets here, counting still applies.
         return None
+
+
+class SlidingWindowLimit:
+    """Events per key in a sliding window: once ``limit`` of them fall within ``window`` seconds, the key must wait
+    until the oldest ages out. In memory and per app (a restart forgets)."""
+
+    def __init__(self, *, limit: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._events: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()  # routes run on the server's worker threads
+        self._swept_at = clock()
+
+    def wait(self, key: str) -> float | None:
+        """Seconds until ``key`` is under the limit again, or None if it is under it now."""
+        with self._lock:
+            return self._wait(key, self.clock())
+
+    def record(self, key: str) -> None:
+        with self._lock:
+            self._record(key, self.clock())
+
+    def take(self, key: str) -> float | None:
+        """Record an event if ``key`` is under the limit (and return None), else the wait; check and record are one
+        step, so concurrent callers cannot all slip under the limit together."""
+        with self._lock:
+            now = self.clock()
+            wait = self._wait(key, now)
+            if wait is None:
+                self._record(key, now)
+            return wait
+
+    def _wait(self, key: str, now: float) -> float | None:
+        events = self._recent(key, now)
+        if len(events) < self.limit:
+            return None
+        # Concurrent requests may have put more than ``limit`` in; the key is free once it is under again.
+        return events[-self.limit] + self.window - now
+
+    def _record(self, key: str, now: float) -> None:
+        events = self._recent(key, now)
+        events.append(now)
+        self._events[key] = events
+        if now - self._swept_at >= self.window:
+            # Once a window, forget the keys whose events all aged out: the map holds only keys seen within the
+            # last two windows, however many come and go.
+            self._swept_at = now
+            for stale in [stale for stale, stamps in self._events.items() if stamps[-1] <= now - self.window]:
+                del self._events[stale]
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        """The key's events within the window (the lock is held); a key with none is dropped from the map."""
+        events = self._events.get(key, deque())
+        while events and events[0] <= now - self.window:
+            events.popleft()
+        if not events:
+            self._events.pop(key, None)
+        return events

@@ -37,7 +37,7 @@ def check_provider(request: ProviderTestRequest, stored: EmailProvider, settings
     else:
         target = _preset_target(request.type, config, settings)
         mail_from = config.sender
-    return _check_smtp(target, settings.smtp_timeout, mail_from, recipient)
+    return _check_smtp(target, settings, mail_from, recipient)
 
 
 def _recipient(address: str | None) -> str | None:
@@ -58,8 +58,12 @@ def _preset_target(provider_type: ProviderType, config: ExmailConfig, settings: 
     return SmtpTarget(host, port, "ssl", config.sender, config.sender_pass)
 
 
-def _check_smtp(target: SmtpTarget, timeout: float, mail_from: str, recipient: str | None) -> ConnectionReport:
-    with SmtpSession(target, timeout, explain_certificates=True) as session:
+def _check_smtp(
+    target: SmtpTarget, settings: ServiceSettings, mail_from: str, recipient: str | None
+) -> ConnectionReport:
+    with SmtpSession(
+        target, settings.smtp_timeout, destinations=settings.destinations, explain_certificates=True
+    ) as session:
         try:
             session.open()
             if recipient:

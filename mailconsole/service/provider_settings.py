@@ -13,6 +13,7 @@ from pydantic.alias_generators import to_camel
 
 from mailconsole.addresses import check_header_value, check_host, check_port, normalize_email
 from mailconsole.changes import provider_changes
+from mailconsole.destinations import DestinationPolicy, DestinationRefused
 from mailconsole.models import (
     PROVIDER_CONFIGS,
     PROVIDER_SECRETS,
@@ -44,15 +45,18 @@ def save_provider_settings(
     *,
     expected_version: int | None,
     actor: str,
+    destinations: DestinationPolicy,
 ) -> tuple[EmailProvider, int]:
     """Apply ``change`` to the stored settings and save them with their audit record; returns the settings and
     their version. ``expected_version``: ServiceError 409 unless it is the stored one. A change that changes
-    nothing is not written: no new version, no audit record."""
+    nothing is not written: no new version, no audit record. A custom SMTP host that ``destinations`` refuses
+    (as far as can be told without resolving it) is refused with 400."""
 
     def attempt() -> tuple[EmailProvider, int]:
         current, version = store.versioned_provider(userpool_id)
         check_version("The provider settings", expected_version, version)
         updated = change(current)
+        _check_destination(updated, destinations)
         changes = provider_changes(current, updated)
         if not changes:
             return current, version
@@ -60,6 +64,15 @@ def save_provider_settings(
         return updated, store.save_provider(userpool_id, updated, base_version=version, audit=record)
 
     return versioned_write("The provider settings", expected_version, attempt)
+
+
+def _check_destination(provider: EmailProvider, destinations: DestinationPolicy) -> None:
+    if provider.smtp_config is None:
+        return
+    try:
+        destinations.check_host(provider.smtp_config.smtp_host)
+    except DestinationRefused as err:
+        raise ServiceError(400, f"smtpConfig.smtp_host: {err}.") from None
 
 
 def apply_provider_request(

@@ -71,7 +71,7 @@ def _fernet_key(key: str | bytes) -> bytes:
 
 def _key_file(data_dir: Path) -> bytes:
     """The data dir's key, created once with mode 0600: readable by the service's user only."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = data_dir / KEY_FILE
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from mailconsole.addresses import is_loopback
+from mailconsole.destinations import AllowPrivate, DestinationPolicy, destination_policy, parse_allow_private
 
 # The embedded service's state, relative to the working directory; the console's embedded default uses it too.
 DEFAULT_DATA_DIR = Path(".mailconsole")
@@ -28,6 +33,19 @@ class ServiceSettings(BaseSettings):
     # Ten wrong access key secrets from one address within this many seconds lock that address out for the rest.
     secret_failure_window: float = 60.0
     smtp_timeout: float = 10.0
+    # Connection tests per tenant per minute: each one connects where the tenant says.
+    connection_tests_per_minute: int = 10
+
+    # Where the service listens; ``mailconsole serve`` and ``start_service`` fill it in. Unknown counts as public.
+    listen_host: str | None = None
+    # Mail servers at loopback, private, link-local and other special addresses: true, false, or a comma-separated
+    # list of allowed hosts and networks. Unset: allowed only while the service listens on loopback.
+    smtp_allow_private: Annotated[AllowPrivate, NoDecode] = None
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses or networks);
+    # unset, the client address is the socket's peer, so no caller can choose its own.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    # /docs, /redoc and /openapi.json; unset, served only while the service listens on loopback.
+    api_docs: bool | None = None
     # Vendor presets; overridable so that tests can point them at a local server.
     ali_smtp_host: str = "smtp.qiye.aliyun.com"
     ali_smtp_port: int = 465
@@ -36,6 +54,47 @@ class ServiceSettings(BaseSettings):
     sendgrid_api_base: str = "https://api.sendgrid.com"
     # From address of the built-in mail service (it only writes to the local outbox).
     builtin_from: str = "no-reply@mailconsole.localhost"
+
+    @field_validator("smtp_allow_private", mode="before")
+    @classmethod
+    def _allow_private(cls, value: object) -> AllowPrivate:
+        return parse_allow_private(value)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> tuple[str, ...]:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            raise ValueError("MAILCONSOLE_TRUSTED_PROXIES: give addresses or networks, separated by commas")
+        proxies = tuple(str(item).strip() for item in items if str(item).strip())
+        for proxy in proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"MAILCONSOLE_TRUSTED_PROXIES: {proxy!r} is not an address or network (such as 10.0.0.2 or "
+                    "10.0.0.0/24)"
+                ) from None
+        return proxies
+
+    @property
+    def listens_on_loopback(self) -> bool:
+        return self.listen_host is not None and is_loopback(self.listen_host)
+
+    @property
+    def destinations(self) -> DestinationPolicy:
+        return destination_policy(self.smtp_allow_private, loopback_only=self.listens_on_loopback)
+
+    @property
+    def serves_api_docs(self) -> bool:
+        return self.listens_on_loopback if self.api_docs is None else self.api_docs
+
+    def uvicorn_options(self) -> dict[str, Any]:
+        """How uvicorn finds the client address: X-Forwarded-* only from the named proxies (uvicorn's own default
+        believes anyone on loopback, so a local caller could choose its address and dodge the throttles)."""
+        if not self.trusted_proxies:
+            return {"proxy_headers": False}
+        return {"proxy_headers": True, "forwarded_allow_ips": list(self.trusted_proxies)}
 
     @property
     def database_path(self) -> Path:

@@ -14,6 +14,7 @@ transaction: of two saves based on one version, exactly one wins.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -122,12 +123,22 @@ class Userpool:
     app_id: str
 
 
+def _owner_only(path: Path) -> None:
+    """The database readable by the service's user only (outbox mails hold verification codes): created 0600, and
+    tightened if an older version left it wider. SQLite gives its -wal and -shm files the database's mode."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            file.chmod(0o600)
+
+
 class Store:
     """SQLite behind one lock: the service's threads take turns, and ``BEGIN IMMEDIATE`` keeps a second process
     on the same data dir from interleaving its writes."""
 
     def __init__(self, path: Path, box: SecretBox) -> None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _owner_only(path)
         self.path = path
         self._box = box
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
@@ -190,6 +201,18 @@ class Store:
 
     def save_userpool(self, userpool: Userpool) -> None:
         with self._transaction() as db:
+            db.execute(
+                "INSERT INTO userpools (id, secret, name, app_id) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                "SET secret = excluded.secret, name = excluded.name, app_id = excluded.app_id",
+                (userpool.id, self._box.seal(userpool.secret), userpool.name, userpool.app_id),
+            )
+
+    def serve_only(self, userpool: Userpool) -> None:
+        """Save ``userpool`` as the one pool this store serves: any other pool's id, secret and app id are deleted
+        (so neither they nor tokens issued under them work, and its app id is free). Its settings, templates and
+        outbox stay in the file, keyed by its id, and are served again if that pool is named again."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM userpools WHERE id != ?", (userpool.id,))
             db.execute(
                 "INSERT INTO userpools (id, secret, name, app_id) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
                 "SET secret = excluded.secret, name = excluded.name, app_id = excluded.app_id",

@@ -104,6 +104,19 @@ def test_a_template_saved_elsewhere_shows_the_diff_and_keeps_the_edits(remote, m
     assert "● Unsaved changes" in console.text(at)
 
 
+def test_who_changed_it_is_plain_text(remote, mfa, management, console) -> None:
+    """The audit trail's "who" is whatever label the other caller sent: it must not become an image here."""
+    at = edit_mfa(console)
+    actor = "![x](http://evil.example/who.png)"
+    with ManagementClient(remote.base_url, remote.userpool.id, remote.userpool.secret, actor=actor) as other:
+        save_mfa(other, "Their subject {{verify_code}}", "<p>{{verify_code}}</p>")
+    at.button(key=f"tpl.{MFA}.save").click().run()
+    console.no_exception(at)
+    (warning,) = [item.value for item in at.warning if "changed since you loaded it" in item.value]
+    assert "last change: \\!\\[x\\](http://evil.example/who.png)" in warning
+    assert actor not in warning
+
+
 def test_overwrite_saves_the_edits_over_the_other_change(remote, mfa, management, console) -> None:
     at = edit_mfa(console)
     theirs = someone_else_edits_the_template(management)

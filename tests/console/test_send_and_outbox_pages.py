@@ -80,13 +80,12 @@ def test_the_outbox_shows_the_delivered_mail(remote, service: RunningService, co
         app.close()
     at = console.open(OUTBOX)
     console.no_exception(at)
-    (table,) = at.dataframe
+    table, headers = at.dataframe  # the headers are a data frame: st.table would render them as Markdown
     newest = table.value.iloc[0].to_dict()
     assert (newest["To"], newest["Channel"]) == ("carol@example.com", Channel.RESET_PASSWORD.value)
     assert newest["Subject"]
     text = console.text(at)
     # Headers parsed from the raw message, the raw source, the text part, the HTML sandboxed.
-    (headers,) = at.table
     names = list(headers.value["Header"])
     assert {"From", "To", "Subject", "Message-ID"} <= set(names)
     assert any("Content-Type: multipart/alternative" in block.value for block in at.code)

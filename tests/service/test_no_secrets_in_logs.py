@@ -48,6 +48,7 @@ def loud_service(tmp_path: Path, debug_logs: pytest.LogCaptureFixture) -> Iterat
     """The service as ``mailconsole serve`` runs it, but at DEBUG, with records left to propagate to the test."""
     settings = ServiceSettings(
         data_dir=tmp_path,
+        listen_host="127.0.0.1",  # as serve's default: the test's mail servers on loopback may be reached
         userpool_id=POOL_ID,
         userpool_secret=POOL_SECRET,
         app_id=APP_ID,

@@ -117,7 +117,7 @@ def test_sources_whose_failures_aged_out_are_forgotten() -> None:
     clock.now += 61
     for number in range(2000):
         throttle.record_failure(f"10.1.{number // 256}.{number % 256}")
-    assert len(throttle._failures) == 2000
+    assert len(throttle._events) == 2000
 
 
 def test_failures_from_many_threads_are_all_counted() -> None:
@@ -129,4 +129,4 @@ def test_failures_from_many_threads_are_all_counted() -> None:
 
     run_in_threads(fail, 8)
     assert throttle.wait("a") is not None
-    assert len(throttle._failures["a"]) == 800
+    assert len(throttle._events["a"]) == 800

@@ -19,6 +19,7 @@ from email.message import EmailMessage
 
 from cryptography import x509
 
+from mailconsole.destinations import DestinationPolicy, DestinationRefused
 from mailconsole.models import ConnectionStep
 from mailconsole.secret_reuse import Security
 from mailconsole.service.providers import REFUSED, UNREACHABLE, DeliveryError, failure_message
@@ -64,16 +65,27 @@ class _Outcome:
 class SmtpSession:
     """One conversation. ``open()`` runs the steps up to AUTH; then ``send()`` or ``probe()``; ``close()`` quits.
 
-    ``explain_certificates`` makes a failed certificate check connect once more, unverified, only to describe the
-    certificate the server showed (the connection test wants that; a send does not).
+    ``destinations`` decides which resolved addresses may be reached; every one of them is checked, and the
+    connection goes to one of the checked addresses. ``explain_certificates`` makes a failed certificate check
+    connect once more (to the same address), unverified, only to describe the certificate the server showed (the
+    connection test wants that; a send does not).
     """
 
-    def __init__(self, target: SmtpTarget, timeout: float, *, explain_certificates: bool = False) -> None:
+    def __init__(
+        self,
+        target: SmtpTarget,
+        timeout: float,
+        *,
+        destinations: DestinationPolicy,
+        explain_certificates: bool = False,
+    ) -> None:
         self.target = target
         self.timeout = timeout
+        self.destinations = destinations
         self.steps: list[ConnectionStep] = []
         self._explain_certificates = explain_certificates
         self._smtp: smtplib.SMTP | None = None
+        self._peer: tuple[int, tuple[str, int]] | None = None  # the address connected to, family first
 
     def __enter__(self) -> SmtpSession:
         return self
@@ -143,12 +155,14 @@ class SmtpSession:
             ]
             shown = dict.fromkeys(address for _, (address, _) in addresses)
             outcome.detail = f"{self.target.host} is {', '.join(shown)}"
+            self.destinations.check(self.target.host, shown)
         return addresses
 
     def _connect(self, addresses: list[tuple[int, tuple[str, int]]]) -> socket.socket:
         with self._step("connect") as outcome:
             sock = _connect_first(addresses, self.timeout)
             address, port = sock.getpeername()[:2]
+            self._peer = (sock.family, (address, port))
             outcome.detail = f"connected to {address} port {port}"
         return sock
 
@@ -263,12 +277,12 @@ class SmtpSession:
     def _describe_untrusted(self) -> str:
         """Connect again without verification, only to say which certificate the server shows. After STARTTLS the
         certificate sits behind an SMTP exchange, and the verification error says enough."""
-        if self.target.security != "ssl":
+        if self.target.security != "ssl" or self._peer is None:
             return ""
         unverified = SmtpTarget(self.target.host, self.target.port, "ssl", None, verify=False)
         try:
             with (
-                socket.create_connection((self.target.host, self.target.port), self.timeout) as raw,
+                _connect_first([self._peer], self.timeout) as raw,
                 unverified.tls_context().wrap_socket(raw, server_hostname=self.target.host) as tls,
             ):
                 return "the server shows " + _describe_certificate(tls)
@@ -298,9 +312,17 @@ class _NotOffered(Exception):
         self.extension = extension
 
 
-def _reply(code: int, text: bytes | str) -> str:
+def _reply(code: int, text: bytes | str) -> str | None:
+    """The server's reply as shown to the tenant; None for anything but an SMTP reply (smtplib gives -1 for a line
+    that does not start with three digits), so that no other service's bytes leave this host."""
+    if not _speaks_smtp(code):
+        return None
     decoded = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
     return f"{code} {' '.join(decoded.split())}".strip()
+
+
+def _speaks_smtp(code: int) -> bool:
+    return 200 <= code <= 599
 
 
 def _describe_tls(tls: ssl.SSLSocket, *, verified: bool) -> str:
@@ -340,6 +362,15 @@ def explain(err: BaseException, step: str, target: SmtpTarget, timeout: float) -
     where = target.where
     if isinstance(err, _NotOffered):
         return _not_offered(err.extension, target)
+    if isinstance(err, DestinationRefused):
+        return UNREACHABLE, str(err), None, "Use the mail server's public name, or ask the operator to allow it."
+    if isinstance(err, smtplib.SMTPResponseException) and not _speaks_smtp(err.smtp_code):
+        return (
+            UNREACHABLE,
+            f"{where} does not speak SMTP",
+            None,
+            "Check host and port: something else listens there (port 465 for SSL, 587 for STARTTLS).",
+        )
     if isinstance(err, smtplib.SMTPAuthenticationError):
         return (
             UNREACHABLE,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from mailconsole import __version__
 from mailconsole.models import AuditKind, Extension, ProviderTestRequest, ServiceInfo
 from mailconsole.service.dependencies import ManagedPool, SettingsDep, StoreDep
-from mailconsole.service.envelope import ok
+from mailconsole.service.envelope import ServiceError, ok
+from mailconsole.service.limits import SlidingWindowLimit
 from mailconsole.service.provider_check import check_provider
 
 router = APIRouter(prefix="/local/v1", tags=["local"])
@@ -44,9 +46,20 @@ def list_audit(
 
 @router.post("/test-email-provider")
 def test_email_provider(
-    body: ProviderTestRequest, userpool: ManagedPool, store: StoreDep, settings: SettingsDep
+    body: ProviderTestRequest, userpool: ManagedPool, store: StoreDep, settings: SettingsDep, request: Request
 ) -> dict[str, Any]:
     """The connection test of the settings in the body (saved or not); a stored secret fills an empty one only for
-    the server and login it was saved for. A failure is a report, not an error: statusCode 200 with ok false."""
+    the server and login it was saved for. A failure is a report, not an error: statusCode 200 with ok false.
+    Each test connects where the tenant says, so a tenant gets ``connection_tests_per_minute`` of them (429 with
+    the wait beyond that)."""
+    limit: SlidingWindowLimit = request.app.state.connection_test_limit
+    wait = limit.take(userpool.id)
+    if wait is not None:
+        seconds = max(1, math.ceil(wait))
+        raise ServiceError(
+            429,
+            f"Too many connection tests: {limit.limit} a minute; try again in {seconds} seconds.",
+            data={"retryAfter": seconds},
+        )
     report = check_provider(body, store.provider(userpool.id), settings)
     return ok(report.to_wire())

@@ -52,6 +52,7 @@ def config_email_provider(
         lambda current: apply_provider_request(current, body, sendgrid_api_base=settings.sendgrid_api_base),
         expected_version=body.version,
         actor=actor,
+        destinations=settings.destinations,
     )
     return ok(masked(updated).model_copy(update={"version": version}).to_wire())
 

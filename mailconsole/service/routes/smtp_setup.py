@@ -10,9 +10,12 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import ValidationError
 
 from mailconsole.models import SmtpSetupRequest
-from mailconsole.service.dependencies import IssuerDep, StoreDep
+from mailconsole.service.auth import TokenIssuer
+from mailconsole.service.dependencies import IssuerDep, SettingsDep, StoreDep
 from mailconsole.service.envelope import ServiceError, field_name
 from mailconsole.service.provider_settings import apply_smtp_setup, save_provider_settings
+from mailconsole.service.settings import ServiceSettings
+from mailconsole.service.store import Store
 
 router = APIRouter(tags=["smtp-setup"])
 
@@ -27,9 +30,10 @@ async def shift_mail_setup(
     request: Request,
     store: StoreDep,
     issuer: IssuerDep,
+    settings: SettingsDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Response:
-    return _setup(tenant_id, await request.body(), authorization, store, issuer)
+    return _setup(tenant_id, await request.body(), authorization, store, issuer, settings)
 
 
 @router.post("/digitanium/v4/mail/config")
@@ -37,13 +41,16 @@ async def ssms_mail_config(
     request: Request,
     store: StoreDep,
     issuer: IssuerDep,
+    settings: SettingsDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Response:
     tenant_id = (request.headers.get("host") or "").split(".", 1)[0]
-    return _setup(tenant_id, await request.body(), authorization, store, issuer)
+    return _setup(tenant_id, await request.body(), authorization, store, issuer, settings)
 
 
-def _setup(tenant_id: str, raw: bytes, authorization: str | None, store: StoreDep, issuer: IssuerDep) -> Response:
+def _setup(
+    tenant_id: str, raw: bytes, authorization: str | None, store: Store, issuer: TokenIssuer, settings: ServiceSettings
+) -> Response:
     try:
         userpool = issuer.userpool_of(authorization)
     except ServiceError:
@@ -66,6 +73,7 @@ def _setup(tenant_id: str, raw: bytes, authorization: str | None, store: StoreDe
             lambda current: apply_smtp_setup(current, setup),
             expected_version=None,
             actor=ACTOR,
+            destinations=settings.destinations,
         )
     except ValidationError as err:
         first = err.errors()[0]
