@@ -1,0 +1,87 @@
+"""Code generation for Handlebars: pybars3's code, without its tree grammar, and compiled a section at a time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pybars import Compiler
+
+from mailconsole.rendering import handlebars, handlebars_codegen, render_template
+
+CORPUS = Path(__file__).with_name("corpus") / "handlebars"
+
+# Beyond the corpus: every kind of node and argument the tree check lets through.
+SOURCES = [
+    "{{a}} {{{b}}} {{&c}} {{this}} {{.}} {{./d}} {{this/e}} {{a.b.c}} {{../f}} {{@index}} {{@root.g}} {{[h i]}}",
+    "{{lookup a 'k'}} {{lookup a \"k\" x=1 y=true z=null w=-2 v='s' u=a.b}} {{lookup (lookup a 'b') 'c'}}",
+    "{{#if a}}A{{else if b}}B{{else}}C{{/if}}{{#unless a}}U{{/unless}}{{^a}}N{{^}}Y{{/a}}",
+    "{{#each items}}{{@index}}{{this}}{{else}}none{{/each}}{{#with p}}{{name}}{{else}}{{/with}}{{#a}}x{{/a}}",
+    "{{{{raw}}}} {{not parsed}} {{{{/raw}}}}{{!-- c --}}{{! c }}\\{{escaped}}",
+    "{{> card}} {{> card a}} {{> card x=1 y=a.b}} {{> (lookup . 'name')}}\n  {{> card}}\n",
+    "{{#if (lookup a 'b')}}{{#each (lookup a 'c') }}{{#if @first}}[{{/if}}{{/each}}{{/if}}",
+    "",
+    "text only\nwith lines\r\n",
+]
+
+
+def corpus_sources() -> list[str]:
+    sources = list(SOURCES)
+    for path in sorted(CORPUS.glob("*.json")):
+        case: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        sources.append(case["template"])
+        sources.extend((case.get("partials") or {}).values())
+    return sources
+
+
+def pybars3_code(tree: list[Any]) -> str:
+    builder = Compiler._compiler.globals["builder"]
+    builder._reset()
+    return str(Compiler._compiler(tree).apply("compile")[0].code)
+
+
+@pytest.mark.parametrize("source", corpus_sources())
+def test_the_code_is_what_pybars3_generates(source: str) -> None:
+    _, tree = handlebars._checked_tree(source)
+    assert handlebars_codegen.generate(tree) == pybars3_code(tree)
+    for section in handlebars_codegen._sections(tree):
+        assert handlebars_codegen.generate(["template", *section]) == pybars3_code(["template", *section])
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        ["template", ("unknown", "x")],
+        ["template", ("comment", "text")],  # pybars3's grammar would silently drop what follows
+        ["template", ("escapedexpand", ("path", []), [])],
+        ["template", ("escapedexpand", ("path", ["a"]), [("kwparam", "k", ("kwparam", "j", ("literalparam", 1)))])],
+        ("template",),
+    ],
+)
+def test_a_tree_the_check_would_not_pass_gets_no_code(tree: Any) -> None:
+    with pytest.raises(ValueError, match=r"not a|no code"):
+        handlebars_codegen.generate(tree)
+
+
+def test_an_edit_recompiles_only_the_section_it_changed() -> None:
+    lines = [f"<p>{{{{#if a{number}}}}}{{{{b{number}}}}}{{{{/if}}}} line {number}</p>\n" for number in range(40)]
+    source = "".join(lines)
+    context = {f"a{number}": True for number in range(40)} | {"b7": "<seven>"}
+    assert render_template(source, context).count("<p>") == 40
+    before = handlebars_codegen._compiled_section.cache_info()
+    edited = source.replace("line 20", "line twenty")
+    output = render_template(edited, context)
+    after = handlebars_codegen._compiled_section.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 39)
+    assert "line twenty" in output and "&lt;seven&gt;" in output
+
+
+def test_sections_render_as_one_template_does() -> None:
+    source = "head\n{{#each items}}\n{{> row}}\n{{/each}}\n{{title}}\n{{#if a}}\n{{b}}\n{{/if}}\ntail"
+    partials = {"row": "<{{this}}>\n{{> cell}}", "cell": "({{@root.title}})\n"}
+    context = {"items": ["x", "y"], "title": "T&", "a": 1, "b": "B"}
+    _, tree = handlebars._checked_tree(source)
+    assert len(handlebars_codegen._sections(tree)) == 3
+    assert render_template(source, context, partials=partials) == "head\n<x>\n(T&amp;)\n<y>\n(T&amp;)\nT&amp;\nB\ntail"
