@@ -94,6 +94,42 @@ def test_a_render_cannot_change_the_next_one() -> None:
     assert render("<%= ({}).who %>") == ""
 
 
+def test_a_prepared_context_serves_one_render_in_the_thread_that_prepared_it() -> None:
+    ejs_engine.prepare()
+    prepared = ejs_engine._PREPARED.context
+    ejs_engine.prepare()  # already ready: kept
+    assert ejs_engine._PREPARED.context is prepared
+    elsewhere = _in_thread(lambda: render("<%= 'other thread' %>"))
+    assert elsewhere == "other thread"
+    assert ejs_engine._PREPARED.context is prepared  # another thread made its own
+    assert render("<%= 1 + 1 %>") == "2"
+    assert ejs_engine._PREPARED.context is None  # taken by that render, never used again
+    assert render("<%= 'again' %>") == "again"
+
+
+def test_prepared_contexts_keep_renders_apart() -> None:
+    ejs_engine.prepare()
+    assert render("<% Object.prototype.who = 'tampered'; globalThis.left = 1; ejs.render = null %>") == ""
+    ejs_engine.prepare()
+    assert render("<%= ({}).who %>|<%= typeof left %>|<%= typeof ejs.render %>") == "|undefined|function"
+
+
+def test_a_context_prepared_long_before_still_gives_the_template_its_whole_time() -> None:
+    ejs_engine.prepare()
+    started = time.process_time()
+    while time.process_time() - started < ejs_engine.TIME_LIMIT_SECONDS * 1.2:
+        pass  # quickjs counts CPU time, from the start of each call
+    assert render("<% for (var i = 0; i < 1e5; i++) {} %>done") == "done"
+
+
+def _in_thread(work: Any) -> Any:
+    results: list[Any] = []
+    thread = threading.Thread(target=lambda: results.append(work()))
+    thread.start()
+    thread.join()
+    return results[0]
+
+
 def test_concurrent_renders_from_eight_threads_are_correct() -> None:
     barrier = threading.Barrier(8)
     failures: list[str] = []
