@@ -16,6 +16,7 @@ another ejs, that test says whether this still holds.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from mailconsole.rendering.handlebars_runtime import JS_SPACE
@@ -23,12 +24,11 @@ from mailconsole.rendering.handlebars_runtime import JS_SPACE
 _TAGS = re.compile("(<%%|%%>|<%=|<%-|<%_|<%#|<%|%>|-%>|_%>)")  # ejs' _REGEX_STRING, for "%", "<" and ">"
 _SLURP_BEFORE = re.compile("[ \t]*<%_")
 _SLURP_AFTER = re.compile("_%>[ \t]*")
-_TRAILING_SEMICOLON = re.compile(f";([{JS_SPACE}]*)\\Z")  # stripSemi: /;(\s*$)/ with JavaScript's \s
 _LEADING_LINE_BREAK = re.compile("\\A(?:\r\n|\r|\n)")
 
 _OPENERS = {"<%": "eval", "<%_": "eval", "<%=": "escaped", "<%-": "raw", "<%#": "comment"}
 _CLOSERS = ("%>", "-%>", "_%>")
-_CODE_MODES = ("eval", "escaped", "raw")
+_LITERAL_TAGS = {"<%%": '    ; __append("<%")\n', "%%>": '    ; __append("%>")\n'}
 
 # What Template.compile puts around the generated source, for ejs.py's options.
 PREPENDED = (
@@ -49,67 +49,65 @@ class MissingCloseTag(ValueError):
 
 
 def generate(template: str) -> Generated:
-    text = _SLURP_AFTER.sub("_%>", _SLURP_BEFORE.sub("<%_", template))
+    text = template
+    if "<%_" in text:
+        text = _SLURP_BEFORE.sub("<%_", text)
+    if "_%>" in text:
+        text = _SLURP_AFTER.sub("_%>", text)
     pieces = [piece for piece in _TAGS.split(text) if piece]
     for index, piece in enumerate(pieces):
         if piece in _OPENERS and (index + 2 >= len(pieces) or pieces[index + 2] not in _CLOSERS):
             raise MissingCloseTag(f'Could not find matching close tag for "{piece}".')
-    return Generated(text, PREPENDED + _Writer().write(pieces) + APPENDED)
+    return Generated(text, PREPENDED + "".join(_source(pieces)) + APPENDED)
 
 
-class _Writer:
-    """Template.scanLine and Template._addOutput, with their state: the mode, the truncation, the line."""
-
-    def __init__(self) -> None:
-        self.mode: str | None = None
-        self.truncate = False
-        self.line = 1
-        self.source: list[str] = []
-
-    def write(self, pieces: list[str]) -> str:
-        for piece in pieces:
-            self.scan(piece)
-        return "".join(self.source)
-
-    def scan(self, piece: str) -> None:
-        line_breaks = piece.count("\n")
+def _source(pieces: list[str]) -> Iterator[str]:
+    """Template.scanLine over the pieces, with its state: the mode, the truncation (_addOutput), the line."""
+    mode: str | None = None
+    truncate = False
+    line = 1
+    for piece in pieces:
         if piece in _OPENERS:
-            self.mode = _OPENERS[piece]
-        elif piece in ("<%%", "%%>"):
-            self.mode = "literal"
-            self.source.append(f'    ; __append("{"<%" if piece == "<%%" else "%>"}")\n')
+            mode = _OPENERS[piece]
         elif piece in _CLOSERS:
-            if self.mode == "literal":
-                self.output(piece)
-            self.mode = None
-            self.truncate = piece[0] in "-_"
-        elif self.mode is None or self.mode == "literal":
-            self.output(piece)
+            if mode == "literal":
+                yield _output(piece)  # a closer in literal mode: truncate is still false there
+            mode, truncate = None, piece[0] in "-_"
+        elif piece in _LITERAL_TAGS:
+            mode = "literal"
+            yield _LITERAL_TAGS[piece]
         else:
-            self.code(piece)
-        if line_breaks:
-            self.line += line_breaks
-            self.source.append(f"    ; __line = {self.line}\n")
+            if mode is None or mode == "literal":
+                if truncate:  # _addOutput drops one line break after -%> or _%>, then forgets it
+                    text, truncate = _LEADING_LINE_BREAK.sub("", piece, count=1), False
+                else:
+                    text = piece
+                if text:
+                    yield _output(text)
+            elif mode != "comment":
+                yield _code(mode, piece)
+            if line_breaks := piece.count("\n"):  # tags hold none
+                line += line_breaks
+                yield f"    ; __line = {line}\n"
 
-    def code(self, piece: str) -> None:
-        if self.mode in _CODE_MODES and piece.rfind("//") > piece.rfind("\n"):
-            piece += "\n"  # a line comment must not swallow what ejs appends
-        if self.mode == "eval":
-            self.source.append(f"    ; {piece}\n")
-        elif self.mode == "escaped":
-            self.source.append(f"    ; __append(escapeFn({_strip_semicolon(piece)}))\n")
-        elif self.mode == "raw":
-            self.source.append(f"    ; __append({_strip_semicolon(piece)})\n")
 
-    def output(self, text: str) -> None:
-        if self.truncate:
-            text = _LEADING_LINE_BREAK.sub("", text, count=1)
-            self.truncate = False
-        if not text:
-            return
-        text = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace('"', '\\"')
-        self.source.append(f'    ; __append("{text}")\n')
+def _output(text: str) -> str:
+    text = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace('"', '\\"')
+    return f'    ; __append("{text}")\n'
+
+
+def _code(mode: str, code: str) -> str:
+    if code.rfind("//") > code.rfind("\n"):
+        code += "\n"  # a line comment must not swallow what ejs appends
+    if mode == "eval":
+        return f"    ; {code}\n"
+    code = _strip_semicolon(code)
+    return f"    ; __append(escapeFn({code}))\n" if mode == "escaped" else f"    ; __append({code})\n"
 
 
 def _strip_semicolon(code: str) -> str:
-    return _TRAILING_SEMICOLON.sub(r"\1", code, count=1)
+    """stripSemi, /;(\\s*$)/: the one semicolon that only JavaScript white space follows, is the last one."""
+    last = code.rfind(";")
+    if last < 0 or code[last + 1 :].strip(JS_SPACE):
+        return code
+    return code[:last] + code[last + 1 :]

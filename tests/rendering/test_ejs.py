@@ -104,6 +104,10 @@ def test_a_prepared_context_serves_one_render_in_the_thread_that_prepared_it() -
     assert ejs_engine._PREPARED.context is prepared  # another thread made its own
     assert render("<%= 1 + 1 %>") == "2"
     assert ejs_engine._PREPARED.context is None  # taken by that render, never used again
+    assert ejs_engine._PREPARED.spent is prepared  # to be freed when the thread is idle
+    ejs_engine.prepare()
+    assert ejs_engine._PREPARED.spent is None
+    assert ejs_engine._PREPARED.context is not prepared
     assert render("<%= 'again' %>") == "again"
 
 
