@@ -96,9 +96,10 @@ var renderTemplate = (function (ejs, NativeFunction, parse, stringify) {
       stage: stage
     });
   }
-  return function (textJson, sourceJson, json) {
+  return function (text, source, json, asJson) {
     var template;
-    try { template = compile(parse(textJson), parse(sourceJson)); } catch (error) { return describe(error, "compile"); }
+    if (asJson) { text = parse(text); source = parse(source); }
+    try { template = compile(text, source); } catch (error) { return describe(error, "compile"); }
     if (json === null) return stringify({html: ""});
     try { return stringify({html: String(template(parse(json)))}); } catch (error) { return describe(error, "render"); }
   };
@@ -160,8 +161,11 @@ def _run(source: str, data: str | None) -> str:
     context = None
     try:
         context = _take_context()
-        # As JSON, which is ASCII: quickjs's str conversion stops at a NUL and crashes on a lone surrogate.
-        reply = context.get("renderTemplate")(json.dumps(generated.text), json.dumps(generated.source), data)
+        text, source = generated
+        as_json = not (_passes_as_is(text) and _passes_as_is(source))
+        if as_json:  # JSON is ASCII
+            text, source = json.dumps(text), json.dumps(source)
+        reply = context.get("renderTemplate")(text, source, data, as_json)
     except quickjs.JSException as err:  # beyond the template's reach: a limit was hit
         raise _limit_error(str(err)) from None
     except Exception as err:
@@ -173,6 +177,18 @@ def _run(source: str, data: str | None) -> str:
         _PREPARED.spent = context
         del context
     return _result(reply)
+
+
+def _passes_as_is(text: str) -> bool:
+    """Whether quickjs passes ``text`` to JavaScript intact: its str conversion stops at a NUL and crashes on a lone
+    surrogate."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _result(reply: Any) -> str:

@@ -185,6 +185,12 @@ def test_context_arrives_as_json() -> None:
     assert render("<%= typeof when %> <%= nan %> <%= JSON.stringify(s) %>", context) == "string  [3]"
 
 
+def test_any_text_reaches_the_engine_intact() -> None:
+    # quickjs's own str conversion would stop at the NUL and crash on the lone surrogate: those go as JSON.
+    for text in ["中文 \U0001d11e é", "a\x00b", "\ud800 lone", 'quote " backslash \\ line\u2028']:
+        assert render(f"{text}|<%- x %>|<%- '\U0001d11e' %>", {"x": text}) == f"{text}|{text}|\U0001d11e"
+
+
 def test_vendored_library() -> None:
     vendor = Path(ejs_engine.__file__).with_name("vendor")
     assert "Apache License" in (vendor / "EJS-LICENSE.txt").read_text()
