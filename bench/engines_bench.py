@@ -97,7 +97,7 @@ def workload() -> Workload:
 def cold_compile(source: str) -> object:
     """A compile as of a template never seen: no parsed tag cached (an edit finds most of its tags cached)."""
     handlebars._parse_tag.cache_clear()
-    handlebars_codegen._compiled_section.cache_clear()
+    handlebars_codegen._SECTIONS.clear()
     return handlebars._compile(source)
 
 

@@ -19,13 +19,17 @@ left them. A node the check does not let through raises ``ValueError``.
 from __future__ import annotations
 
 import functools
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from pybars._compiler import CodeBuilder
 
 from mailconsole.rendering.handlebars_runtime import NAMESPACE, Render, render_sections
 
-SECTION_CACHE_SIZE = 4096  # sections of a few hundred bytes of template each: a few MB at most
+# The cache of compiled sections holds at most this much generated code; a compiled section keeps about 1.7 bytes
+# per character of its code (about 130 KB for a 22 KB mail that is one section), so about 30 MB at most.
+SECTION_CACHE_CODE = 16 * 1024 * 1024
 
 _TEXTS = ("literal", "newline", "whitespace")
 _EMPTY_SEGMENTS = ("/", ".", "", "this")  # pybars3 reads these as "the context itself"
@@ -33,7 +37,7 @@ _EMPTY_SEGMENTS = ("/", ".", "", "this")  # pybars3 reads these as "the context 
 
 def compile_tree(tree: list[Any]) -> Render:
     """The render function of a checked tree: its sections, each compiled once per distinct code."""
-    sections = tuple(_compiled_section(generate(["template", *section])) for section in _sections(tree))
+    sections = tuple(_SECTIONS.compiled(generate(["template", *section])) for section in _sections(tree))
     return functools.partial(render_sections, sections)
 
 
@@ -54,8 +58,44 @@ def _sections(tree: list[Any]) -> list[list[Any]]:
     return [section for section in sections if section] or [[]]
 
 
-@functools.lru_cache(maxsize=SECTION_CACHE_SIZE)
-def _compiled_section(code: str) -> Render:
+class _SectionCache:
+    """Compiled sections by their code, the least recently used dropped first beyond ``budget`` characters of code.
+
+    Counting entries would not do: a template that is one block is one section, and each keystroke in it a new one.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.sections: OrderedDict[str, Render] = OrderedDict()
+        self.size = 0
+        self.compiles = 0  # for tests and bench/engines_bench.py
+        self.lock = threading.Lock()
+
+    def compiled(self, code: str) -> Render:
+        with self.lock:
+            if (render := self.sections.get(code)) is not None:
+                self.sections.move_to_end(code)
+                return render
+        render = _compile_section(code)
+        with self.lock:
+            self.compiles += 1
+            if code not in self.sections:
+                self.sections[code] = render
+                self.size += len(code)
+            while self.size > self.budget and len(self.sections) > 1:
+                self.size -= len(self.sections.popitem(last=False)[0])
+        return render
+
+    def clear(self) -> None:
+        with self.lock:
+            self.sections.clear()
+            self.size = 0
+
+
+_SECTIONS = _SectionCache(SECTION_CACHE_CODE)
+
+
+def _compile_section(code: str) -> Render:
     # Its own namespace: every section defines ``render`` and ``block_1``... The code never assigns a global, so
     # a cached function can serve every template that holds the same section.
     namespace = dict(NAMESPACE)

@@ -70,12 +70,21 @@ def test_an_edit_recompiles_only_the_section_it_changed() -> None:
     source = "".join(lines)
     context = {f"a{number}": True for number in range(40)} | {"b7": "<seven>"}
     assert render_template(source, context).count("<p>") == 40
-    before = handlebars_codegen._compiled_section.cache_info()
-    edited = source.replace("line 20", "line twenty")
-    output = render_template(edited, context)
-    after = handlebars_codegen._compiled_section.cache_info()
-    assert (after.misses - before.misses, after.hits - before.hits) == (1, 39)
+    before = handlebars_codegen._SECTIONS.compiles
+    output = render_template(source.replace("line 20", "line twenty"), context)
+    assert handlebars_codegen._SECTIONS.compiles - before == 1
     assert "line twenty" in output and "&lt;seven&gt;" in output
+
+
+def test_the_section_cache_keeps_the_recent_code_within_its_budget() -> None:
+    cache = handlebars_codegen._SectionCache(budget=1500)
+    codes = [handlebars_codegen.generate(["template", ("literal", f"text {number} " * 40)]) for number in range(6)]
+    assert 500 < len(codes[0]) < 750
+    renders = [cache.compiled(code) for code in codes]
+    assert cache.size <= 1500 and list(cache.sections) == codes[-2:]
+    assert cache.compiled(codes[-1]) is renders[-1] and cache.compiles == 6
+    assert cache.compiled(codes[0]) is not renders[0] and cache.compiles == 7  # dropped, compiled again
+    assert renders[3]({}) == "text 3 " * 40
 
 
 def test_sections_render_as_one_template_does() -> None:
