@@ -161,11 +161,11 @@ def _run(source: str, data: str | None) -> str:
     context = None
     try:
         context = _take_context()
-        text, source = generated
-        as_json = not (_passes_as_is(text) and _passes_as_is(source))
+        text, code = generated
+        as_json = not (_passes_as_is(text) and _passes_as_is(code))
         if as_json:  # JSON is ASCII
-            text, source = json.dumps(text), json.dumps(source)
-        reply = context.get("renderTemplate")(text, source, data, as_json)
+            text, code = json.dumps(text), json.dumps(code)
+        reply = context.get("renderTemplate")(text, code, data, as_json)
     except quickjs.JSException as err:  # beyond the template's reach: a limit was hit
         raise _limit_error(str(err)) from None
     except Exception as err:
