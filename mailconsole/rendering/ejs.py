@@ -147,6 +147,7 @@ def _new_context() -> quickjs.Context:
     context.set_memory_limit(MEMORY_LIMIT)
     context.set_max_stack_size(STACK_LIMIT)
     context.eval(_library())
+    context.gc()  # what loading left behind, now: else a collection falls into the render (about 0.05 ms)
     context.set_time_limit(TIME_LIMIT_SECONDS)  # after loading the library: only the template's time counts
     return context
 
