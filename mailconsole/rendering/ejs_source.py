@@ -29,6 +29,7 @@ _LEADING_LINE_BREAK = re.compile("\\A(?:\r\n|\r|\n)")
 _OPENERS = {"<%": "eval", "<%_": "eval", "<%=": "escaped", "<%-": "raw", "<%#": "comment"}
 _CLOSERS = ("%>", "-%>", "_%>")
 _LITERAL_TAGS = {"<%%": '    ; __append("<%")\n', "%%>": '    ; __append("%>")\n'}
+_TAG_KINDS = _OPENERS | dict.fromkeys(_CLOSERS, "close") | dict.fromkeys(_LITERAL_TAGS, "literal")
 
 # What Template.compile puts around the generated source, for ejs.py's options.
 PREPENDED = (
@@ -67,28 +68,29 @@ def _source(pieces: list[str]) -> Iterator[str]:
     truncate = False
     line = 1
     for piece in pieces:
-        if piece in _OPENERS:
-            mode = _OPENERS[piece]
-        elif piece in _CLOSERS:
-            if mode == "literal":
-                yield _output(piece)  # a closer in literal mode: truncate is still false there
-            mode, truncate = None, piece[0] in "-_"
-        elif piece in _LITERAL_TAGS:
-            mode = "literal"
-            yield _LITERAL_TAGS[piece]
-        else:
+        tag = _TAG_KINDS.get(piece)
+        if tag is None:  # text or code
             if mode is None or mode == "literal":
                 if truncate:  # _addOutput drops one line break after -%> or _%>, then forgets it
                     text, truncate = _LEADING_LINE_BREAK.sub("", piece, count=1), False
+                    if text:
+                        yield _output(text)
                 else:
-                    text = piece
-                if text:
-                    yield _output(text)
+                    yield _output(piece)
             elif mode != "comment":
                 yield _code(mode, piece)
             if line_breaks := piece.count("\n"):  # tags hold none
                 line += line_breaks
                 yield f"    ; __line = {line}\n"
+        elif tag == "close":
+            if mode == "literal":
+                yield _output(piece)  # no line break to drop; truncate is set anew just below
+            mode, truncate = None, piece[0] in "-_"
+        elif tag == "literal":
+            mode = "literal"
+            yield _LITERAL_TAGS[piece]
+        else:
+            mode = tag
 
 
 def _output(text: str) -> str:
