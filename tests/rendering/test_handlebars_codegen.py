@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pybars import Compiler
 
+from mailconsole.models import TemplateEngine
 from mailconsole.rendering import handlebars, handlebars_codegen, render_template
+from mailconsole.rendering.data import plain_context
+from mailconsole.rendering.handlebars_runtime import NAMESPACE
 
 CORPUS = Path(__file__).with_name("corpus") / "handlebars"
+ENGINE = TemplateEngine.HANDLEBAR
 
 # Beyond the corpus: every kind of node and argument the tree check lets through.
 SOURCES = [
@@ -94,3 +99,32 @@ def test_sections_render_as_one_template_does() -> None:
     _, tree = handlebars._checked_tree(source)
     assert len(handlebars_codegen._sections(tree)) == 3
     assert render_template(source, context, partials=partials) == "head\n<x>\n(T&amp;)\n<y>\n(T&amp;)\nT&amp;\nB\ntail"
+
+
+def test_random_templates_print_the_same_in_sections_as_in_one_function() -> None:
+    rng = random.Random(11)
+    leaves = ["{{a}}", "{{{b}}}", "{{@index}}", "{{this}}", "{{> p}}", "\n", "  ", "x", "{{~a~}}", "{{../a}}",
+              "{{lookup o 'k'}}", "{{!c}}", "\r\n", "{{@root.a}}", "{{@key}}", "\n  {{> p}}\n"]  # fmt: skip
+    blocks = [("{{#if a}}", "{{/if}}"), ("{{#each l}}", "{{/each}}"), ("{{#with o}}", "{{/with}}"),
+              ("{{#each o}}", "{{/each}}"), ("\n{{#unless b}}\n", "\n{{/unless}}\n")]  # fmt: skip
+
+    def template(depth: int) -> str:
+        parts = []
+        for _ in range(rng.randint(0, 5)):
+            if depth < 3 and rng.random() < 0.3:
+                opening, closing = rng.choice(blocks)
+                inverse = rng.choice(["", "", "{{else}}x", "\n{{else}}\n{{a}}"])
+                parts.append(opening + template(depth + 1) + inverse + closing)
+            else:
+                parts.append(rng.choice(leaves))
+        return "".join(parts)
+
+    data = plain_context({"a": "A&", "b": "<i>", "l": [1, {"k": 2}, [3]], "o": {"k": "v", "n": None}}, ENGINE)
+    partials = {"p": handlebars.compile_template("[{{this}}]\n").render}
+    for _ in range(300):
+        source = template(0)
+        _, tree = handlebars._checked_tree(source)
+        namespace = dict(NAMESPACE)
+        exec(compile(handlebars_codegen.generate(tree), "<one function>", "exec"), namespace)  # noqa: S102
+        one_function = namespace["render"](data, partials=partials)
+        assert handlebars.compile_template(source).render(data, partials=partials) == one_function, source
