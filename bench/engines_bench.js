@@ -33,7 +33,7 @@ function compileHandlebars(source) {
   return Handlebars.template(new Function(`return ${Handlebars.precompile(source)}`)());
 }
 
-const figures = { hbs_compile: [], hbs_render: [], ejs_compile: [], ejs_render: [] };
+const figures = { hbs_compile: [], hbs_render: [], ejs_compile: [], ejs_render: [], ejs_compile_render: [] };
 for (const item of work.builtins) {
   figures.hbs_compile.push(medianMs(() => compileHandlebars(item.hbs)));
   const hbs = compileHandlebars(item.hbs);
@@ -41,11 +41,13 @@ for (const item of work.builtins) {
   figures.ejs_compile.push(medianMs(() => ejs.compile(item.ejs)));
   const page = ejs.compile(item.ejs);
   figures.ejs_render.push(medianMs(() => page(item.context)));
+  figures.ejs_compile_render.push(medianMs(() => ejs.compile(item.ejs)(item.context)));
 }
 const result = {};
 for (const [key, values] of Object.entries(figures)) {
   result[`${key}_median`] = middleOf(values);
   result[`${key}_sum`] = values.reduce((a, b) => a + b, 0);
+  result[`${key}_each`] = values;
 }
 let edit = 0;
 const edited = (source) => source.replace("</body>", `<!-- edit ${(edit += 1)} --></body>`);

@@ -15,3 +15,5 @@ tar -xzf "$tarball" --strip-components=1
 cp ejs.min.js "$vendor/ejs.min.js"
 cp LICENSE "$vendor/EJS-LICENSE.txt"
 node -e 'console.log("vendored ejs " + require("./package.json").version)'
+echo "now run tests/rendering/test_ejs_source.py: mailconsole/rendering/ejs_source.py writes ejs' source in Python"
+echo "and must still match this release text for text"

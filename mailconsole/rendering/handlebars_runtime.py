@@ -24,6 +24,7 @@ from mailconsole.models import TemplateEngine
 from mailconsole.rendering.errors import TemplateLimitError
 
 Block = Callable[[Any], Any]
+Render = Callable[..., Any]
 Options = dict[str, Any]
 
 # The name under which handlebars.py wraps a standalone partial. A template cannot reach it: no name a template
@@ -398,6 +399,34 @@ HELPERS: dict[str, Callable[..., Any]] = {
     INDENT_HELPER: _indent,
     "helperMissing": _helper_missing,
 }
+
+
+def render_sections(
+    sections: tuple[Render, ...],
+    context: Any,
+    helpers: dict[str, Any] | None = None,
+    partials: dict[str, Any] | None = None,
+    root: Any = None,
+) -> Any:
+    """A template cut into sections (handlebars_codegen): each section's output in turn.
+
+    The preamble of pybars3's generated ``render``: a call from outside (no ``root``) returns text, a call as a
+    partial returns the parts for the caller to join.
+    """
+    all_helpers = dict(HELPERS)
+    if helpers is not None:
+        all_helpers.update(helpers)
+    if partials is None:
+        partials = {}
+    called = root is None
+    if called:
+        root = context
+    scope = ensure_scope(context, root)
+    result = strlist()
+    for section in sections:
+        result.grow(section(scope, helpers=all_helpers, partials=partials, root=root))
+    return str(result) if called else result
+
 
 # The only names the generated code gets. Builtins are cut down to what pybars3's code generator emits, so even a
 # name that slipped past the checks could not import anything.

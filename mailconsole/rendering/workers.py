@@ -41,7 +41,7 @@ from typing import Any, NamedTuple
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from mailconsole.models import TemplateEngine
-from mailconsole.rendering import engines
+from mailconsole.rendering import ejs, engines
 from mailconsole.rendering.engines import engine_of
 from mailconsole.rendering.errors import TemplateError, TemplateLimitError
 
@@ -123,6 +123,8 @@ def serve(fd: int, limits: RenderLimits) -> None:
             connection.send_bytes(encode_reply(_memory_error(job, limits)))
             return
         connection.send_bytes(encode_reply(outcome))
+        if job.engine is TemplateEngine.EJS:
+            ejs.prepare()  # the next EJS render's fresh context, made while the caller reads this answer
 
 
 def _run(job: Job, limits: RenderLimits) -> str:

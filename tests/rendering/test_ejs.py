@@ -21,6 +21,11 @@ def render(source: str, context: dict[str, Any] | None = None) -> str:
     return render_template(source, context or {}, EJS)
 
 
+def in_engine(source: str, context: dict[str, Any] | None = None) -> str:
+    """A render in this process and thread, where prepared contexts live (render workers have their own)."""
+    return ejs_engine.render(source, context or {})
+
+
 @pytest.mark.parametrize(
     ("source", "context", "expected"),
     [
@@ -96,6 +101,46 @@ def test_a_render_cannot_change_the_next_one() -> None:
     assert render("<%= ({}).who %>") == ""
 
 
+def test_a_prepared_context_serves_one_render_in_the_thread_that_prepared_it() -> None:
+    ejs_engine.prepare()
+    prepared = ejs_engine._PREPARED.context
+    ejs_engine.prepare()  # already ready: kept
+    assert ejs_engine._PREPARED.context is prepared
+    elsewhere = _in_thread(lambda: in_engine("<%= 'other thread' %>"))
+    assert elsewhere == "other thread"
+    assert ejs_engine._PREPARED.context is prepared  # another thread made its own
+    assert in_engine("<%= 1 + 1 %>") == "2"
+    assert ejs_engine._PREPARED.context is None  # taken by that render, never used again
+    assert ejs_engine._PREPARED.spent is prepared  # to be freed when the thread is idle
+    ejs_engine.prepare()
+    assert ejs_engine._PREPARED.spent is None
+    assert ejs_engine._PREPARED.context is not prepared
+    assert in_engine("<%= 'again' %>") == "again"
+
+
+def test_prepared_contexts_keep_renders_apart() -> None:
+    ejs_engine.prepare()
+    assert in_engine("<% Object.prototype.who = 'tampered'; globalThis.left = 1; ejs.render = null %>") == ""
+    ejs_engine.prepare()
+    assert in_engine("<%= ({}).who %>|<%= typeof left %>|<%= typeof ejs.render %>") == "|undefined|function"
+
+
+def test_a_context_prepared_long_before_still_gives_the_template_its_whole_time() -> None:
+    ejs_engine.prepare()
+    started = time.process_time()
+    while time.process_time() - started < ejs_engine.TIME_LIMIT_SECONDS * 1.2:
+        pass  # quickjs counts CPU time, from the start of each call
+    assert in_engine("<% for (var i = 0; i < 1e5; i++) {} %>done") == "done"
+
+
+def _in_thread(work: Any) -> Any:
+    results: list[Any] = []
+    thread = threading.Thread(target=lambda: results.append(work()))
+    thread.start()
+    thread.join()
+    return results[0]
+
+
 def test_concurrent_renders_from_eight_threads_are_correct() -> None:
     barrier = threading.Barrier(8)
     failures: list[str] = []
@@ -145,6 +190,12 @@ def test_check_compiles_without_rendering() -> None:
 def test_context_arrives_as_json() -> None:
     context = {"when": object(), "nan": float("nan"), "s": {3}}
     assert render("<%= typeof when %> <%= nan %> <%= JSON.stringify(s) %>", context) == "string  [3]"
+
+
+def test_any_text_reaches_the_engine_intact() -> None:
+    # quickjs's own str conversion would stop at the NUL and crash on the lone surrogate: those go as JSON.
+    for text in ["中文 \U0001d11e é", "a\x00b", "\ud800 lone", 'quote " backslash \\ line\u2028']:
+        assert render(f"{text}|<%- x %>|<%- '\U0001d11e' %>", {"x": text}) == f"{text}|{text}|\U0001d11e"
 
 
 def test_vendored_library() -> None:
