@@ -21,9 +21,10 @@ The same ``MAILCONSOLE_*`` keys describe a tenant in the environment and at the 
     tenant_id = "..."
     token = "..."
 
-Which tenant a session starts with: ``default_tenant`` of secrets.toml, else the environment's tenant, else the
-flat keys of secrets.toml, else the first table; with none configured, the embedded service (``EMBEDDED``), whose
-user pool is the one ``MAILCONSOLE_USERPOOL_ID`` names or the one it generated (as for ``mailconsole serve``).
+Precedence: secrets.toml > the environment > the default. A session starts with ``default_tenant`` of secrets.toml,
+else the tenant of secrets.toml's flat keys, else its first table, else the environment's tenant; a name given by
+both keeps secrets.toml's. With none configured, the embedded service (``EMBEDDED``), whose user pool is the one
+``MAILCONSOLE_USERPOOL_ID`` names or the one it generated (as for ``mailconsole serve``).
 """
 
 from __future__ import annotations
@@ -148,19 +149,29 @@ class TenantVariables(BaseModel):
 
 
 def tenants_from(env: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[list[TenantConfig], list[str]]:
-    """Every configured tenant, in order (environment, flat secrets, ``[tenants.*]``; ``default_tenant`` first),
-    and the problems found. An empty list means nothing is configured: the console then uses the embedded service.
+    """Every configured tenant, in order of precedence (secrets.toml's flat keys and ``[tenants.*]``, then the
+    environment; ``default_tenant`` first), and the problems found. An empty list means nothing is configured: the
+    console then uses the embedded service.
     """
-    tenants: list[TenantConfig] = []
     problems: list[str] = []
-    for values, source in ((env, "environment"), (secrets, SECRETS_FILE)):
-        try:
-            tenant = TenantVariables.model_validate(values).tenant(source)
-        except ValidationError as err:
-            problems.append(f"{source}: {_first_fault(err)}")
-            continue
-        if tenant is not None:
-            tenants.append(tenant)
+    flat_secrets = _flat_tenant(secrets, SECRETS_FILE, problems)
+    tenants = [tenant for tenant in (flat_secrets,) if tenant is not None]
+    tenants += _table_tenants(secrets, problems)
+    tenants += [tenant for tenant in (_flat_tenant(env, "environment", problems),) if tenant is not None]
+    unique = _first_of_each_name(tenants, problems)
+    return _default_first(unique, str(secrets.get("default_tenant") or "").strip(), problems), problems
+
+
+def _flat_tenant(values: Mapping[str, Any], source: str, problems: list[str]) -> TenantConfig | None:
+    try:
+        return TenantVariables.model_validate(values).tenant(source)
+    except ValidationError as err:
+        problems.append(f"{source}: {_first_fault(err)}")
+        return None
+
+
+def _table_tenants(secrets: Mapping[str, Any], problems: list[str]) -> list[TenantConfig]:
+    tenants: list[TenantConfig] = []
     tables = secrets.get("tenants")
     if tables is not None and not isinstance(tables, Mapping):
         problems.append(f"{SECRETS_FILE}: 'tenants' must be a table of tables, such as [tenants.acme].")
@@ -172,8 +183,7 @@ def tenants_from(env: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[li
             tenants.append(TenantConfig.model_validate({**table, "name": str(name), "source": SECRETS_FILE}))
         except ValidationError as err:
             problems.append(f"Tenant {str(name)!r} {_first_fault(err)}")
-    unique = _first_of_each_name(tenants, problems)
-    return _default_first(unique, str(secrets.get("default_tenant") or "").strip(), problems), problems
+    return tenants
 
 
 def _first_of_each_name(tenants: list[TenantConfig], problems: list[str]) -> list[TenantConfig]:

@@ -88,3 +88,20 @@ def test_the_send_log_keeps_each_tenants_sends_and_refusals_apart() -> None:
     assert log.seconds_left("beta", "CHANNEL_LOGIN", "a@example.com") == 0
     log.refused("acme", "CHANNEL_RESET_PASSWORD", "a@example.com", None)  # no wait given: the platform's minute
     assert 59 <= log.seconds_left("acme", "CHANNEL_RESET_PASSWORD", "a@example.com") <= 60
+
+
+def test_secrets_toml_comes_before_the_environment() -> None:
+    env = {"MAILCONSOLE_API_HOST": "https://env.example.com", "MAILCONSOLE_USERPOOL_ID": "env-pool"}
+    secrets = {
+        "MAILCONSOLE_API_HOST": "https://secrets.example.com",
+        "MAILCONSOLE_USERPOOL_ID": "secrets-pool",
+        "tenants": {"acme": {"api_host": "https://acme.example.com"}},
+    }
+    tenants, problems = tenants_from(env, secrets)
+    assert [(tenant.name, tenant.api_host) for tenant in tenants] == [
+        ("default", "https://secrets.example.com"),
+        ("acme", "https://acme.example.com"),
+    ]
+    assert problems == ["Two tenants are named 'default'; the first one (.streamlit/secrets.toml) is used."]
+    (tenant,), _ = tenants_from(env, {})
+    assert tenant.api_host == "https://env.example.com"  # the environment, where secrets.toml says nothing
