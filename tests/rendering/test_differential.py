@@ -1,0 +1,138 @@
+"""A differential run: our engines against handlebars.js 4.7 and ejs 3.1 on Node, over cases we did not write.
+
+``differential.json`` holds template and data pairs from the engines' own test suites (handlebars.js' spec files,
+the mustache spec, ejs' tests) and seeded, generated mail templates, each with what Node printed for it or the
+fact that Node refused it (``scripts/regenerate_differential.sh`` remakes it). Every case must come out the same
+here: the same text, or a refusal where Node refused. The few that cannot are in ``ALLOWED``, each tied to a
+sentence of ``KNOWN_DIFFERENCES``; an allowed case that starts to match fails too, so that the list shrinks.
+
+The engine modules are called directly (not ``render_template``): the run is about their semantics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mailconsole.rendering import TemplateError, ejs, handlebars
+
+DATA = Path(__file__).with_name("differential.json")
+REGENERATE = "run scripts/regenerate_differential.sh"
+
+
+def case_id(case: dict[str, Any]) -> str:
+    """A name for a case that survives a regeneration: a digest of what is rendered."""
+    what = [case["engine"], case["template"], case["context"], case.get("partials")]
+    return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def load_cases() -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = json.loads(DATA.read_text(encoding="utf-8"))["cases"]
+    return cases
+
+
+CASES = load_cases()
+
+# Cases known to come out otherwise here, by case_id: the start of the KNOWN_DIFFERENCES sentence that explains.
+# All are features a mail template can do without (the sentences say what to write instead); handlebars.js
+# renders them, we refuse them with an error that names the feature.
+ALLOWED: dict[str, str] = {
+    "e518fa7d68": "Block parameters",  # spec/builtins.js '{{#with person as |foo|}}{{foo.first}} {{last}}{'
+    "19a302aa48": "Partial blocks",  # spec/partials.js '{{#> dude}}success{{/dude}}'
+    "d399815ae5": "Partial blocks",  # spec/partials.js '{{#> dude context}}{{value}}{{/dude}}'
+    "94160e6a5f": "Block parameters",  # spec/partials.js '{{#with context as |me|}}{{#> dude}}{{me.value}}'
+    "14ee6308c0": "Partial blocks",  # spec/partials.js '{{#> dude}}fail{{/dude}}'
+    "ad350ed96c": "Partial blocks",  # spec/partials.js '{{#> dude}}success{{/dude}}'
+    "9612eebf3e": "Partial blocks",  # spec/partials.js '{{#> dude}}success{{/dude}}'
+    "2c3badc940": "Partial blocks",  # spec/partials.js '{{#> dude}}{{value}}{{/dude}}'
+    "2be1b8f986": "Partial blocks",  # spec/partials.js '{{#> dude}}in-block: {{@root/value}}{{/dude}}'
+    "65bbc13578": "Partial blocks",  # spec/partials.js '<template>{{#> list value}}value = {{.}}{{/list}'
+    "821ce68ec1": "Partial blocks",  # spec/partials.js '{{#> dude}}{{value}}{{/dude}}'
+    "d15725d2cc": "Partial blocks",  # spec/partials.js '{{#> dude}}{{../context/value}}{{/dude}}'
+    "f38f40852a": "Block parameters",  # spec/partials.js '{{#with context as |me|}}{{#> dude}}{{me.value}}'
+    "c68393af68": "Partial blocks",  # spec/partials.js '<template>{{#> outer}}{{value}}{{/outer}}</templ'
+    "9a126e4053": "Partial blocks",  # spec/partials.js '<template>{{#> outer}}{{value}}{{/outer}}</templ'
+    "2ca7edffd9": "Partial blocks",  # spec/partials.js '<template>{{#> outer}}{{value}}{{/outer}}</templ'
+    "726c433d22": "Partial blocks",  # spec/partials.js '<template>{{#> outer}}{{value}}{{/outer}}</templ'
+    "480c33a2d3": "Partial blocks",  # spec/partials.js '{{#*inline "myPartial"}}success{{/inline}}{{> my'
+    "46d614bb11": "Partial blocks",  # spec/partials.js '{{#*inline "myPartial"}}fail{{/inline}}{{#*inlin'
+    "f148f0e57b": "Partial blocks",  # spec/partials.js '{{#with .}}{{#*inline "myPartial"}}success{{/inl'
+    "951319ee2e": "Partial blocks",  # spec/partials.js '{{#*inline "myPartial"}}fail{{/inline}}{{#with .'
+    "dd5e69fd6f": "Partial blocks",  # spec/partials.js '{{#with .}}{{#*inline "myPartial"}}success{{/inl'
+    "13847ac233": "Partial blocks",  # spec/partials.js '{{#*inline "myPartial"}}success{{/inline}}{{> du'
+    "4a54920bff": "Partial blocks",  # spec/partials.js '{{#> dude}}{{#*inline "myPartial"}}success{{/inl'
+    "4bbbadd0d8": "Partial blocks",  # spec/partials.js '{{#*inline "outer"}}{{#>inner}}<outer-block>{{>@'
+    "2d3603a3d6": "Partial blocks",  # spec/partials.js '{{#*inline "outer"}}{{#>inner}}<outer-block>{{>@'
+    "ccf59c2041": "Partial blocks",  # spec/partials.js '{{#*inline "outer"}}{{#>inner}}<outer-block>{{>@'
+    "57b49315bf": "Partial blocks",  # spec/regressions.js '{{#> layout}}{{#*inline "subcontent"}}subcontent'
+    "d03c483f42": "Partial blocks",  # spec/regressions.js '{{#> layout}}{{/layout}}'
+    "70eb8e770f": "Partial blocks",  # spec/regressions.js '{{#> layout}}Outer{{/layout}}'
+    "d266fce924": "Block parameters",  # spec/regressions.js '{{#*inline "test"}}{{> @partial-block }}{{/inlin'
+    "46a2b0c4a6": "Partial blocks",  # spec/regressions.js 'template {{>partial}} template'
+}
+
+
+def outcome(case: dict[str, Any]) -> tuple[str, str]:
+    """("expected", output) or ("refused", message): what our engine does with the case."""
+    try:
+        if case["engine"] == "ejs":
+            return "expected", ejs.render(case["template"], case["context"])
+        return "expected", handlebars.render(case["template"], case["context"], case.get("partials"))
+    except TemplateError as err:
+        return "refused", str(err)
+
+
+def is_identical(case: dict[str, Any], ours: tuple[str, str]) -> bool:
+    if "refused" in case:
+        return ours[0] == "refused"
+    return ours == ("expected", case["expected"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{case['engine']}-{case_id(case)}" for case in CASES])
+def test_case_comes_out_as_on_node(case: dict[str, Any]) -> None:
+    ours = outcome(case)
+    reason = ALLOWED.get(case_id(case))
+    node = ("refused", case["refused"]) if "refused" in case else ("expected", case["expected"])
+    if reason is None:
+        assert is_identical(case, ours), f"{case['origin']}: {case['template']!r}\nNode: {node!r}\nours: {ours!r}"
+    else:
+        assert not is_identical(case, ours), f"{case_id(case)} now matches: take it out of ALLOWED"
+
+
+def test_every_allowed_difference_is_a_known_one() -> None:
+    ids = {case_id(case) for case in CASES}
+    sentences = handlebars.KNOWN_DIFFERENCES + ejs.KNOWN_DIFFERENCES
+    for key, reason in ALLOWED.items():
+        assert key in ids, f"{key} is not a case any more: take it out of ALLOWED"
+        assert sum(sentence.startswith(reason) for sentence in sentences) == 1, reason
+
+
+def test_the_cases_come_from_every_source_and_were_recorded_with_the_platform_engines() -> None:
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    assert data["engines"]["handlebars"] == "4.7.10" and data["engines"]["ejs"] == "3.1.10", REGENERATE
+    vendored = Path(ejs.__file__).with_name("vendor") / "ejs.min.js"
+    assert data["engines"]["ejs_min_js_sha256"] == hashlib.sha256(vendored.read_bytes()).hexdigest(), REGENERATE
+    sources = Counter(case["origin"].split(" ")[0] for case in CASES)
+    assert sources["handlebars.js"] >= 200 and sources["mustache"] >= 100 and sources["ejs"] >= 30
+    assert sources["generated"] >= 500
+    assert len({case_id(case) for case in CASES}) == len(CASES)
+
+
+def test_count_identical_cases(capsys: pytest.CaptureFixture[str]) -> None:
+    """The figure for the record: identical cases per engine (run with -s to see it)."""
+    identical: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for case in CASES:
+        total[case["engine"]] += 1
+        identical[case["engine"]] += is_identical(case, outcome(case))
+    with capsys.disabled():
+        for engine in sorted(total):
+            print(f"\ndifferential {engine}: {identical[engine]} of {total[engine]} identical", end="")
+    allowed = Counter(case["engine"] for case in CASES if case_id(case) in ALLOWED)
+    for engine in total:
+        assert identical[engine] == total[engine] - allowed[engine]
