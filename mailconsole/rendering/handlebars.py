@@ -35,7 +35,7 @@ from pybars._compiler import OMeta, handlebars_grammar
 
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import handlebars_scan, handlebars_whitespace
-from mailconsole.rendering.data import plain_context
+from mailconsole.rendering.data import plain_data
 from mailconsole.rendering.errors import TemplateError
 from mailconsole.rendering.handlebars_runtime import INDENT_HELPER, NAMESPACE
 from mailconsole.rendering.handlebars_scan import Edit, Mark
@@ -97,12 +97,13 @@ def check(source: str, partials: Mapping[str, str] | None = None) -> None:
             _compile_partial(name, text)
 
 
-def render(source: str, context: Mapping[str, Any], partials: Mapping[str, str] | None = None) -> str:
+def render(source: str, context: Any, partials: Mapping[str, str] | None = None) -> str:
+    """Render ``source`` with ``context``: a mapping as a rule, but any JSON value, as handlebars.js takes it."""
     template = compile_template(source)
     known = dict(partials or {})
     _check_partials(template, known)
     compiled = {name: _compile_partial(name, text).render for name, text in known.items()}
-    data = plain_context(context, _ENGINE)
+    data = plain_data(context, _ENGINE)
     try:
         return str(template.render(data, partials=compiled))
     except RecursionError:

@@ -262,13 +262,23 @@ def test_odd_context_values_render_or_raise_template_error(value: Any) -> None:
 
 def test_odd_arguments_raise_template_error() -> None:
     with pytest.raises(TemplateError, match="mapping"):
-        render_template("x", ["not", "a", "mapping"])  # type: ignore[arg-type]
+        render_template("x", ["not", "a", "mapping"], "ejs")  # type: ignore[arg-type]
     with pytest.raises(TemplateError, match="text"):
         render_template(b"{{x}}", {})  # type: ignore[arg-type]
     with pytest.raises(TemplateError, match="unknown template engine"):
         render_template("x", {}, "mustache")
     assert render_template("{{d}}", {"d": datetime.date(2026, 1, 2)}) == "2026-01-02"
     assert render_template("{{d}}", {"d": 1}, "handlebar") == "1"
+
+
+@pytest.mark.parametrize(
+    ("source", "context", "expected"),
+    [("{{.}}{{length}}", "bye", "bye3"), ("num: {{.}}", 0, "num: 0"), ("val: {{.}}", False, "val: false"),
+     ("{{#each .}}{{.}},{{/each}}|{{length}}", ["a", "b"], "a,b,|2"), ("[{{.}}{{x}}]", None, "[]")],
+)  # fmt: skip
+def test_a_root_context_that_is_not_an_object_renders(source: str, context: Any, expected: str) -> None:
+    # handlebars.js takes any value as the root context (its spec, basic.js); the platform's is always an object.
+    assert handlebars.render(source, context) == expected
 
 
 # ---- compile: lock, cache, sys.modules -----------------------------------------------------------------------
