@@ -37,7 +37,7 @@ from mailconsole.models import TemplateEngine
 from mailconsole.rendering import handlebars_scan, handlebars_whitespace
 from mailconsole.rendering.data import plain_data
 from mailconsole.rendering.errors import TemplateError
-from mailconsole.rendering.handlebars_runtime import INDENT_HELPER, NAMESPACE
+from mailconsole.rendering.handlebars_runtime import INDENT_HELPER, NAMESPACE, SECTION_HELPER
 from mailconsole.rendering.handlebars_scan import Edit, Mark
 
 Render = Callable[..., Any]
@@ -51,15 +51,21 @@ _ENGINE = TemplateEngine.HANDLEBAR
 
 # pybars3's grammar differs from handlebars.js' in a few places, mended in a copy of it: a hash key needs two
 # characters there ({{> card x=1}} does not parse) and no spaces around its "=", a name may not hold "$", ":" or
-# "?", and a line break at the start of a text keeps only the "\n" of "\r\n".
+# "?", a line break at the start of a text keeps only the "\n" of "\r\n", ".." alone is not the parent context,
+# and a segment literal loses its brackets ({{[this]}} is the key "this" in handlebars.js, not the context): it
+# keeps them here, for the runtime's resolve() to look the key up as it is.
 _KEY = "(<letterOrDigit>|'_')+:symbol ']'? => start"
 _KEY_VALUE = "<safesymbol>:s '=' (<literal>"
 _NAME_CHARS = "(<letterOrDigit>|'-'|'@')+:symbol"
+_PARENT = "('.' '.' '/') => u'@_parent'"
+_SEGMENT_LITERAL = "'[' <notclosebracket>+:symbol ']' => u''.join(symbol)"
 _GRAMMAR_FIXES = {
     _KEY: _KEY.replace(")+", ")*"),
     _KEY_VALUE: _KEY_VALUE.replace("'='", "<spaces> '=' <spaces>"),
     _NAME_CHARS: _NAME_CHARS.replace("'@'", "'@'|'$'|':'|'?'"),
     "('\\r'?'\\n'):char": "'\\n':char",
+    _PARENT: _PARENT.replace("'/')", "'/'?)"),
+    _SEGMENT_LITERAL: _SEGMENT_LITERAL.replace("u''.join(symbol)", "u'[' + u''.join(symbol) + u']'"),
 }
 
 # Where this renderer and handlebars.js 4.7 part, for admins; tests/rendering/test_fidelity.py checks each.
@@ -69,7 +75,7 @@ KNOWN_DIFFERENCES: tuple[str, ...] = (
     "Partial blocks ({{#> name}}), inline partials ({{#*inline}}) and decorators are refused: use plain partials "
     "({{> name}}).",
     "Numbers with a decimal point as arguments ({{> card ratio=1.5}}) are refused: put such values in the context.",
-    "A few malformed names that handlebars.js refuses are read here ({{name.}}, {{.name}}, {{a.[b}}, {{a@b}}): "
+    "A few malformed names that handlebars.js refuses are read here ({{.name}}, {{a.[b}}, {{a@b}}): "
     "write names as letters, digits, _ and -, joined by single dots.",
 )
 
@@ -205,7 +211,7 @@ class _Assembly:
                 raw = mark.kind == "raw_open"
                 closer = f"{{{{{{{{/{mark.name}}}}}}}}}" if raw else f"{{{{/{mark.name}}}}}"
                 node = self.node(mark, self.tag(mark), closer)
-                stack.append(_Block(node[0], node[1], node[2], raw=raw))
+                stack.append(_Block(node[0], self.helper(mark, node), node[2], raw=raw))
             elif mark.kind == "else":
                 stack[-1].inverse = ["template"]
             elif mark.kind == "else_chain":  # rewritten to {{else}}{{#helper ...}}
@@ -213,7 +219,7 @@ class _Assembly:
                 opening = len("{{else}}")
                 node = self.node(mark, (text[opening:], origin[opening:]), f"{{{{/{mark.name}}}}}")
                 stack[-1].inverse = ["template"]
-                stack.append(_Block(node[0], node[1], node[2], chained=True))
+                stack.append(_Block(node[0], self.helper(mark, node), node[2], chained=True))
             elif mark.kind in ("close", "raw_close"):
                 while True:
                     block = stack.pop()
@@ -221,6 +227,11 @@ class _Assembly:
                     if not block.chained:
                         break
         return root
+
+    @staticmethod
+    def helper(mark: Mark, node: Any) -> Any:
+        """The helper of a block: the scan rewrote a section on a path ({{#a.b}}) to a block of "with" on it."""
+        return SECTION_HELPER if mark.section else node[1]
 
     def tag(self, mark: Mark) -> tuple[str, list[int]]:
         """The text of the tag at ``mark`` as pybars3 gets it (the scan's rewrites done), with source offsets."""
@@ -411,7 +422,8 @@ def _name(name: Any) -> str:
     """A name goes between quotes in generated code: no quote, backslash or non-printable character in it."""
     if isinstance(name, str) and name.isprintable() and not any(c in "'\"\\" for c in name):
         return name
-    raise _Rejected(str(name))
+    literal = isinstance(name, str) and name[:1] == "[" and name[-1:] == "]"
+    raise _Rejected(name[1:-1] if literal else str(name))  # a segment literal: the name as written in brackets
 
 
 def _literal(value: Any) -> Any:

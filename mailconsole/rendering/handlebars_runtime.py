@@ -22,9 +22,10 @@ from pybars._compiler import resolve_subexpr
 Block = Callable[[Any], Any]
 Options = dict[str, Any]
 
-# The name under which handlebars.py wraps a standalone partial. A template cannot reach it: no name a template
-# writes (path segment, block or helper name) can hold "]".
-INDENT_HELPER = "[indent]"
+# The names under which handlebars.py wraps a standalone partial and runs a section on a path ({{#a.b}}). A
+# template cannot reach them: no name a template writes (block or helper name, path segment) holds "<".
+INDENT_HELPER = "<indent>"
+SECTION_HELPER = "<section>"
 
 # JSON numbers are doubles in JavaScript: integers beyond 2**53 lose digits there, as they print.
 _EXACT_INTEGERS = 2**53
@@ -126,7 +127,9 @@ def resolve(context: Any, *segments: str) -> Any:
     for segment in segments:
         if context is None:
             return None
-        if segment:
+        if segment[:1] == "[":  # a segment literal, {{[this]}}: the key as written, never this, @data or ../
+            context = pick(_unwrap(context), segment[1:-1])
+        elif segment:
             context = pick(context, segment)
     return context
 
@@ -339,7 +342,9 @@ def _log(this: Any, *args: Any, **hash: Any) -> None:
 
 
 def _block_helper_missing(this: Scope, options: Options, value: Any) -> Any:
-    """``{{#name}}...{{/name}}`` where name is a value, not a helper: a section, as in handlebars.js."""
+    """``{{#name}}...{{/name}}`` where name is a value, not a helper: a section, as in handlebars.js.
+
+    It also runs ``{{#a.b}}``, ``{{^../x}}``, ``{{#.}}`` (as ``SECTION_HELPER``, given the value of the path)."""
     value = _unwrap(value)
     if value is True:
         return options["fn"](this)
@@ -365,6 +370,7 @@ HELPERS: dict[str, Callable[..., Any]] = {
     "log": _log,
     "blockHelperMissing": _block_helper_missing,
     INDENT_HELPER: _indent,
+    SECTION_HELPER: _block_helper_missing,
     "helperMissing": _helper_missing,
 }
 

@@ -32,6 +32,13 @@ INSIDE_TAG = re.compile(
 # The same literals, to blank out before a tag's body is split into words.
 _LITERALS = re.compile(r"""\[[^\]]*\]|(?<=[\s=(])"(?:\\.|[^"\\])*"|(?<=[\s=(])'(?:\\.|[^'\\])*'""")
 _SUBEXPRESSION = re.compile(r"\(\s*([^\s()]*)")
+# A block name pybars3 cannot read as one: a path or a literal. handlebars.js runs a section on its value.
+_PATH_NAME = re.compile(r"""[./\[\]"']""")
+# handlebars.js reads a number with a decimal point where a name goes ({{12.34}}) as that name.
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+# A number that ends a path of several segments is a number literal to handlebars.js, which cannot read it there.
+_NUMBER_AT_END = re.compile(r"[./]-?\d+(?:\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,7 @@ class Mark:
     strip_open: bool = False  # "{{~"
     strip_close: bool = False  # "~}}"
     name: str = ""  # the helper of a block's opening tag
+    section: bool = False  # a section on a path or literal ({{#a.b}}): rewritten to a block of "with" on it
 
 
 @dataclass(frozen=True)
@@ -194,15 +202,18 @@ class _Scanner:
         sigil = body[:1]
         kind: MarkKind = "mustache"
         name = ""
+        section = False
+        if sigil not in ("!", "/"):
+            self.check_paths(tag, body.lstrip("#^&>{").strip())
         if tag.triple or sigil == "&":
             self.check_expression(tag, body[1:] if sigil == "&" else body)
         elif sigil == "#":
             kind = "open"
-            name = self.open_block(tag, body[1:])
+            name, section = self.open_block(tag, body[1:])
         elif sigil == "^":
             if body[1:].strip():
                 kind = "open_inverse"
-                name = self.open_block(tag, body[1:], inverted=True)
+                name, section = self.open_block(tag, body[1:], inverted=True)
             else:
                 kind = "else"
                 self.check_else(tag)
@@ -219,12 +230,12 @@ class _Scanner:
             kind = "else"
             self.check_else(tag)
         elif body.startswith("else") and body[4:5].isspace():
-            name = self.chain_else(tag, body[5:].strip())
-            self.marks.append(Mark("else_chain", tag.start, tag.end, tag.tilde_left, tag.tilde_right, name))
+            name, section = self.chain_else(tag, body[5:].strip())
+            self.marks.append(Mark("else_chain", tag.start, tag.end, tag.tilde_left, tag.tilde_right, name, section))
             return  # rewritten whole, without its "~"
         else:
             self.check_expression(tag, body)
-        self.marks.append(Mark(kind, tag.start, tag.end, tag.tilde_left, tag.tilde_right, name))
+        self.marks.append(Mark(kind, tag.start, tag.end, tag.tilde_left, tag.tilde_right, name, section))
         if tag.tilde_left:  # "{{~": pybars3 knows no "~"; handlebars_whitespace does what it says
             self.edits.append(Edit(tag.start + 2, tag.start + 3, ""))
         if tag.tilde_right:  # "~}}", or "}~}}" of a triple
@@ -242,10 +253,24 @@ class _Scanner:
                 name = text[match.start(1) : match.end(1)][:30]
                 raise self.fail(tag.start, f"unknown helper ({name} ...) in {self.excerpt(tag.start, tag.end)}")
 
-    def open_block(self, tag: _Tag, text: str, inverted: bool = False) -> str:
+    def open_block(self, tag: _Tag, text: str, inverted: bool = False) -> tuple[str, bool]:
+        """The helper pybars3 is to read in the block ``text`` opens, and whether it is a section on a path."""
         name = self.check_block_helper(tag, text)
         self.stack.append(_Open(name, tag.start, inverted))
-        return name
+        path = self.section_path(name, text)
+        if path is None:
+            return name, False
+        start = self.source.index(name, tag.start)
+        self.edits.append(Edit(start, start + len(name), f"with {path}"))
+        return "with", True
+
+    def section_path(self, name: str, text: str) -> str | None:
+        """For ``{{#a.b}}``, ``{{^../x}}``, ``{{#.}}``, ``{{#"lit"}}``: the path (as pybars3 reads it) of the value
+        handlebars.js runs a section on. pybars3 reads only plain names as block names, so handlebars.py turns such
+        a block into one of its section helper over that path."""
+        if len(self.words(text)) > 1 or not _PATH_NAME.search(name):
+            return None
+        return path_of(name)
 
     def check_block_helper(self, tag: _Tag, text: str) -> str:
         if text[:1] in (">", "*"):
@@ -253,7 +278,8 @@ class _Scanner:
         words = self.words(text)
         if not words:
             raise self.fail(tag.start, f"{self.excerpt(tag.start, tag.end)} names no helper")
-        name, params = words[0], words[1:]
+        params = words[1:]
+        name = text.lstrip()[: len(words[0])]  # as written: words are masked
         if any(word.startswith("|") for word in params):
             raise self.fail(tag.start, f"block parameters (as |item|) in {{{{#{name}}}}} are not supported")
         if name in BLOCK_HELPERS and not params:
@@ -284,15 +310,17 @@ class _Scanner:
             raise self.fail(tag.start, f"{{{{#{block.name}}}}} has had its {{{{else}}}}: a block has one at the most")
         block.has_else = not chained
 
-    def chain_else(self, tag: _Tag, text: str) -> str:
+    def chain_else(self, tag: _Tag, text: str) -> tuple[str, bool]:
         """``{{else if b}}`` is ``{{else}}{{#if b}}`` with one more ``{{/if}}`` at the end of the block."""
         self.check_else(tag, chained=True)
         if self.stack[-1].inverted:  # as in handlebars.js, whose grammar has no such chain
             raise self.fail(tag.start, f"{{{{else {text[:30]}}}}} cannot follow {{{{^...}}}}: use {{{{#...}}}}")
         name = self.check_block_helper(tag, text)
-        self.stack[-1].chained.append(name)
-        self.edits.append(Edit(tag.start, tag.end, f"{{{{else}}}}{{{{#{text}}}}}"))
-        return name
+        path = self.section_path(name, text)
+        opening, helper = (text, name) if path is None else (f"with {path}", "with")
+        self.stack[-1].chained.append(helper)
+        self.edits.append(Edit(tag.start, tag.end, f"{{{{else}}}}{{{{#{opening}}}}}"))
+        return helper, path is not None
 
     def check_partial(self, tag: _Tag, text: str) -> None:
         words = self.words(text)
@@ -313,15 +341,49 @@ class _Scanner:
             # The context is plain data, so a tag with parameters can only be a call of a helper.
             raise self.fail(tag.start, f"unknown helper {{{{{text[: len(head)]}}}}}")
         self.check_subexpressions(tag, text)
-        if head[:1] in "\"'" and not params:
-            self.literal_as_name(tag, text[: len(head)])
+        written = text[: len(head)]
+        if not params and (path := path_of(written)) != written:
+            start = self.source.index(written, tag.start)
+            self.edits.append(Edit(start, start + len(written), path))
 
-    def literal_as_name(self, tag: _Tag, literal: str) -> None:
-        """handlebars.js reads ``{{"a b"}}`` as ``{{[a b]}}``, pybars3 cannot read it: the rewrite to the latter."""
-        name = literal[1:-1]
-        if not any(char in name for char in "]\\\r\n"):  # else left to pybars3, which refuses it
-            start = self.source.index(literal, tag.start)
-            self.edits.append(Edit(start, start + len(literal), f"[{name}]"))
+    def check_paths(self, tag: _Tag, text: str) -> None:
+        """Refuse the paths handlebars.js cannot read: a number at the end of one, this, . or .. after a name."""
+        for word in self.words(" " + text):
+            path = word.split("=", 1)[-1].strip("()")
+            if path[:1] in "\"'[" or _NUMBER.fullmatch(path):
+                continue
+            if number := _NUMBER_AT_END.search(path):
+                fixed = f"{path[: number.start() + 1]}[{number[0][1:]}]"
+                raise self.fail(tag.start, f"handlebars.js cannot read the path {path}: write {fixed}")
+            if _steps_back_after_a_name(path):
+                raise self.fail(
+                    tag.start, f"handlebars.js cannot read the path {path}: this, . and .. may only start a path"
+                )
+
+
+def path_of(written: str) -> str:
+    """A name as written in a tag, as a path pybars3 reads the way handlebars.js reads the name.
+
+    handlebars.js looks a literal up as a name where a name goes: ``{{"a b"}}`` is ``{{[a b]}}``, ``{{12.34}}``
+    is ``{{[12.34]}}``. ``..`` alone is the parent context, which pybars3 reads as ``../.``.
+    """
+    if len(written) > 1 and written[0] in "\"'" and written[-1] == written[0] and "]" not in written:
+        return f"[{written[1:-1]}]"
+    if _DECIMAL.fullmatch(written):
+        return f"[{written}]"
+    return written
+
+
+def _steps_back_after_a_name(path: str) -> bool:
+    """Whether ``path`` has a ``this``, ``.`` or ``..`` segment after a name, as in ``a/this/b`` or ``a/../b``."""
+    named = False
+    for segment in re.findall(r"\[[^\]]*\]|\.\.|\.(?=[./]|$)|[^./]+", path.removeprefix("@")):
+        if segment in ("this", ".", ".."):
+            if named:
+                return True
+        else:
+            named = True
+    return False
 
 
 def outline(source: str) -> Outline:

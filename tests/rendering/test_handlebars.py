@@ -10,6 +10,7 @@ import contextlib
 import datetime
 import decimal
 import random
+import re
 import sys
 import threading
 from pathlib import Path
@@ -279,6 +280,50 @@ def test_odd_arguments_raise_template_error() -> None:
 def test_a_root_context_that_is_not_an_object_renders(source: str, context: Any, expected: str) -> None:
     # handlebars.js takes any value as the root context (its spec, basic.js); the platform's is always an object.
     assert handlebars.render(source, context) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "context", "expected"),
+    [
+        ("{{#user.address}}{{city}}{{/user.address}}", {"user": {"address": {"city": "Paris"}}}, "Paris"),
+        ("{{^user.nickname}}none{{else}}{{user.nickname}}{{/user.nickname}}", {"user": {}}, "none"),
+        ("{{#list}}({{#.}}{{.}}{{/.}}){{/list}}", {"list": [[1, 2], ["a"]]}, "(12)(a)"),
+        ("{{#with a}}{{#../x}}{{y}}{{/../x}}{{/with}}", {"a": {}, "x": {"y": "Y"}}, "Y"),
+        ('{{#"foo"}}{{.}}{{/"foo"}}', {"foo": ["bar", "baz"]}, "barbaz"),
+        ("{{#if n}}{{else a.b}}[{{c}}]{{/if}}", {"a": {"b": {"c": 3}}}, "[3]"),
+        ("{{#a.b}}{{.}},{{/a.b}}", {"a": {"b": [1, 2]}}, "1,2,"),
+        ("{{#a.b}}yes{{else}}no{{/a.b}}", {"a": {"b": 0}}, "yes"),
+        ("{{#a.b}}yes{{else}}no{{/a.b}}", {"a": {"b": []}}, "no"),
+        ("{{#[a b]}}{{c}}{{/[a b]}}", {"a b": {"c": 3}}, "3"),
+        ("{{#with a}}{{#with ..}}{{x}}{{/with}}{{/with}}", {"a": {}, "x": 5}, "5"),
+    ],
+)
+def test_sections_on_paths_and_literals(source: str, context: dict[str, Any], expected: str) -> None:
+    # Issue 10: refused before. Expected outputs are those of handlebars.js 4.7.10 on Node.
+    assert handlebars.render(source, context) == expected
+
+
+def test_segment_literals_and_number_like_names_are_keys() -> None:
+    source = '{{[this]}} {{text/[this]}} {{[@alan]/expression}} {{12.34}} {{[a.b]}} {{"a b"}}'
+    context = {"this": "T", "text": {"this": "U"}, "@alan": {"expression": "E"}, "12.34": "N", "a.b": "D", "a b": 1}
+    assert handlebars.render(source, context) == "T U E N D 1"  # as handlebars.js 4.7.10 prints
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{{#hellos}}{{text/this/foo}}{{/hellos}}", "cannot read the path text/this/foo"),
+        ("{{foo/../name}}", "cannot read the path foo/../name"),
+        ("{{@foo/../name}}", "cannot read the path @foo/../name"),
+        ("{{items.0}}", "write items.[0]"),
+        ("{{lookup items.0 'x'}}", "write items.[0]"),
+    ],
+)
+def test_paths_handlebars_js_cannot_read_are_refused(source: str, message: str) -> None:
+    # handlebars.js 4.7.10 throws "Invalid path" or a parse error for each; {{items.0.name}} it reads.
+    with pytest.raises(TemplateError, match=re.escape(message)):
+        handlebars.render(source, {"items": [{"name": "N"}]})
+    assert handlebars.render("{{items.0.name}} {{this/..}}", {"items": [{"name": "N"}]}) == "N "
 
 
 # ---- compile: lock, cache, sys.modules -----------------------------------------------------------------------
