@@ -59,6 +59,13 @@ _KEY_VALUE = "<safesymbol>:s '=' (<literal>"
 _NAME_CHARS = "(<letterOrDigit>|'-'|'@')+:symbol"
 _PARENT = "('.' '.' '/') => u'@_parent'"
 _SEGMENT_LITERAL = "'[' <notclosebracket>+:symbol ']' => u''.join(symbol)"
+# A partial's name may be a segment literal or a string in handlebars.js ({{> [my partial]}}, {{> 'x'}}); pybars3
+# reads neither (a name stops at a space there, and keeps its single quotes).
+_PARTIAL_NAME = "partialname ::= <subexpression>:s => s\n"
+_PARTIAL_NAMES = (
+    "    | '[' <notclosebracket>+:symbol ']' => ('literalparam', '\"' + u''.join(symbol) + '\"')\n"
+    "    | <string>:s => ('literalparam', s)\n"
+)
 _GRAMMAR_FIXES = {
     _KEY: _KEY.replace(")+", ")*"),
     _KEY_VALUE: _KEY_VALUE.replace("'='", "<spaces> '=' <spaces>"),
@@ -66,6 +73,7 @@ _GRAMMAR_FIXES = {
     "('\\r'?'\\n'):char": "'\\n':char",
     _PARENT: _PARENT.replace("'/')", "'/'?)"),
     _SEGMENT_LITERAL: _SEGMENT_LITERAL.replace("u''.join(symbol)", "u'[' + u''.join(symbol) + u']'"),
+    _PARTIAL_NAME: _PARTIAL_NAME + _PARTIAL_NAMES,
 }
 
 # Where this renderer and handlebars.js 4.7 part, for admins; tests/rendering/test_fidelity.py checks each.
@@ -75,6 +83,8 @@ KNOWN_DIFFERENCES: tuple[str, ...] = (
     "Partial blocks ({{#> name}}), inline partials ({{#*inline}}) and decorators are refused: use plain partials "
     "({{> name}}).",
     "Numbers with a decimal point as arguments ({{> card ratio=1.5}}) are refused: put such values in the context.",
+    'Names that hold a quote or a backslash ({{"foo\'bar"}}, {{[a\\b]}}) are refused, a safeguard of this renderer '
+    "against code injection: rename such keys of the context.",
     "A few malformed names that handlebars.js refuses are read here ({{.name}}, {{a.[b}}, {{a@b}}): "
     "write names as letters, digits, _ and -, joined by single dots.",
 )
@@ -411,8 +421,8 @@ def _checked_path(path: Any) -> Any:
 
 def _checked_partial_name(name: Any) -> Any:
     if name[0] == "literalparam":
-        value = _literal(name[1])
-        if not value.startswith("'") or not all(c.isalnum() or c in "_-./" for c in ast.literal_eval(value)):
+        value = _literal(name[1])  # repr() of the name: safe in generated code whatever it holds
+        if not isinstance(value, str) or not ast.literal_eval(value).isprintable():
             raise _Rejected(str(name[1]))
         return ("literalparam", value)
     return _checked_arg(name)  # a sub-expression: {{> (lookup . "name")}}

@@ -341,10 +341,17 @@ def _log(this: Any, *args: Any, **hash: Any) -> None:
     return None  # a mail render has nowhere to log to
 
 
-def _block_helper_missing(this: Scope, options: Options, value: Any) -> Any:
+# handlebars.js fails when a template calls its internal helpers (only when the tag runs, as here).
+_INTERNAL = "{} is an internal helper of Handlebars: a template cannot use it"
+_NOTHING = object()
+
+
+def _block_helper_missing(this: Scope, options: Options | None = None, value: Any = _NOTHING) -> Any:
     """``{{#name}}...{{/name}}`` where name is a value, not a helper: a section, as in handlebars.js.
 
     It also runs ``{{#a.b}}``, ``{{^../x}}``, ``{{#.}}`` (as ``SECTION_HELPER``, given the value of the path)."""
+    if options is None or value is _NOTHING:  # {{blockHelperMissing}} or {{#blockHelperMissing}} in a template
+        raise PybarsError(_INTERNAL.format("blockHelperMissing"))
     value = _unwrap(value)
     if value is True:
         return options["fn"](this)
@@ -355,7 +362,9 @@ def _block_helper_missing(this: Scope, options: Options, value: Any) -> Any:
     return options["fn"](this.block(value))
 
 
-def _helper_missing(this: Any, name: str, *args: Any, **hash: Any) -> None:
+def _helper_missing(this: Any, name: Any = None, *args: Any, **hash: Any) -> None:
+    if not isinstance(name, str):  # {{helperMissing}} or {{#helperMissing}} in a template
+        raise PybarsError(_INTERNAL.format("helperMissing"))
     if args or hash:
         raise PybarsError(f'Missing helper: "{name}"')
     return None  # a name that is not in the context prints as ""

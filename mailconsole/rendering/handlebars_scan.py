@@ -323,12 +323,14 @@ class _Scanner:
         return helper, path is not None
 
     def check_partial(self, tag: _Tag, text: str) -> None:
-        words = self.words(text)
+        words = self.words(" " + text)  # the space lets a string at the head be seen as one
         if not words:
             raise self.fail(tag.start, "{{>}} names no partial")
         self.check_subexpressions(tag, text)
-        if not words[0].startswith("("):
-            self.partials.append((text[: len(words[0])].strip("\"'[]"), tag.start))
+        if not words[0].startswith("("):  # the name as handlebars.js reads it: [my partial], 'x', "x" are my partial, x
+            written = text[: len(words[0])]
+            name = written[1:-1] if written[:1] in "[\"'" and written[-1:] in "]\"'" else written
+            self.partials.append((name, tag.start))
 
     def check_expression(self, tag: _Tag, text: str) -> None:
         words = self.words(" " + text)  # the space lets a literal at the head be seen as one

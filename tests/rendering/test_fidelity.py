@@ -156,6 +156,15 @@ def test_some_malformed_names_are_read() -> None:
         render_template("{{name.}}", {"name": "N"})
 
 
+def test_names_with_quotes_or_backslashes_are_refused() -> None:
+    sentence = _difference(handlebars, "Names that hold a quote")
+    examples = re.findall(r"{{[^}]*}}", sentence)
+    assert examples == ['{{"foo\'bar"}}', "{{[a\\b]}}"]
+    for source in examples:  # handlebars.js prints the value of the key foo'bar, a\b
+        with pytest.raises(TemplateError, match="is not allowed"):
+            render_template(source, {"foo'bar": "x", "a\\b": "y"})
+
+
 def test_ejs_has_no_intl() -> None:
     assert "1,234.5" in _difference(ejs, "Templates run in QuickJS")
     source = "<%= typeof Intl %>|<%= (1234.5).toLocaleString() %>"

@@ -326,6 +326,28 @@ def test_paths_handlebars_js_cannot_read_are_refused(source: str, message: str) 
     assert handlebars.render("{{items.0.name}} {{this/..}}", {"items": [{"name": "N"}]}) == "N "
 
 
+def test_partial_names_in_brackets_quotes_and_paths() -> None:
+    partials = {"my partial": "M", "x": "X", "404/asdf?.bar": "Q"}
+    source = """{{> [my partial]}}|{{> "my partial"}}|{{> 'x'}}|{{> 404/asdf?.bar}}"""
+    assert handlebars.render(source, {}, partials) == "M|M|X|Q"  # as handlebars.js 4.7.10 prints
+    with pytest.raises(TemplateError, match="the partial 'my partial' does not exist"):
+        handlebars.check("{{> [my partial]}}", {})
+
+
+def test_a_partial_hash_value_of_dot_dot_is_the_parent_context() -> None:
+    source = "{{#each dudes}}{{> dude others=..}}{{/each}}"
+    context = {"foo": "bar", "dudes": [{"name": "Y"}, {"name": "A"}]}
+    assert handlebars.render(source, context, {"dude": "{{others.foo}}{{name}} "}) == "barY barA "
+
+
+@pytest.mark.parametrize("name", ["helperMissing", "blockHelperMissing"])
+def test_internal_helpers_fail_where_they_run_as_in_handlebars_js(name: str) -> None:
+    for source in (f"{{{{{name}}}}}", f"{{{{#{name}}}}}x{{{{/{name}}}}}"):
+        with pytest.raises(TemplateError, match=f"{name} is an internal helper"):
+            handlebars.render(source, {})
+        assert handlebars.render(f"{{{{#if f}}}}{source}{{{{/if}}}}ok", {}) == "ok"  # a branch that never runs
+
+
 # ---- compile: lock, cache, sys.modules -----------------------------------------------------------------------
 
 
