@@ -43,15 +43,25 @@ STACK_LIMIT = 1024 * 1024
 _ENGINE = TemplateEngine.EJS
 _LIBRARY = Path(__file__).with_name("vendor") / "ejs.min.js"
 
-# Runs once per context, after the library. EJS compiles with `new Function(...)`; while it does, Function is
-# wrapped to keep the generated body, whose "__line = N" marks tell the template line of a syntax error.
+# Runs once per context, after the library. The platform calls ejs.render(template, data), which takes a few
+# options from the data (ejs 3.1.10's _OPTS_PASSABLE_WITH_DATA): so does this, but for debug, whose only effect
+# is a console.log of the compiled code (QuickJS has no console). None of them reaches a file or the network here:
+# QuickJS has neither (filename only names the template in errors and includes, which fail without a file system).
+# EJS compiles with `new Function(...)`; while it does, Function is wrapped to keep the generated body, whose
+# "__line = N" marks tell the template line of a syntax error.
 _GLUE = r"""
 var renderTemplate = (function (ejs, NativeFunction, parse, stringify) {
+  var OPTIONS_FROM_DATA = ["delimiter", "scope", "context", "compileDebug", "client", "_with", "rmWhitespace",
+                           "strict", "filename", "async"];
   var lastBody = "";
   function RecordingFunction() {
     lastBody = arguments[arguments.length - 1];
     return NativeFunction.apply(this, arguments);
   }
+  // ejs' client mode reads Function.prototype.toString while compiling.
+  RecordingFunction.prototype = NativeFunction.prototype;
+  // The scope option makes ejs warn on the console while compiling, which QuickJS has not: a silent one then.
+  var silentConsole = {log: function () {}, warn: function () {}, error: function () {}};
   function templateLine(generatedLine) {
     var lines = lastBody.split("\n").slice(0, Math.max(generatedLine - 2, 0));  // 2 lines of function header
     for (var i = lines.length - 1; i >= 0; i--) {
@@ -60,15 +70,27 @@ var renderTemplate = (function (ejs, NativeFunction, parse, stringify) {
     }
     return null;
   }
-  function compile(source) {
+  function optionsFrom(data) {
+    var options = {};
+    for (var i = 0; data !== null && typeof data === "object" && i < OPTIONS_FROM_DATA.length; i++) {
+      var name = OPTIONS_FROM_DATA[i];
+      if (typeof data[name] !== "undefined" && Object.prototype.hasOwnProperty.call(data, name)) {
+        options[name] = data[name];
+      }
+    }
+    return options;
+  }
+  function compile(source, options) {
     globalThis.Function = RecordingFunction;
+    globalThis.console = silentConsole;
     try {
-      return ejs.compile(source, {});
+      return ejs.compile(source, options);
     } catch (error) {
       if (error instanceof SyntaxError) error.templateLine = templateLine(error.lineNumber);
       throw error;
     } finally {
       globalThis.Function = NativeFunction;
+      delete globalThis.console;
     }
   }
   function describe(error, stage) {
@@ -81,10 +103,19 @@ var renderTemplate = (function (ejs, NativeFunction, parse, stringify) {
     });
   }
   return function (sourceJson, json) {
-    var template;
-    try { template = compile(parse(sourceJson)); } catch (error) { return describe(error, "compile"); }
-    if (json === null) return stringify({html: ""});
-    try { return stringify({html: String(template(parse(json)))}); } catch (error) { return describe(error, "render"); }
+    var template, data = json === null ? null : parse(json);
+    try {
+      template = compile(parse(sourceJson), optionsFrom(data));
+    } catch (error) {
+      return describe(error, "compile");
+    }
+    if (data === null) return stringify({html: ""});
+    var html;
+    try { html = template(data); } catch (error) { return describe(error, "render"); }
+    if (typeof html !== "string") {  // async: true in the data gives a Promise, not a mail
+      return describe(new Error("the template gives no text: remove async from the context"), "render");
+    }
+    return stringify({html: html});
   };
 })(ejs, Function, JSON.parse, JSON.stringify);
 """
