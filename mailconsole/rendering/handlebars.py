@@ -118,7 +118,7 @@ def render(source: str, context: Any, partials: Mapping[str, str] | None = None)
     template = compile_template(source)
     known = dict(partials or {})
     _check_partials(template, known)
-    compiled = {name: _compile_partial(name, text).render for name, text in known.items()}
+    compiled = {name: _as_text(_compile_partial(name, text).render) for name, text in known.items()}
     data = plain_data(context, _ENGINE)
     try:
         return str(template.render(data, partials=compiled))
@@ -455,6 +455,11 @@ def _compile_partial(name: str, source: str) -> CompiledTemplate:
         return compile_template(source)
     except TemplateError as err:
         raise TemplateError(f"in the partial {name!r}: {err.message}", err.line, err.column, _ENGINE) from None
+
+
+def _as_text(render: Render) -> Render:
+    """A partial as handlebars.js invokes it: what it gives is text (a block's output may be a number there)."""
+    return lambda *args, **kwargs: str(render(*args, **kwargs))
 
 
 def _check_partials(template: CompiledTemplate, partials: Mapping[str, str]) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pybars import PybarsError, strlist
+from pybars import PybarsError
 from pybars._compiler import resolve_subexpr
 
 Block = Callable[[Any], Any]
@@ -237,10 +237,92 @@ def _is_array_index(key: str) -> bool:
 def prepare(value: Any, should_escape: bool) -> Any:
     if value is None:
         return ""
-    if type(value) is strlist:  # the output of a block: already rendered
+    if isinstance(value, Output):  # the output of a block: already rendered
+        return value
+    if not should_escape and isinstance(value, int | float):  # {{{n}}}: a number to JavaScript's + (see Output)
         return value
     text = js_string(value)
     return escape(text) if should_escape else text
+
+
+class Output:
+    """What a program (a template, the body of a block) gives, put together as handlebars.js' compiled code does.
+
+    handlebars.js compiles a program to ``return a + b + c``: JavaScript's +, not a concatenation. So where a run of
+    values starts with numbers or booleans (from ``{{{n}}}``, or a block that gave one), they add up: ``{{{a}}}{{{b}}}``
+    with 1 and 2 prints 3, while text, escaped values and partials are strings. A section on a plain name
+    (``{{#name}}``) ends a run: the run so far is added to a buffer as a whole, then the section's value; the run
+    after the last such section is added to the buffer value by value. This class replays exactly that; the
+    generated code calls it ``strlist`` (pybars3's name), and ``append`` (text) and ``grow`` (any value).
+    """
+
+    def __init__(self) -> None:
+        self.run: list[Any] = []
+        self.buffer: Any = _NO_BUFFER
+
+    def append(self, text: str) -> None:
+        self.run.append(text)
+
+    def grow(self, value: Any) -> None:
+        if isinstance(value, SectionValue):
+            self.end_run(_given(value.value))
+        else:
+            self.run.append(_given(value))
+
+    def end_run(self, section: Any) -> None:
+        """handlebars.js' ``buffer = run`` or ``buffer += run``, then ``buffer += section``."""
+        if self.buffer is _NO_BUFFER:
+            self.buffer = js_sum(self.run) if self.run else ""
+        elif self.run:
+            self.buffer = js_add(self.buffer, js_sum(self.run))
+        self.run = []
+        self.buffer = js_add(self.buffer, "" if section is None else section)  # an empty inverse gives ""
+
+    def value(self) -> Any:
+        if self.buffer is _NO_BUFFER:
+            return js_sum(self.run) if self.run else ""
+        return js_sum([self.buffer, *self.run])
+
+    def __bool__(self) -> bool:
+        return bool(self.run) or self.buffer is not _NO_BUFFER
+
+    def __str__(self) -> str:
+        return js_string(self.value())
+
+
+_NO_BUFFER = object()
+
+
+def _given(value: Any) -> Any:
+    """What a value gives to JavaScript's +: a program's output gives the value it sums to."""
+    return value.value() if isinstance(value, Output) else value
+
+
+@dataclass(frozen=True)
+class SectionValue:
+    """The value of a section on a plain name ({{#name}}): it ends a run of Output."""
+
+    value: Any
+
+
+def js_sum(values: list[Any]) -> Any:
+    """JavaScript's ``values[0] + values[1] + ...``, left to right; once the sum is a string, the rest is text."""
+    total = values[0]
+    for index in range(1, len(values)):
+        if isinstance(total, str):
+            return total + "".join(js_string(value) for value in values[index:])
+        total = js_add(total, values[index])
+    return total
+
+
+def js_add(left: Any, right: Any) -> Any:
+    """JavaScript's ``left + right`` for the values a program gives (no null: {{{x}}} of null is "")."""
+    left, right = _unwrap(left), _unwrap(right)
+    if isinstance(left, str | list | dict) or isinstance(right, str | list | dict):
+        return js_string(left) + js_string(right)  # objects and arrays become their strings first
+    if isinstance(left, int) and isinstance(right, int) and abs(left + right) <= _EXACT_INTEGERS:
+        return int(left) + int(right)  # booleans count as 0 and 1
+    return float(left) + float(right)
 
 
 def _unwrap(value: Any) -> Any:
@@ -306,12 +388,12 @@ def _each(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
         pairs = []
     if not pairs:
         return options["inverse"](this)
-    result = strlist()
+    result = ""  # handlebars.js: ret = ret + fn(...), from ""
     last = len(pairs) - 1
     for index, (key, value) in enumerate(pairs):
         rendered = options["fn"](this.block(value, index=index, key=key, first=index == 0, last=index == last))
         if rendered:
-            result.grow(rendered)
+            result += str(rendered)
     return result
 
 
@@ -347,11 +429,15 @@ _NOTHING = object()
 
 
 def _block_helper_missing(this: Scope, options: Options | None = None, value: Any = _NOTHING) -> Any:
-    """``{{#name}}...{{/name}}`` where name is a value, not a helper: a section, as in handlebars.js.
-
-    It also runs ``{{#a.b}}``, ``{{^../x}}``, ``{{#.}}`` (as ``SECTION_HELPER``, given the value of the path)."""
+    """``{{#name}}...{{/name}}`` where name is a value, not a helper: a section, as in handlebars.js."""
     if options is None or value is _NOTHING:  # {{blockHelperMissing}} or {{#blockHelperMissing}} in a template
         raise PybarsError(_INTERNAL.format("blockHelperMissing"))
+    return SectionValue(_section(this, options, value))
+
+
+def _section(this: Scope, options: Options, value: Any) -> Any:
+    """A section on ``value``: ``{{#name}}`` (through blockHelperMissing), and as ``SECTION_HELPER``
+    ``{{#a.b}}``, ``{{^../x}}``, ``{{#.}}``, which handlebars.js runs inline (they end no run of Output)."""
     value = _unwrap(value)
     if value is True:
         return options["fn"](this)
@@ -379,7 +465,7 @@ HELPERS: dict[str, Callable[..., Any]] = {
     "log": _log,
     "blockHelperMissing": _block_helper_missing,
     INDENT_HELPER: _indent,
-    SECTION_HELPER: _block_helper_missing,
+    SECTION_HELPER: _section,
     "helperMissing": _helper_missing,
 }
 
@@ -388,7 +474,7 @@ HELPERS: dict[str, Callable[..., Any]] = {
 NAMESPACE: dict[str, Any] = {
     "__builtins__": {"dict": dict, "hasattr": hasattr, "str": str},
     "_pybars_": {"helpers": HELPERS},
-    "strlist": strlist,
+    "strlist": Output,
     "Scope": partial_scope,
     "PybarsError": PybarsError,
     "escape": escape,

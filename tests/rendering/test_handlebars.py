@@ -348,6 +348,39 @@ def test_internal_helpers_fail_where_they_run_as_in_handlebars_js(name: str) -> 
         assert handlebars.render(f"{{{{#if f}}}}{source}{{{{/if}}}}ok", {}) == "ok"  # a branch that never runs
 
 
+@pytest.mark.parametrize(
+    ("source", "context", "expected"),
+    [
+        ("{{{a}}}{{{b}}}", {"a": 1, "b": 2}, "3"),
+        ("{{{a}}}{{{b}}}{{{c}}}x", {"a": 1, "b": True, "c": 0.5}, "2.5x"),
+        ("x{{{a}}}{{{b}}}", {"a": 1, "b": 2}, "x12"),
+        ("{{a}}{{{b}}}", {"a": 1, "b": 2}, "12"),
+        ("{{#if t}}{{{a}}}{{{b}}}{{/if}}", {"t": 1, "a": 1, "b": 2}, "3"),
+        ("{{#with o}}{{{a}}}{{{b}}}{{/with}}{{{c}}}", {"o": {"a": 1, "b": 2}, "c": 4}, "7"),
+        ("{{{a}}}{{{b}}}", {"a": 0.1, "b": 0.2}, "0.30000000000000004"),
+        ("{{{a}}}{{{b}}}", {"a": [1], "b": 2}, "12"),
+        ("{{{c}}}{{> p}}", {"a": 1, "b": 2, "c": 1}, "13"),  # a partial gives text
+        ("{{#each l}}{{{this}}}{{{this}}}{{/each}}", {"l": [1, 2]}, "24"),
+        # a section on a plain name ends a run: the run is added whole, a last run value by value
+        ("{{#o}}y{{/o}}{{{a}}}{{{b}}}{{#o}}y{{/o}}", {"a": 1, "b": 2, "o": True}, "y3y"),
+        ("{{#o}}y{{/o}}{{{a}}}{{{b}}}", {"a": 1, "b": 2, "o": True}, "y12"),
+        ("{{{a}}}{{#o}}{{{b}}}{{/o}}{{{c}}}{{{c}}}", {"a": 1, "b": 2, "c": 3, "o": True}, "9"),
+        ("{{{a}}}{{#o}}x{{/o}}{{{b}}}{{{c}}}", {"a": 1, "b": 2, "c": 3, "o": False}, "123"),
+        ("{{#a.b}}{{{c}}}{{/a.b}}{{{c}}}", {"a": {"b": True}, "c": 2}, "4"),  # a section on a path ends none
+    ],
+)
+def test_adjacent_values_add_up_as_javascript_does(source: str, context: dict[str, Any], expected: str) -> None:
+    # handlebars.js joins the values of a program with JavaScript's +. Expected: handlebars.js 4.7.10 on Node.
+    assert handlebars.render(source, context, {"p": "{{{a}}}{{{b}}}"}) == expected
+
+
+@pytest.mark.parametrize("source", ["{{~{f}~}}", " {{~{f}~}} ", "{{#if t}} {{~{f}~}} {{/if}}", "{{{f}}}"])
+def test_a_falsy_triple_stash_prints_as_in_handlebars_js(source: str) -> None:
+    # handlebars.js 4.7.10 prints "false" for each (the issue saw nothing there; 4.7.10 on Node does not agree).
+    assert handlebars.render(source, {"f": False, "t": True}) == "false"
+    assert handlebars.render("{{#t}}{{{f}}}{{/t}}", {"f": False, "t": 1}) == ""  # the section's context is 1
+
+
 # ---- compile: lock, cache, sys.modules -----------------------------------------------------------------------
 
 
