@@ -37,7 +37,7 @@ from mailconsole.models import TemplateEngine
 from mailconsole.rendering import handlebars_scan, handlebars_whitespace
 from mailconsole.rendering.data import plain_data
 from mailconsole.rendering.errors import TemplateError
-from mailconsole.rendering.handlebars_runtime import INDENT_HELPER, NAMESPACE, SECTION_HELPER
+from mailconsole.rendering.handlebars_runtime import FAULT_HELPER, INDENT_HELPER, NAMESPACE, SECTION_HELPER
 from mailconsole.rendering.handlebars_scan import Edit, Mark
 
 Render = Callable[..., Any]
@@ -85,6 +85,8 @@ KNOWN_DIFFERENCES: tuple[str, ...] = (
     "Numbers with a decimal point as arguments ({{> card ratio=1.5}}) are refused: put such values in the context.",
     'Names that hold a quote or a backslash ({{"foo\'bar"}}, {{[a\\b]}}) are refused, a safeguard of this renderer '
     "against code injection: rename such keys of the context.",
+    "Lookup and log as blocks ({{#lookup a 'b'}}{{/lookup}}) fail where they run, while handlebars.js prints the "
+    "value unescaped: write {{lookup a 'b'}}.",
     "A few malformed names that handlebars.js refuses are read here ({{.name}}, {{a.[b}}, {{a@b}}): "
     "write names as letters, digits, _ and -, joined by single dots.",
 )
@@ -95,6 +97,7 @@ class CompiledTemplate:
     render: Render
     partials: tuple[tuple[str, int], ...]  # static partial names, each with the offset of its tag
     source: str
+    faults: tuple[TemplateError, ...] = ()  # helpers misused: they fail where they run, check() reports them
 
 
 class _Rejected(Exception):
@@ -105,12 +108,18 @@ class _Rejected(Exception):
 
 
 def check(source: str, partials: Mapping[str, str] | None = None) -> None:
-    """Compile ``source`` (and ``partials``) and, when ``partials`` is given, check that each partial exists."""
+    """Compile ``source`` (and ``partials``) and, when ``partials`` is given, check that each partial exists.
+
+    Stricter than a render: a helper misused ({{foo a}}, {{#if}}) is a fault here even in a branch that never runs,
+    where handlebars.js (and ``render``) fails only when it runs."""
     template = compile_template(source)
+    if template.faults:
+        raise template.faults[0]
     if partials is not None:
         _check_partials(template, partials)
         for name, text in partials.items():
-            _compile_partial(name, text)
+            if faults := _compile_partial(name, text).faults:
+                raise TemplateError(f"in the partial {name!r}: {faults[0].message}", faults[0].line, faults[0].column)
 
 
 def render(source: str, context: Any, partials: Mapping[str, str] | None = None) -> str:
@@ -163,7 +172,7 @@ def _compile(source: str) -> CompiledTemplate:
         code, name = _generate(_TreeCheck(whitespace.indents).template(tree))
     namespace = dict(NAMESPACE)
     exec(compile(code, "<handlebars template>", "exec", dont_inherit=True), namespace)  # noqa: S102
-    return CompiledTemplate(namespace[name], outline.partials, source)
+    return CompiledTemplate(namespace[name], outline.partials, source, outline.faults)
 
 
 @dataclass
@@ -254,7 +263,7 @@ class _Assembly:
         text, origin = tag
         parsed = _parse_tag(text + closer)
         if parsed[0] == "node" and parsed[1][0] in _NODE_KINDS[mark.kind]:
-            return parsed[1]
+            return _failing(parsed[1], mark.fault) if mark.fault else parsed[1]
         furthest = parsed[1] if parsed[0] == "error" else len(text)
         shown = self.source[mark.start : mark.end].split("\n", 1)[0]
         shown = shown if len(shown) <= 80 else shown[:40] + "..."
@@ -266,6 +275,14 @@ class _Assembly:
             furthest, hint = before - 1, ": a value must follow the ="
         # pybars3 would say "Error at character C of line L" with L the last line: this is the point it reached.
         raise TemplateError.at(self.source, origin[furthest], f"cannot read the tag {shown}{hint}", _ENGINE)
+
+
+def _failing(node: Any, fault: str) -> Any:
+    """``node`` (a mustache or a block's opening) with its helper replaced by one that raises ``fault``."""
+    message = [("literalparam", repr(fault))]
+    if node[0] in ("expand", "escapedexpand"):
+        return (node[0], ("path", [FAULT_HELPER]), message)
+    return (node[0], FAULT_HELPER, message, *node[3:])
 
 
 # What pybars3 must read in a tag of each kind the scan marked.

@@ -26,6 +26,7 @@ Options = dict[str, Any]
 # template cannot reach them: no name a template writes (block or helper name, path segment) holds "<".
 INDENT_HELPER = "<indent>"
 SECTION_HELPER = "<section>"
+FAULT_HELPER = "<fault>"  # a helper misused: handlebars_scan's message, raised where the tag runs
 
 # JSON numbers are doubles in JavaScript: integers beyond 2**53 lose digits there, as they print.
 _EXACT_INTEGERS = 2**53
@@ -448,6 +449,10 @@ def _section(this: Scope, options: Options, value: Any) -> Any:
     return options["fn"](this.block(value))
 
 
+def _fault(this: Any, *args: Any, **hash: Any) -> None:
+    raise PybarsError(str(args[-1]))
+
+
 def _helper_missing(this: Any, name: Any = None, *args: Any, **hash: Any) -> None:
     if not isinstance(name, str):  # {{helperMissing}} or {{#helperMissing}} in a template
         raise PybarsError(_INTERNAL.format("helperMissing"))
@@ -466,6 +471,7 @@ HELPERS: dict[str, Callable[..., Any]] = {
     "blockHelperMissing": _block_helper_missing,
     INDENT_HELPER: _indent,
     SECTION_HELPER: _section,
+    FAULT_HELPER: _fault,
     "helperMissing": _helper_missing,
 }
 

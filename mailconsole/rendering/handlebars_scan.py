@@ -76,6 +76,7 @@ class Mark:
     strip_close: bool = False  # "~}}"
     name: str = ""  # the helper of a block's opening tag
     section: bool = False  # a section on a path or literal ({{#a.b}}): rewritten to a block of "with" on it
+    fault: str = ""  # a helper misused: handlebars.js fails when the tag runs, and so does the compiled tag
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Outline:
     edits: tuple[Edit, ...]
     marks: tuple[Mark, ...]  # in source order
     partials: tuple[tuple[str, int], ...]  # static partial names, each with the offset of its tag
+    faults: tuple[TemplateError, ...] = ()  # the helpers misused, in source order (see Mark.fault)
 
 
 @dataclass
@@ -111,9 +113,18 @@ class _Scanner:
         self.edits: list[Edit] = []
         self.marks: list[Mark] = []
         self.partials: list[tuple[str, int]] = []
+        self.faults: list[TemplateError] = []
+        self.fault: TemplateError | None = None  # the first misuse of a helper in the tag being visited
 
     def fail(self, offset: int, message: str) -> TemplateError:
         return TemplateError.at(self.source, offset, message, TemplateEngine.HANDLEBAR)
+
+    def misuse(self, tag: _Tag, message: str) -> None:
+        """A helper misused: handlebars.js reads the template and fails only when the tag runs (not at all in a
+        branch that never runs), so the tag is compiled to fail that way; ``handlebars.check`` reports it."""
+        if self.fault is None:
+            self.fault = self.fail(tag.start, message)
+            self.faults.append(self.fault)
 
     def run(self) -> Outline:
         pos = 0
@@ -122,7 +133,7 @@ class _Scanner:
         if self.stack:
             block = self.stack[-1]
             raise self.fail(block.start, f"unclosed block {{{{#{block.name}}}}}: add {{{{/{block.name}}}}}")
-        return Outline(tuple(self.edits), tuple(self.marks), tuple(self.partials))
+        return Outline(tuple(self.edits), tuple(self.marks), tuple(self.partials), tuple(self.faults))
 
     def step(self, start: int) -> int:
         """Handle what starts at the "{{" at ``start``; return where to go on scanning."""
@@ -164,8 +175,11 @@ class _Scanner:
             raise self.fail(start, "a raw block needs a name, as in {{{{raw}}}}...{{{{/raw}}}}")
         if opener_end < 0 or (end := self.source.find(closer, opener_end)) < 0:
             raise self.fail(start, f"unclosed raw block {{{{{{{{{name}}}}}}}}}: add {closer}")
-        # A raw block is a block whose body is text: its helper is checked as a block's is.
+        # A raw block is a block whose body is text: its helper is checked as a block's is (a misuse at once).
+        self.fault = None
         self.check_block_helper(_Tag(start, opener_end + 4, text.strip(), False, False), text)
+        if self.fault is not None:
+            raise self.fault
         self.marks.append(Mark("raw_open", start, opener_end + 4, name=name))
         self.marks.append(Mark("raw_close", end, end + len(closer)))
         return end + len(closer)
@@ -203,6 +217,7 @@ class _Scanner:
         kind: MarkKind = "mustache"
         name = ""
         section = False
+        self.fault = None
         if sigil not in ("!", "/"):
             self.check_paths(tag, body.lstrip("#^&>{").strip())
         if tag.triple or sigil == "&":
@@ -231,15 +246,24 @@ class _Scanner:
             self.check_else(tag)
         elif body.startswith("else") and body[4:5].isspace():
             name, section = self.chain_else(tag, body[5:].strip())
-            self.marks.append(Mark("else_chain", tag.start, tag.end, tag.tilde_left, tag.tilde_right, name, section))
+            self.marks.append(
+                Mark(
+                    "else_chain", tag.start, tag.end, tag.tilde_left, tag.tilde_right, name, section, self.fault_text()
+                )
+            )
             return  # rewritten whole, without its "~"
         else:
             self.check_expression(tag, body)
-        self.marks.append(Mark(kind, tag.start, tag.end, tag.tilde_left, tag.tilde_right, name, section))
+        self.marks.append(
+            Mark(kind, tag.start, tag.end, tag.tilde_left, tag.tilde_right, name, section, self.fault_text())
+        )
         if tag.tilde_left:  # "{{~": pybars3 knows no "~"; handlebars_whitespace does what it says
             self.edits.append(Edit(tag.start + 2, tag.start + 3, ""))
         if tag.tilde_right:  # "~}}", or "}~}}" of a triple
             self.edits.append(Edit(tag.end - 3, tag.end - 2, ""))
+
+    def fault_text(self) -> str:
+        return "" if self.fault is None else str(self.fault)
 
     def words(self, text: str) -> list[str]:
         """The words of a tag's body; literals are blanked out, keeping their length."""
@@ -251,7 +275,7 @@ class _Scanner:
         for match in _SUBEXPRESSION.finditer(masked):
             if match[1] not in INLINE_HELPERS:
                 name = text[match.start(1) : match.end(1)][:30]
-                raise self.fail(tag.start, f"unknown helper ({name} ...) in {self.excerpt(tag.start, tag.end)}")
+                self.misuse(tag, f"unknown helper ({name} ...) in {self.excerpt(tag.start, tag.end)}")
 
     def open_block(self, tag: _Tag, text: str, inverted: bool = False) -> tuple[str, bool]:
         """The helper pybars3 is to read in the block ``text`` opens, and whether it is a section on a path."""
@@ -283,12 +307,12 @@ class _Scanner:
         if any(word.startswith("|") for word in params):
             raise self.fail(tag.start, f"block parameters (as |item|) in {{{{#{name}}}}} are not supported")
         if name in BLOCK_HELPERS and not params:
-            raise self.fail(tag.start, f"{{{{#{name}}}}} needs an argument, as in {{{{#{name} items}}}}")
+            self.misuse(tag, f"{{{{#{name}}}}} needs an argument, as in {{{{#{name} items}}}}")
         if name in INLINE_HELPERS:  # as a block it would print its value unescaped
-            raise self.fail(tag.start, f"{{{{{name}}}}} is not a block helper: write {{{{{name} ...}}}}")
+            self.misuse(tag, f"{{{{{name}}}}} is not a block helper: write {{{{{name} ...}}}}")
         if params and name not in BLOCK_HELPERS:
             # Without parameters, {{#name}} is a section over the value "name" (blockHelperMissing).
-            raise self.fail(tag.start, f"unknown helper {{{{#{name}}}}}")
+            self.misuse(tag, f"unknown helper {{{{#{name}}}}}")
         self.check_subexpressions(tag, text)
         return name
 
@@ -327,6 +351,8 @@ class _Scanner:
         if not words:
             raise self.fail(tag.start, "{{>}} names no partial")
         self.check_subexpressions(tag, text)
+        if self.fault is not None:  # a partial's tag is not compiled to fail where it runs: a fault at once
+            raise self.fault
         if not words[0].startswith("("):  # the name as handlebars.js reads it: [my partial], 'x', "x" are my partial, x
             written = text[: len(words[0])]
             name = written[1:-1] if written[:1] in "[\"'" and written[-1:] in "]\"'" else written
@@ -338,10 +364,10 @@ class _Scanner:
             raise self.fail(tag.start, f"empty tag {self.excerpt(tag.start, tag.end)}")
         head, params = words[0], words[1:]
         if head in BLOCK_HELPERS:
-            raise self.fail(tag.start, f"{{{{{head}}}}} is a block helper: write {{{{#{head} ...}}}}...{{{{/{head}}}}}")
+            self.misuse(tag, f"{{{{{head}}}}} is a block helper: write {{{{#{head} ...}}}}...{{{{/{head}}}}}")
         if params and head not in INLINE_HELPERS:
             # The context is plain data, so a tag with parameters can only be a call of a helper.
-            raise self.fail(tag.start, f"unknown helper {{{{{text[: len(head)]}}}}}")
+            self.misuse(tag, f"unknown helper {{{{{text[: len(head)]}}}}}")
         self.check_subexpressions(tag, text)
         written = text[: len(head)]
         if not params and (path := path_of(written)) != written:

@@ -165,6 +165,14 @@ def test_names_with_quotes_or_backslashes_are_refused() -> None:
             render_template(source, {"foo'bar": "x", "a\\b": "y"})
 
 
+def test_lookup_and_log_as_blocks_fail_where_they_run() -> None:
+    assert "{{#lookup a 'b'}}{{/lookup}}" in _difference(handlebars, "Lookup and log as blocks")
+    context = {"a": {"b": "<i>"}}
+    with pytest.raises(TemplateError, match="not a block helper"):  # handlebars.js 4.7.10 prints <i>
+        render_template("{{#lookup a 'b'}}{{/lookup}}", context)
+    assert render_template("{{lookup a 'b'}}", context) == "&lt;i&gt;"
+
+
 def test_ejs_has_no_intl() -> None:
     assert "1,234.5" in _difference(ejs, "Templates run in QuickJS")
     source = "<%= typeof Intl %>|<%= (1234.5).toLocaleString() %>"

@@ -381,6 +381,28 @@ def test_a_falsy_triple_stash_prints_as_in_handlebars_js(source: str) -> None:
     assert handlebars.render("{{#t}}{{{f}}}{{/t}}", {"f": False, "t": 1}) == ""  # the section's context is 1
 
 
+MISUSED_HELPERS = [
+    ("{{foo a}}", 'Missing helper: "foo"', "unknown helper {{foo}}", 1),
+    ("{{#bar x}}y{{/bar}}", 'Missing helper: "bar"', "unknown helper {{#bar}}", 1),
+    ("{{#if}}y{{/if}}", "#if requires exactly one argument", "{{#if}} needs an argument", 1),
+    ("{{#each}}x{{/each}}", "Must pass iterator to #each", "{{#each}} needs an argument", 1),
+    ("{{if a}}", "options.fn is not a function", "{{if}} is a block helper", 1),
+    ("{{lookup (nope a) b}}", 'Missing helper: "nope"', "unknown helper (nope ...)", 1),
+    ("{{#if t}}a{{else foo x}}b{{/if}}", 'Missing helper: "foo"', "unknown helper {{#foo}}", 11),
+]
+
+
+@pytest.mark.parametrize(("source", "node_says", "message", "column"), MISUSED_HELPERS)
+def test_a_misused_helper_fails_where_it_runs(source: str, node_says: str, message: str, column: int) -> None:
+    # handlebars.js 4.7.10 compiles each of these and throws node_says when the tag runs: not in a dead branch.
+    with pytest.raises(TemplateError, match=re.escape(f"line 1, column {column}: {message}")):
+        handlebars.render(source, {"a": 1})
+    assert handlebars.render(f"{{{{#if f}}}}{source}{{{{else}}}}ok{{{{/if}}}}", {"a": 1}) == "ok"
+    with pytest.raises(TemplateError, match=re.escape(message)) as checked:  # check() tells it at once
+        handlebars.check(f"x\n{{{{#if f}}}}{source}{{{{/if}}}}")
+    assert (checked.value.line, checked.value.column) == (2, 9 + column)
+
+
 # ---- compile: lock, cache, sys.modules -----------------------------------------------------------------------
 
 
