@@ -104,6 +104,15 @@ HANDLEBARS_PIECES = [
     "{{{user.name}}} {{~{user.email}~}}",
     "{{#each users}}{{@index}}{{#each ../tags}}{{@../index}}.{{@index}} {{/each}}{{/each}}",
     "{{#with user}}{{#with address}}{{city}} {{../name}} {{../../code}}{{/with}}{{/with}}",
+    "{{#if flag}}{{{count}}}{{{user.age}}} points{{/if}}",
+    "{{{count}}}{{{expires_in}}} minutes",
+    "{{#user}}{{name}}{{/user}}{{{count}}}{{{code}}}",
+    "{{#if nothing}}{{format user.name}}{{#each}}{{/each}}{{/if}}",
+    "{{#if user.vip}}{{user.name}}{{else user.address}}{{city}}{{/if}}",
+    "{{#each users}}{{#../company}}{{name}}@{{/../company}}{{/each}}",
+    "{{> [card]}} {{> 'footer'}}",
+    "{{#each users}}{{> card name=../user.name}}{{/each}}",
+    "{{[user].[name]}} {{user.[address].city}}",
 ]
 PARTIALS = {
     "footer": "<p>{{company.name}} &middot; {{company.phone}}</p>",
@@ -168,7 +177,7 @@ def handlebars_case(rng: random.Random) -> dict[str, Any]:
     body = rng.choice(SEPARATORS).join(pieces)
     template = rng.choice(LAYOUTS).replace("{}", body)
     case: dict[str, Any] = {"engine": "handlebars", "template": template, "context": context(rng)}
-    used = {name: text for name, text in PARTIALS.items() if f"> {name}" in template}
+    used = {name: text for name, text in PARTIALS.items() if name in template}
     if used:
         case["partials"] = used
     return case
