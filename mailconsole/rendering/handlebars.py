@@ -37,7 +37,13 @@ from mailconsole.models import TemplateEngine
 from mailconsole.rendering import handlebars_scan, handlebars_whitespace
 from mailconsole.rendering.data import plain_data
 from mailconsole.rendering.errors import TemplateError
-from mailconsole.rendering.handlebars_runtime import FAULT_HELPER, INDENT_HELPER, NAMESPACE, SECTION_HELPER
+from mailconsole.rendering.handlebars_runtime import (
+    BLOCK_PARAMS_HELPER,
+    FAULT_HELPER,
+    INDENT_HELPER,
+    NAMESPACE,
+    SECTION_HELPER,
+)
 from mailconsole.rendering.handlebars_scan import Edit, Mark
 
 Render = Callable[..., Any]
@@ -78,8 +84,8 @@ _GRAMMAR_FIXES = {
 
 # Where this renderer and handlebars.js 4.7 part, for admins; tests/rendering/test_fidelity.py checks each.
 KNOWN_DIFFERENCES: tuple[str, ...] = (
-    "Block parameters ({{#each items as |item|}}) are refused: inside the block, write {{this}} for the item and "
-    "{{@index}} or {{@key}} for its position.",
+    "Block parameters named as a helper ({{#each items as |lookup|}}{{lookup}}) call the helper here, where "
+    "handlebars.js reads the parameter, and {{^each items as |x|}} is refused: name block parameters otherwise.",
     "Partial blocks ({{#> name}}), inline partials ({{#*inline}}) and decorators are refused: use plain partials "
     "({{> name}}).",
     "Numbers with a decimal point as arguments ({{> card ratio=1.5}}) are refused: put such values in the context.",
@@ -230,7 +236,7 @@ class _Assembly:
                 raw = mark.kind == "raw_open"
                 closer = f"{{{{{{{{/{mark.name}}}}}}}}}" if raw else f"{{{{/{mark.name}}}}}"
                 node = self.node(mark, self.tag(mark), closer)
-                stack.append(_Block(node[0], self.helper(mark, node), node[2], raw=raw))
+                stack.append(_Block(node[0], *self.opening(mark, node), raw=raw))
             elif mark.kind == "else":
                 stack[-1].inverse = ["template"]
             elif mark.kind == "else_chain":  # rewritten to {{else}}{{#helper ...}}
@@ -238,7 +244,7 @@ class _Assembly:
                 opening = len("{{else}}")
                 node = self.node(mark, (text[opening:], origin[opening:]), f"{{{{/{mark.name}}}}}")
                 stack[-1].inverse = ["template"]
-                stack.append(_Block(node[0], self.helper(mark, node), node[2], chained=True))
+                stack.append(_Block(node[0], *self.opening(mark, node), chained=True))
             elif mark.kind in ("close", "raw_close"):
                 while True:
                     block = stack.pop()
@@ -248,9 +254,16 @@ class _Assembly:
         return root
 
     @staticmethod
-    def helper(mark: Mark, node: Any) -> Any:
-        """The helper of a block: the scan rewrote a section on a path ({{#a.b}}) to a block of "with" on it."""
-        return SECTION_HELPER if mark.section else node[1]
+    def opening(mark: Mark, node: Any) -> tuple[Any, Any]:
+        """The helper of a block and its arguments: the scan rewrote a section on a path ({{#a.b}}) to a block of
+        "with" on it, and took block parameters (as |item|) out, which the runtime's helper for them is told."""
+        helper, arguments = (SECTION_HELPER if mark.section else node[1]), node[2]
+        if not mark.block_params or helper == FAULT_HELPER:
+            return helper, arguments
+        if helper not in ("each", "with", "if", "unless", SECTION_HELPER):  # {{#users as |user|}}: a section
+            helper, arguments = "blockHelperMissing", [("path", [node[1]])]
+        given = [("literalparam", repr(helper)), ("literalparam", repr(mark.block_params))]
+        return BLOCK_PARAMS_HELPER, given + arguments
 
     def tag(self, mark: Mark) -> tuple[str, list[int]]:
         """The text of the tag at ``mark`` as pybars3 gets it (the scan's rewrites done), with source offsets."""

@@ -27,6 +27,7 @@ Options = dict[str, Any]
 INDENT_HELPER = "<indent>"
 SECTION_HELPER = "<section>"
 FAULT_HELPER = "<fault>"  # a helper misused: handlebars_scan's message, raised where the tag runs
+BLOCK_PARAMS_HELPER = "<as>"  # a block with parameters: its helper's name, their names, the helper's arguments
 
 # JSON numbers are doubles in JavaScript: integers beyond 2**53 lose digits there, as they print.
 _EXACT_INTEGERS = 2**53
@@ -56,13 +57,18 @@ class Depths:
 
 
 class Scope:
-    """What a part of a template runs in: its context, the depths ``../`` climbs, the root, the @-data."""
+    """What a part of a template runs in: its context, the depths ``../`` climbs, the root, the @-data, and the
+    block parameters of the blocks it is in (``{{#each items as |item|}}``), which a path's first name reaches first.
+    """
 
-    def __init__(self, context: Any, depths: Depths, root: Any, data: dict[str, Any]) -> None:
+    def __init__(
+        self, context: Any, depths: Depths, root: Any, data: dict[str, Any], params: dict[str, Any] | None = None
+    ) -> None:
         self.context = context
         self.depths = depths
         self.root = root
         self.data = data  # the @-data frame: index, key, first, last, and the frame around it as "_parent"
+        self.params = params or {}
 
     def get(self, name: str) -> Any:
         if name == "this":
@@ -78,12 +84,19 @@ class Scope:
 
     __getitem__ = get
 
-    def block(self, context: Any, **data: Any) -> Scope:
-        """The scope of a block's body run with ``context``; ``data`` starts a new @-data frame (as #each does)."""
+    def block(self, context: Any, params: dict[str, Any] | None = None, **data: Any) -> Scope:
+        """The scope of a block's body run with ``context``; ``data`` starts a new @-data frame (as #each does),
+        ``params`` binds the block's parameters."""
         context = _unwrap(context)
         depths = self.depths if js_equal(context, self.depths.context) else Depths(context, self.depths)
         frame = {**self.data, "_parent": self.data, **data} if data else self.data
-        return Scope(context, depths, self.root, frame)
+        return Scope(context, depths, self.root, frame, self.bound(params))
+
+    def bound(self, params: dict[str, Any] | None) -> dict[str, Any]:
+        return {**self.params, **params} if params else self.params
+
+    def with_params(self, params: dict[str, Any] | None) -> Scope:
+        return Scope(self.context, self.depths, self.root, self.data, self.bound(params)) if params else self
 
 
 def partial_scope(context: Any, caller: Any, root: Any, overrides: dict[str, Any] | None = None) -> Scope:
@@ -117,6 +130,11 @@ def pick(container: Any, name: str) -> Any:
 def resolve(context: Any, *segments: str) -> Any:
     if segments == ("",) and isinstance(context, Scope):  # a bare {{this}} or {{.}}
         return context.context
+    if isinstance(context, Scope) and segments and segments[0] in context.params:  # a block parameter
+        name = segments[0]
+        context, segments = context.params[name], segments[1:]
+        if context is UNSET:  # as in handlebars.js, which fails reading it
+            raise PybarsError(f"the block parameter |{name}| has no value: the helper of its block gives none")
     if segments[:1] == ("@@_parent",) and isinstance(context, Scope):  # "@../index": data of the frame around
         frame: Any = context.data.get("_parent")
         segments = segments[1:]
@@ -354,20 +372,38 @@ def _one_argument(helper: str, args: tuple[Any, ...]) -> Any:
 def _helper_this(this: Scope) -> Scope:
     """What a built-in helper runs its blocks in: handlebars.js calls helpers on an empty object for a null context
     (its nullContext, which it adds to no depths), so there {{this}} prints "[object Object]"."""
-    return this if this.context is not None else Scope({}, this.depths, this.root, this.data)
+    return this if this.context is not None else Scope({}, this.depths, this.root, this.data, this.params)
+
+
+# A block parameter whose helper gives it no value (#if, #unless, a section on true): handlebars.js fails reading it.
+UNSET = object()
+
+
+def _params(options: Options, *values: Any) -> dict[str, Any] | None:
+    """The block parameters of the block (``as |a b|``) bound to ``values``: None past their end, UNSET if none."""
+    names = options.get("block_params", ())
+    if not values:
+        return dict.fromkeys(names, UNSET) or None
+    return {name: values[i] if i < len(values) else None for i, name in enumerate(names)} or None
 
 
 def _if(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
-    this = _helper_this(this)
-    condition = _one_argument("if", args)
-    if (not hash.get("includeZero") and not _truthy(condition)) or _is_empty(condition):
-        return options["inverse"](this)
-    return options["fn"](this)
+    return _branch(this, options, not _is_false(_one_argument("if", args), hash))
 
 
 def _unless(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
-    swapped = dict(options, fn=options["inverse"], inverse=options["fn"])
-    return _if(this, swapped, _one_argument("unless", args), **hash)
+    return _branch(this, options, _is_false(_one_argument("unless", args), hash))
+
+
+def _is_false(condition: Any, hash: dict[str, Any]) -> bool:
+    """What #if takes as false: JavaScript's falsy values (0 too, but with includeZero) and empty lists."""
+    return (not hash.get("includeZero") and not _truthy(condition)) or _is_empty(condition)
+
+
+def _branch(this: Scope, options: Options, main: bool) -> Any:
+    """The main block (whose block parameters, if any, have no value) or the {{else}} block of #if or #unless."""
+    this = _helper_this(this)
+    return options["fn"](this.with_params(_params(options))) if main else options["inverse"](this)
 
 
 def _with(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
@@ -375,7 +411,7 @@ def _with(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
     value = _one_argument("with", args)
     if _is_empty(value):
         return options["inverse"](this)
-    return options["fn"](this.block(value))
+    return options["fn"](this.block(value, _params(options, _unwrap(value))))
 
 
 def _each(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
@@ -392,7 +428,8 @@ def _each(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
     result = ""  # handlebars.js: ret = ret + fn(...), from ""
     last = len(pairs) - 1
     for index, (key, value) in enumerate(pairs):
-        rendered = options["fn"](this.block(value, index=index, key=key, first=index == 0, last=index == last))
+        params = _params(options, value, key)
+        rendered = options["fn"](this.block(value, params, index=index, key=key, first=index == 0, last=index == last))
         if rendered:
             result += str(rendered)
     return result
@@ -441,12 +478,17 @@ def _section(this: Scope, options: Options, value: Any) -> Any:
     ``{{#a.b}}``, ``{{^../x}}``, ``{{#.}}``, which handlebars.js runs inline (they end no run of Output)."""
     value = _unwrap(value)
     if value is True:
-        return options["fn"](this)
+        return options["fn"](this.with_params(_params(options)))
     if value is False or value is None or value == []:
         return options["inverse"](this)
     if isinstance(value, list):
         return _each(this, options, value)
-    return options["fn"](this.block(value))
+    return options["fn"](this.block(value, _params(options, None)))  # handlebars.js gives its parameters nothing
+
+
+def _with_block_params(this: Scope, options: Options, helper: str, names: str, *args: Any, **hash: Any) -> Any:
+    """A block with parameters (``{{#each items as |item i|}}``): its helper, told their names."""
+    return HELPERS[helper](this, dict(options, block_params=tuple(names.split())), *args, **hash)
 
 
 def _fault(this: Any, *args: Any, **hash: Any) -> None:
@@ -472,6 +514,7 @@ HELPERS: dict[str, Callable[..., Any]] = {
     INDENT_HELPER: _indent,
     SECTION_HELPER: _section,
     FAULT_HELPER: _fault,
+    BLOCK_PARAMS_HELPER: _with_block_params,
     "helperMissing": _helper_missing,
 }
 

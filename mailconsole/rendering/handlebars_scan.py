@@ -37,6 +37,9 @@ _PATH_NAME = re.compile(r"""[./\[\]"']""")
 # handlebars.js reads a number with a decimal point where a name goes ({{12.34}}) as that name.
 _DECIMAL = re.compile(r"-?\d+\.\d+")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+# Block parameters at the end of a block's opening ({{#each items as |item index|}}), literals masked.
+BLOCK_PARAMS = re.compile(r"\s+as\s+\|([^|]*)\|\s*$")
+_BLOCK_PARAM_NAME = re.compile(r"[^\s!\"#%-,./;->@\[-^`{-~]+")  # handlebars.js' ID
 # A number that ends a path of several segments is a number literal to handlebars.js, which cannot read it there.
 _NUMBER_AT_END = re.compile(r"[./]-?\d+(?:\.\d+)?$")
 
@@ -77,6 +80,7 @@ class Mark:
     name: str = ""  # the helper of a block's opening tag
     section: bool = False  # a section on a path or literal ({{#a.b}}): rewritten to a block of "with" on it
     fault: str = ""  # a helper misused: handlebars.js fails when the tag runs, and so does the compiled tag
+    block_params: str = ""  # the names of "as |item index|" at the end of a block's opening, taken out of it
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,7 @@ class _Scanner:
         self.partials: list[tuple[str, int]] = []
         self.faults: list[TemplateError] = []
         self.fault: TemplateError | None = None  # the first misuse of a helper in the tag being visited
+        self.block_params = ""  # those of the tag being visited
 
     def fail(self, offset: int, message: str) -> TemplateError:
         return TemplateError.at(self.source, offset, message, TemplateEngine.HANDLEBAR)
@@ -218,6 +223,7 @@ class _Scanner:
         name = ""
         section = False
         self.fault = None
+        self.block_params = ""
         if sigil not in ("!", "/"):
             self.check_paths(tag, body.lstrip("#^&>{").strip())
         if tag.triple or sigil == "&":
@@ -246,24 +252,19 @@ class _Scanner:
             self.check_else(tag)
         elif body.startswith("else") and body[4:5].isspace():
             name, section = self.chain_else(tag, body[5:].strip())
-            self.marks.append(
-                Mark(
-                    "else_chain", tag.start, tag.end, tag.tilde_left, tag.tilde_right, name, section, self.fault_text()
-                )
-            )
+            self.marks.append(self.mark("else_chain", tag, name, section))
             return  # rewritten whole, without its "~"
         else:
             self.check_expression(tag, body)
-        self.marks.append(
-            Mark(kind, tag.start, tag.end, tag.tilde_left, tag.tilde_right, name, section, self.fault_text())
-        )
+        self.marks.append(self.mark(kind, tag, name, section))
         if tag.tilde_left:  # "{{~": pybars3 knows no "~"; handlebars_whitespace does what it says
             self.edits.append(Edit(tag.start + 2, tag.start + 3, ""))
         if tag.tilde_right:  # "~}}", or "}~}}" of a triple
             self.edits.append(Edit(tag.end - 3, tag.end - 2, ""))
 
-    def fault_text(self) -> str:
-        return "" if self.fault is None else str(self.fault)
+    def mark(self, kind: MarkKind, tag: _Tag, name: str, section: bool) -> Mark:
+        fault = "" if self.fault is None else str(self.fault)
+        return Mark(kind, tag.start, tag.end, tag.tilde_left, tag.tilde_right, name, section, fault, self.block_params)
 
     def words(self, text: str) -> list[str]:
         """The words of a tag's body; literals are blanked out, keeping their length."""
@@ -279,6 +280,11 @@ class _Scanner:
 
     def open_block(self, tag: _Tag, text: str, inverted: bool = False) -> tuple[str, bool]:
         """The helper pybars3 is to read in the block ``text`` opens, and whether it is a section on a path."""
+        if not inverted and (params := self.take_block_params(tag, text)) is not None:
+            text = params  # the opening without "as |...|", which an edit takes out of the tag
+            end = self.source.rindex("|", tag.start, tag.end) + 1
+            start = self.source.rindex("as", tag.start, self.source.rindex("|", tag.start, end - 1))
+            self.edits.append(Edit(start, end, ""))
         name = self.check_block_helper(tag, text)
         self.stack.append(_Open(name, tag.start, inverted))
         path = self.section_path(name, text)
@@ -287,6 +293,18 @@ class _Scanner:
         start = self.source.index(name, tag.start)
         self.edits.append(Edit(start, start + len(name), f"with {path}"))
         return "with", True
+
+    def take_block_params(self, tag: _Tag, text: str) -> str | None:
+        """``text`` without its block parameters (``as |item i|``), whose names go to ``self.block_params``."""
+        masked = _LITERALS.sub(lambda m: m[0][0] + "_" * (len(m[0]) - 2) + m[0][-1], text)
+        found = BLOCK_PARAMS.search(masked)
+        if found is None:
+            return None
+        names = found[1].split()
+        if not names or not all(_BLOCK_PARAM_NAME.fullmatch(name) for name in names):
+            raise self.fail(tag.start, "block parameters are names between bars, as in {{#each items as |item|}}")
+        self.block_params = " ".join(names)
+        return text[: found.start()]
 
     def section_path(self, name: str, text: str) -> str | None:
         """For ``{{#a.b}}``, ``{{^../x}}``, ``{{#.}}``, ``{{#"lit"}}``: the path (as pybars3 reads it) of the value
@@ -305,7 +323,7 @@ class _Scanner:
         params = words[1:]
         name = text.lstrip()[: len(words[0])]  # as written: words are masked
         if any(word.startswith("|") for word in params):
-            raise self.fail(tag.start, f"block parameters (as |item|) in {{{{#{name}}}}} are not supported")
+            raise self.fail(tag.start, f"block parameters (as |item|) in {{{{#{name}}}}} need a {{{{#...}}}} block")
         if name in BLOCK_HELPERS and not params:
             self.misuse(tag, f"{{{{#{name}}}}} needs an argument, as in {{{{#{name} items}}}}")
         if name in INLINE_HELPERS:  # as a block it would print its value unescaped
@@ -339,6 +357,7 @@ class _Scanner:
         self.check_else(tag, chained=True)
         if self.stack[-1].inverted:  # as in handlebars.js, whose grammar has no such chain
             raise self.fail(tag.start, f"{{{{else {text[:30]}}}}} cannot follow {{{{^...}}}}: use {{{{#...}}}}")
+        text = self.take_block_params(tag, text) or text
         name = self.check_block_helper(tag, text)
         path = self.section_path(name, text)
         opening, helper = (text, name) if path is None else (f"with {path}", "with")

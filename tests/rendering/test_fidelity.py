@@ -123,12 +123,14 @@ def _difference(module: Any, start: str) -> str:
     return str(found[0])
 
 
-def test_block_parameters_are_refused_and_this_does_instead() -> None:
-    sentence = _difference(handlebars, "Block parameters")
-    assert "{{#each items as |item|}}" in sentence
-    with pytest.raises(TemplateError, match="block parameters"):
-        check_template("{{#each items as |item|}}{{item}}{{/each}}")
-    assert render_template("{{#each items}}{{@index}}:{{this}} {{/each}}", {"items": ["a", "b"]}) == "0:a 1:b "
+def test_block_parameters_named_as_helpers_call_the_helper() -> None:
+    sentence = _difference(handlebars, "Block parameters named as a helper")
+    source, inverted = re.findall(r"{{[#^]each items as \|\w+\|}}(?:{{\w+}})?", sentence)
+    with pytest.raises(TemplateError, match="lookup takes an object and a field"):  # handlebars.js 4.7.10: "1"
+        render_template(source + "{{/each}}", {"items": [1]})
+    with pytest.raises(TemplateError, match=re.escape("need a {{#...}} block")):
+        check_template(inverted + "{{/each}}")
+    assert render_template("{{#each items as |item i|}}{{i}}:{{item}} {{/each}}", {"items": ["a", "b"]}) == "0:a 1:b "
 
 
 @pytest.mark.parametrize("source", ["{{#> layout}}x{{/layout}}", '{{#*inline "p"}}x{{/inline}}', "{{* deco}}"])

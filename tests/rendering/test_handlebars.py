@@ -183,7 +183,7 @@ def test_escaping_of_a_whole_string() -> None:
         ("ok\n{{!-- never closed", 2, 1, "unclosed comment"),
         ("{{else}}", 1, 1, "{{else}} outside a block"),
         ("{{a.[b'c]}}", 1, 6, 'the name or string "b\'c" is not allowed'),
-        ("{{#each x as |y|}}{{/each}}", 1, 1, "block parameters"),
+        ("{{^each x as |y|}}{{/each}}", 1, 1, "block parameters"),
     ],
 )
 def test_error_positions(source: str, line: int, column: int, message: str) -> None:
@@ -379,6 +379,41 @@ def test_a_falsy_triple_stash_prints_as_in_handlebars_js(source: str) -> None:
     # handlebars.js 4.7.10 prints "false" for each (the issue saw nothing there; 4.7.10 on Node does not agree).
     assert handlebars.render(source, {"f": False, "t": True}) == "false"
     assert handlebars.render("{{#t}}{{{f}}}{{/t}}", {"f": False, "t": 1}) == ""  # the section's context is 1
+
+
+@pytest.mark.parametrize(
+    ("source", "context", "expected"),
+    [
+        ("{{#each items as |item i|}}{{i}}:{{item.name}} {{/each}}", {"items": [{"name": "a"}, {"name": "b"}]},
+         "0:a 1:b "),
+        ("{{#each obj as |v k|}}{{k}}={{v}} {{/each}}", {"obj": {"x": 1, "y": 2}}, "x=1 y=2 "),
+        ("{{#with user as |u|}}{{u.name}} {{name}}{{/with}}", {"user": {"name": "N"}}, "N N"),
+        ("{{#with a as |x y|}}[{{x}}|{{y}}]{{/with}}", {"a": 1, "y": "ctx"}, "[1|]"),
+        ("{{#each items as |item|}}{{this.item}}|{{./item}}|{{../item}}{{/each}}",
+         {"items": [{"name": "a", "item": "own"}], "item": "root"}, "own|own|root"),
+        ("{{#each items as |item|}}{{#each item.sub as |s|}}{{item.name}}{{s}}{{/each}}{{/each}}",
+         {"items": [{"name": "a", "sub": [1, 2]}]}, "a1a2"),
+        ("{{#each items as |item|}}{{> p}}{{/each}}", {"items": [{"name": "a"}], "item": "root"}, "[|a]"),
+        ("{{#each items as |item|}}{{else}}{{item}}{{/each}}", {"items": [], "item": "root"}, "root"),
+        ("{{#users as |u|}}[{{u.name}}]{{/users}}", {"users": [{"name": "A"}]}, "[A]"),
+        ("{{#user.list as |u i|}}{{i}}{{u}}{{/user.list}}", {"user": {"list": [5, 6]}}, "0516"),
+        ("{{#user as |u|}}[{{u.name}}]{{/user}}", {"user": {"name": "N"}}, "[]"),
+        ("{{#if a as |x|}}{{else}}[{{x}}]{{/if}}", {"a": 0, "x": "c"}, "[c]"),
+        ("{{#if x}}a{{else each items as |i|}}{{i}}{{/if}}", {"items": [1, 2]}, "12"),
+        ("{{#each items as |item|}}\n  {{item}}\n{{/each}}\n", {"items": [1, 2]}, "  1\n  2\n"),
+    ],
+)  # fmt: skip
+def test_block_parameters(source: str, context: dict[str, Any], expected: str) -> None:
+    # Expected outputs are those of handlebars.js 4.7.10 on Node.
+    assert handlebars.render(source, context, {"p": "[{{item}}|{{name}}]"}) == expected
+
+
+@pytest.mark.parametrize("source", ["{{#if a as |x|}}[{{x}}]{{/if}}", "{{#t as |u|}}[{{u}}]{{/t}}"])
+def test_a_block_parameter_its_helper_gives_no_value_fails_where_it_is_read(source: str) -> None:
+    # handlebars.js 4.7.10: "Cannot read properties of undefined (reading '0')"; unread, it renders.
+    with pytest.raises(TemplateError, match="has no value"):
+        handlebars.render(source, {"a": 1, "t": True})
+    assert handlebars.render("{{#if a as |x|}}[]{{/if}}", {"a": 1}) == "[]"
 
 
 MISUSED_HELPERS = [
