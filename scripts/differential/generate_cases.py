@@ -113,6 +113,8 @@ HANDLEBARS_PIECES = [
     "{{> [card]}} {{> 'footer'}}",
     "{{#each users}}{{> card name=../user.name}}{{/each}}",
     "{{[user].[name]}} {{user.[address].city}}",
+    "{{#each users as |u i|}}{{i}}. {{u.name}} ({{../company.name}}){{else}}none{{/each}}",
+    "{{#with company as |c|}}{{c.name}} {{name}}{{/with}}",
 ]
 PARTIALS = {
     "footer": "<p>{{company.name}} &middot; {{company.phone}}</p>",
