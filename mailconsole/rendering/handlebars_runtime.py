@@ -4,7 +4,9 @@ pybars3's runtime falls back to getattr() when a name is not a key, so ``{{name.
 ``str.format`` and ``{{x.[__class__]}}`` reaches Python's internals. This runtime only indexes dicts and lists of
 plain data. It also escapes like handlebars.js, prints values as JavaScript's ``String()`` does, and follows
 handlebars.js in the built-in helpers: ``{{else}}`` of ``#unless``, empty lists are false, ``@index`` reaches into
-nested blocks, ``includeZero``, ``#each`` over an object visits its keys in JavaScript's order.
+nested blocks, ``includeZero``, ``#each`` over an object visits its keys in JavaScript's order. A program's values
+are joined with JavaScript's + (``Output``), block parameters are bound as there, a segment literal (``[this]``)
+is a key as written.
 """
 
 from __future__ import annotations

@@ -3,8 +3,11 @@
 pybars3 silently drops everything from an unclosed ``{{#if}}`` or an unterminated ``{{name`` on, takes the wrong
 branch of ``{{else if}}``, knows no ``\\{{`` escape and finds unknown helpers only at render. This scan tracks the
 block stack so that such faults become a TemplateError at the tag that opens them, and lists the rewrites that
-make pybars3 read escapes, comments, ``~`` and chained ``{{else if}}`` the way handlebars.js does. It also marks
-every tag, for ``handlebars_whitespace`` to strip whitespace as handlebars.js does.
+make pybars3 read escapes, comments, ``~``, chained ``{{else if}}``, literals as names, sections on paths
+(``{{#a.b}}``) and block parameters (``as |item|``) the way handlebars.js does. A helper misused (``{{foo a}}``,
+``{{#if}}``) is not raised: handlebars.js fails only where such a tag runs, so its mark carries the fault for the
+compiled tag to raise. It also marks every tag, for ``handlebars_whitespace`` to strip whitespace as handlebars.js
+does.
 """
 
 from __future__ import annotations
@@ -412,7 +415,7 @@ def path_of(written: str) -> str:
     """A name as written in a tag, as a path pybars3 reads the way handlebars.js reads the name.
 
     handlebars.js looks a literal up as a name where a name goes: ``{{"a b"}}`` is ``{{[a b]}}``, ``{{12.34}}``
-    is ``{{[12.34]}}``. ``..`` alone is the parent context, which pybars3 reads as ``../.``.
+    is ``{{[12.34]}}``.
     """
     if len(written) > 1 and written[0] in "\"'" and written[-1] == written[0] and "]" not in written:
         return f"[{written[1:-1]}]"
