@@ -271,11 +271,11 @@ class _Scanner:
 
     def words(self, text: str) -> list[str]:
         """The words of a tag's body; literals are blanked out, keeping their length."""
-        masked = _LITERALS.sub(lambda m: m[0][0] + "_" * (len(m[0]) - 2) + m[0][-1], text)
+        masked = _masked(text)
         return masked.split()
 
     def check_subexpressions(self, tag: _Tag, text: str) -> None:
-        masked = _LITERALS.sub(lambda m: m[0][0] + "_" * (len(m[0]) - 2) + m[0][-1], text)
+        masked = _masked(text)
         for match in _SUBEXPRESSION.finditer(masked):
             if match[1] not in INLINE_HELPERS:
                 name = text[match.start(1) : match.end(1)][:30]
@@ -299,7 +299,7 @@ class _Scanner:
 
     def take_block_params(self, tag: _Tag, text: str) -> str | None:
         """``text`` without its block parameters (``as |item i|``), whose names go to ``self.block_params``."""
-        masked = _LITERALS.sub(lambda m: m[0][0] + "_" * (len(m[0]) - 2) + m[0][-1], text)
+        masked = _masked(text)
         found = BLOCK_PARAMS.search(masked)
         if found is None:
             return None
@@ -409,6 +409,11 @@ class _Scanner:
                 raise self.fail(
                     tag.start, f"handlebars.js cannot read the path {path}: this, . and .. may only start a path"
                 )
+
+
+def _masked(text: str) -> str:
+    """``text`` with the inside of its literals blanked out, keeping their length."""
+    return _LITERALS.sub(lambda m: m[0][0] + "_" * (len(m[0]) - 2) + m[0][-1], text)
 
 
 def path_of(written: str) -> str:
