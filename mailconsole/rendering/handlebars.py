@@ -41,7 +41,9 @@ from mailconsole.rendering.handlebars_runtime import (
     BLOCK_PARAMS_HELPER,
     FAULT_HELPER,
     INDENT_HELPER,
+    INLINE_HELPER,
     NAMESPACE,
+    PARTIAL_BLOCK_HELPER,
     SECTION_HELPER,
 )
 from mailconsole.rendering.handlebars_scan import Edit, Mark
@@ -86,8 +88,8 @@ _GRAMMAR_FIXES = {
 KNOWN_DIFFERENCES: tuple[str, ...] = (
     "Block parameters named as a helper ({{#each items as |lookup|}}{{lookup}}) call the helper here, where "
     "handlebars.js reads the parameter, and {{^each items as |x|}} is refused: name block parameters otherwise.",
-    "Partial blocks ({{#> name}}), inline partials ({{#*inline}}) and decorators are refused: use plain partials "
-    "({{> name}}).",
+    "Partial blocks with a computed name ({{#> (lookup this 'name')}}) are refused: name the partial, as in "
+    "{{#> layout}}.",
     "Numbers with a decimal point as arguments ({{> card ratio=1.5}}) are refused: put such values in the context.",
     'Names that hold a quote or a backslash ({{"foo\'bar"}}, {{[a\\b]}}) are refused, a safeguard of this renderer '
     "against code injection: rename such keys of the context.",
@@ -175,7 +177,7 @@ def _compile(source: str) -> CompiledTemplate:
     whitespace = handlebars_whitespace.control(source, outline.marks)
     with _COMPILE_LOCK:
         tree = _Assembly(source, outline, whitespace.texts).tree()
-        code, name = _generate(_TreeCheck(whitespace.indents).template(tree))
+        code, name = _generate(_inline_partials_first(_TreeCheck(whitespace.indents).template(tree)))
     namespace = dict(NAMESPACE)
     exec(compile(code, "<handlebars template>", "exec", dont_inherit=True), namespace)  # noqa: S102
     return CompiledTemplate(namespace[name], outline.partials, source, outline.faults)
@@ -258,6 +260,8 @@ class _Assembly:
         """The helper of a block and its arguments: the scan rewrote a section on a path ({{#a.b}}) to a block of
         "with" on it, and took block parameters (as |item|) out, which the runtime's helper for them is told."""
         helper, arguments = (SECTION_HELPER if mark.section else node[1]), node[2]
+        if mark.partial_block or mark.inline:  # {{#with "name" ...}} from the scan
+            return (PARTIAL_BLOCK_HELPER if mark.partial_block else INLINE_HELPER), arguments
         if not mark.block_params or helper == FAULT_HELPER:
             return helper, arguments
         if helper not in ("each", "with", "if", "unless", SECTION_HELPER):  # {{#users as |user|}}: a section
@@ -288,6 +292,45 @@ class _Assembly:
             furthest, hint = before - 1, ": a value must follow the ="
         # pybars3 would say "Error at character C of line L" with L the last line: this is the point it reached.
         raise TemplateError.at(self.source, origin[furthest], f"cannot read the tag {shown}{hint}", _ENGINE)
+
+
+def _inline_partials_first(program: Any) -> Any:
+    """``program`` with its inline partials ({{#*inline}}) defined before the rest of it runs, as handlebars.js
+    defines them (a decorator runs before its program): each becomes a block of the runtime's inline helper whose
+    body is the partial and whose inverse is the rest. Those in a partial block's body are defined around the block,
+    so that its partial sees them too. Later definitions of a name win."""
+    definitions = [item for item in program[1:] if _is_block_of(item, INLINE_HELPER)]
+    rest = [_with_inline_partials_first(item) for item in program[1:] if not _is_block_of(item, INLINE_HELPER)]
+    return _defining([_with_inline_partials_first(item) for item in definitions], ["template", *rest])
+
+
+def _with_inline_partials_first(statement: Any) -> Any:
+    if statement[0] not in ("block", "invertedblock"):
+        return statement
+    kind, helper, arguments, body, inverse = statement
+    if helper == PARTIAL_BLOCK_HELPER:
+        inside = [item for item in body[1:] if _is_block_of(item, INLINE_HELPER)]
+        if inside:
+            body = ["template", *(item for item in body[1:] if not _is_block_of(item, INLINE_HELPER))]
+            block = (
+                kind,
+                helper,
+                arguments,
+                _inline_partials_first(body),
+                _inline_partials_first(inverse or ["template"]),
+            )
+            return _defining([_with_inline_partials_first(item) for item in inside], ["template", block])[1]
+    return (kind, helper, arguments, _inline_partials_first(body), _inline_partials_first(inverse) if inverse else [])
+
+
+def _defining(definitions: list[Any], program: list[Any]) -> list[Any]:
+    for definition in reversed(definitions):  # the first defined outermost: the last one wins
+        program = ["template", ("block", INLINE_HELPER, definition[2], definition[3], program)]
+    return program
+
+
+def _is_block_of(statement: Any, helper: str) -> bool:
+    return bool(statement[0] == "block" and statement[1] == helper)
 
 
 def _failing(node: Any, fault: str) -> Any:

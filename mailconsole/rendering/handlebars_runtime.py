@@ -30,6 +30,10 @@ INDENT_HELPER = "<indent>"
 SECTION_HELPER = "<section>"
 FAULT_HELPER = "<fault>"  # a helper misused: handlebars_scan's message, raised where the tag runs
 BLOCK_PARAMS_HELPER = "<as>"  # a block with parameters: its helper's name, their names, the helper's arguments
+PARTIAL_BLOCK_HELPER = "<partial-block>"  # {{#> name ...}}: the partial's name, then its context and hash
+INLINE_HELPER = "<inline>"  # {{#*inline "name"}}: the name; the body is the partial, the inverse the rest
+# The partial a partial block's partial calls its block by, and the @-data that tells it has one.
+PARTIAL_BLOCK = "@partial-block"
 
 # JSON numbers are doubles in JavaScript: integers beyond 2**53 lose digits there, as they print.
 _EXACT_INTEGERS = 2**53
@@ -493,6 +497,54 @@ def _with_block_params(this: Scope, options: Options, helper: str, names: str, *
     return HELPERS[helper](this, dict(options, block_params=tuple(names.split())), *args, **hash)
 
 
+def _inline(this: Scope, options: Options, name: str) -> Any:
+    """``{{#*inline "name"}}``: the partial ``name`` is the block's body while the rest of its program runs."""
+    partials = options["partials"]
+    previous = partials.get(name, _NOTHING)
+    partials[name] = lambda scope, **kwargs: str(options["fn"](scope))
+    try:
+        return options["inverse"](this)
+    finally:
+        _restore(partials, name, previous)
+
+
+def _partial_block(this: Scope, options: Options, name: str, *args: Any, **hash: Any) -> str:
+    """``{{#> name context key=value}}``: the partial ``name`` run as ``{{> name context key=value}}`` is, which
+    calls the block as ``{{> @partial-block}}``; without such a partial, the block itself, in that context."""
+    if len(args) > 1:
+        raise PybarsError(f"a partial block takes one context at most, as in {{{{#> {name} context}}}}")
+    partials = options["partials"]
+    outer = partials.get(PARTIAL_BLOCK, _NOTHING)  # the block of the partial this one is in, if any
+
+    def block(scope: Scope, **kwargs: Any) -> str:
+        """The block's body, where the partial calls it: in the context and @-data there, the depths here."""
+        inner = this.block(scope.context)
+        data = {**scope.data, PARTIAL_BLOCK[1:]: outer is not _NOTHING}
+        _restore(partials, PARTIAL_BLOCK, outer)
+        try:
+            return str(options["fn"](Scope(inner.context, inner.depths, inner.root, data, inner.params)))
+        finally:
+            partials[PARTIAL_BLOCK] = block
+
+    scope = partial_scope(args[0] if args else this, this, this.root, hash or None)
+    scope.data = {**scope.data, PARTIAL_BLOCK[1:]: True}
+    partial = partials.get(name)
+    partials[PARTIAL_BLOCK] = block
+    try:
+        if partial is None:
+            return block(scope)
+        return str(partial(scope, helpers=options["helpers"], partials=partials, root=this.root))
+    finally:
+        _restore(partials, PARTIAL_BLOCK, outer)
+
+
+def _restore(partials: dict[str, Any], name: str, previous: Any) -> None:
+    if previous is _NOTHING:
+        partials.pop(name, None)
+    else:
+        partials[name] = previous
+
+
 def _fault(this: Any, *args: Any, **hash: Any) -> None:
     raise PybarsError(str(args[-1]))
 
@@ -517,6 +569,8 @@ HELPERS: dict[str, Callable[..., Any]] = {
     SECTION_HELPER: _section,
     FAULT_HELPER: _fault,
     BLOCK_PARAMS_HELPER: _with_block_params,
+    PARTIAL_BLOCK_HELPER: _partial_block,
+    INLINE_HELPER: _inline,
     "helperMissing": _helper_missing,
 }
 

@@ -43,6 +43,8 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 # Block parameters at the end of a block's opening ({{#each items as |item index|}}), literals masked.
 BLOCK_PARAMS = re.compile(r"\s+as\s+\|([^|]*)\|\s*$")
 _BLOCK_PARAM_NAME = re.compile(r"[^\s!\"#%-,./;->@\[-^`{-~]+")  # handlebars.js' ID
+# An inline partial's opening, the only decorator handlebars.js has built in: {{#*inline "name"}}.
+_INLINE = re.compile(r"""\*inline\s+("[^"\\]*"|'[^'\\]*')\s*$""")
 # A number that ends a path of several segments is a number literal to handlebars.js, which cannot read it there.
 _NUMBER_AT_END = re.compile(r"[./]-?\d+(?:\.\d+)?$")
 
@@ -84,6 +86,8 @@ class Mark:
     section: bool = False  # a section on a path or literal ({{#a.b}}): rewritten to a block of "with" on it
     fault: str = ""  # a helper misused: handlebars.js fails when the tag runs, and so does the compiled tag
     block_params: str = ""  # the names of "as |item index|" at the end of a block's opening, taken out of it
+    partial_block: bool = False  # {{#> name}}: rewritten to a block of "with" on the partial's name
+    inline: bool = False  # {{#*inline "name"}}: rewritten to a block of "with" on the name
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,8 @@ class _Scanner:
         self.faults: list[TemplateError] = []
         self.fault: TemplateError | None = None  # the first misuse of a helper in the tag being visited
         self.block_params = ""  # those of the tag being visited
+        self.special = ""  # "partial_block" or "inline" when the tag being visited opens one
+        self.inline_partials: set[str] = set()  # the names {{#*inline}} defines
 
     def fail(self, offset: int, message: str) -> TemplateError:
         return TemplateError.at(self.source, offset, message, TemplateEngine.HANDLEBAR)
@@ -141,7 +147,9 @@ class _Scanner:
         if self.stack:
             block = self.stack[-1]
             raise self.fail(block.start, f"unclosed block {{{{#{block.name}}}}}: add {{{{/{block.name}}}}}")
-        return Outline(tuple(self.edits), tuple(self.marks), tuple(self.partials), tuple(self.faults))
+        # A partial named {{> @partial-block}} or defined inline need not be given (nor does a partial block's).
+        given = [(name, at) for name, at in self.partials if name not in self.inline_partials | {"@partial-block"}]
+        return Outline(tuple(self.edits), tuple(self.marks), tuple(given), tuple(self.faults))
 
     def step(self, start: int) -> int:
         """Handle what starts at the "{{" at ``start``; return where to go on scanning."""
@@ -227,10 +235,14 @@ class _Scanner:
         section = False
         self.fault = None
         self.block_params = ""
+        self.special = ""
         if sigil not in ("!", "/"):
             self.check_paths(tag, body.lstrip("#^&>{").strip())
         if tag.triple or sigil == "&":
             self.check_expression(tag, body[1:] if sigil == "&" else body)
+        elif sigil == "#" and body[1:2] in (">", "*"):
+            kind = "open"
+            name = self.open_partial_block(tag, body[2:].strip()) if body[1] == ">" else self.open_inline(tag, body[1:])
         elif sigil == "#":
             kind = "open"
             name, section = self.open_block(tag, body[1:])
@@ -267,7 +279,43 @@ class _Scanner:
 
     def mark(self, kind: MarkKind, tag: _Tag, name: str, section: bool) -> Mark:
         fault = "" if self.fault is None else str(self.fault)
-        return Mark(kind, tag.start, tag.end, tag.tilde_left, tag.tilde_right, name, section, fault, self.block_params)
+        partial_block, inline = self.special == "partial_block", self.special == "inline"
+        return Mark(
+            kind, tag.start, tag.end, tag.tilde_left, tag.tilde_right, name, section, fault, self.block_params,
+            partial_block, inline,
+        )  # fmt: skip
+
+    def open_partial_block(self, tag: _Tag, text: str) -> str:
+        """``{{#> name context key=value}}``: the partial, given the block as ``{{> @partial-block}}`` (or the block
+        alone when there is no such partial). Rewritten to ``{{#with "name" context key=value}}``."""
+        words = self.words(" " + text)
+        if not words or words[0].startswith("("):
+            raise self.fail(tag.start, "a partial block names its partial, as in {{#> layout}}...{{/layout}}")
+        written = text[: len(words[0])]
+        name = written[1:-1] if written[:1] in "[\"'" and written[-1:] in "]\"'" else written
+        if any(char in name for char in '"\\'):
+            raise self.fail(tag.start, f"the partial name {name[:30]!r} holds a quote or a backslash")
+        self.check_subexpressions(tag, text)
+        if self.fault is not None:
+            raise self.fault
+        start = self.source.index(">", tag.start)
+        end = self.source.index(written, start) + len(written)
+        self.edits.append(Edit(start, end, f'with "{name}"'))
+        self.stack.append(_Open(written, tag.start))
+        self.special = "partial_block"
+        return "with"
+
+    def open_inline(self, tag: _Tag, text: str) -> str:
+        """``{{#*inline "name"}}``: a partial defined in the template. Rewritten to ``{{#with "name"}}``."""
+        found = _INLINE.fullmatch(text)
+        if found is None:
+            raise self.fail(tag.start, 'decorators are not supported: {{#*inline "name"}} is the one handlebars.js has')
+        self.inline_partials.add(found[1][1:-1])
+        start = self.source.index("*inline", tag.start)
+        self.edits.append(Edit(start, start + len("*inline"), "with"))
+        self.stack.append(_Open("inline", tag.start))
+        self.special = "inline"
+        return "with"
 
     def words(self, text: str) -> list[str]:
         """The words of a tag's body; literals are blanked out, keeping their length."""

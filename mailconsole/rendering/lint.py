@@ -326,6 +326,8 @@ def _handlebars_references(source: str) -> Iterator[_Reference]:
         if sigil == "/":
             if scopes:
                 scopes.pop()
+        elif sigil == "#" and body[1:2] in (">", "*"):  # a partial block, an inline partial: names no variable
+            scopes.append(any(scopes))
         elif sigil in ("#", "^") and body[1:].strip():
             opening = BLOCK_PARAMS.sub("", body[1:])  # names inside may be its parameters: local
             yield from _expression_references(opening, offset + 1, any(scopes))

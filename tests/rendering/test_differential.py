@@ -39,40 +39,8 @@ def load_cases() -> list[dict[str, Any]]:
 CASES = load_cases()
 
 # Cases known to come out otherwise here, by case_id: the start of the KNOWN_DIFFERENCES sentence that explains.
-# All are features a mail template can do without (the sentences say what to write instead); handlebars.js
-# renders them, we refuse them with an error that names the feature.
+# handlebars.js renders them; we refuse them with an error that says what to write instead.
 ALLOWED: dict[str, str] = {
-    "19a302aa48": "Partial blocks",  # spec/partials.js '{{#> dude}}success{{/dude}}'
-    "d399815ae5": "Partial blocks",  # spec/partials.js '{{#> dude context}}{{value}}{{/dude}}'
-    "94160e6a5f": "Partial blocks",  # spec/partials.js '{{#with context as |me|}}{{#> dude}}{{me.value}}'
-    "14ee6308c0": "Partial blocks",  # spec/partials.js '{{#> dude}}fail{{/dude}}'
-    "ad350ed96c": "Partial blocks",  # spec/partials.js '{{#> dude}}success{{/dude}}'
-    "9612eebf3e": "Partial blocks",  # spec/partials.js '{{#> dude}}success{{/dude}}'
-    "2c3badc940": "Partial blocks",  # spec/partials.js '{{#> dude}}{{value}}{{/dude}}'
-    "2be1b8f986": "Partial blocks",  # spec/partials.js '{{#> dude}}in-block: {{@root/value}}{{/dude}}'
-    "65bbc13578": "Partial blocks",  # spec/partials.js '<template>{{#> list value}}value = {{.}}{{/list}'
-    "821ce68ec1": "Partial blocks",  # spec/partials.js '{{#> dude}}{{value}}{{/dude}}'
-    "d15725d2cc": "Partial blocks",  # spec/partials.js '{{#> dude}}{{../context/value}}{{/dude}}'
-    "f38f40852a": "Partial blocks",  # spec/partials.js '{{#with context as |me|}}{{#> dude}}{{me.value}}'
-    "c68393af68": "Partial blocks",  # spec/partials.js '<template>{{#> outer}}{{value}}{{/outer}}</templ'
-    "9a126e4053": "Partial blocks",  # spec/partials.js '<template>{{#> outer}}{{value}}{{/outer}}</templ'
-    "2ca7edffd9": "Partial blocks",  # spec/partials.js '<template>{{#> outer}}{{value}}{{/outer}}</templ'
-    "726c433d22": "Partial blocks",  # spec/partials.js '<template>{{#> outer}}{{value}}{{/outer}}</templ'
-    "480c33a2d3": "Partial blocks",  # spec/partials.js '{{#*inline "myPartial"}}success{{/inline}}{{> my'
-    "46d614bb11": "Partial blocks",  # spec/partials.js '{{#*inline "myPartial"}}fail{{/inline}}{{#*inlin'
-    "f148f0e57b": "Partial blocks",  # spec/partials.js '{{#with .}}{{#*inline "myPartial"}}success{{/inl'
-    "951319ee2e": "Partial blocks",  # spec/partials.js '{{#*inline "myPartial"}}fail{{/inline}}{{#with .'
-    "dd5e69fd6f": "Partial blocks",  # spec/partials.js '{{#with .}}{{#*inline "myPartial"}}success{{/inl'
-    "13847ac233": "Partial blocks",  # spec/partials.js '{{#*inline "myPartial"}}success{{/inline}}{{> du'
-    "4a54920bff": "Partial blocks",  # spec/partials.js '{{#> dude}}{{#*inline "myPartial"}}success{{/inl'
-    "4bbbadd0d8": "Partial blocks",  # spec/partials.js '{{#*inline "outer"}}{{#>inner}}<outer-block>{{>@'
-    "2d3603a3d6": "Partial blocks",  # spec/partials.js '{{#*inline "outer"}}{{#>inner}}<outer-block>{{>@'
-    "ccf59c2041": "Partial blocks",  # spec/partials.js '{{#*inline "outer"}}{{#>inner}}<outer-block>{{>@'
-    "57b49315bf": "Partial blocks",  # spec/regressions.js '{{#> layout}}{{#*inline "subcontent"}}subcontent'
-    "d03c483f42": "Partial blocks",  # spec/regressions.js '{{#> layout}}{{/layout}}'
-    "70eb8e770f": "Partial blocks",  # spec/regressions.js '{{#> layout}}Outer{{/layout}}'
-    "d266fce924": "Partial blocks",  # spec/regressions.js '{{#*inline "test"}}{{> @partial-block }}{{/inlin'
-    "46a2b0c4a6": "Partial blocks",  # spec/regressions.js: an unused partial holds one (we compile every partial)
     "5dc4ee075c": "Names that hold a quote",  # spec/basic.js '{{"foo\'bar"}}'
     "2530e9b462": "Names that hold a quote",  # spec/basic.js "{{'foo\"bar'}}"
     "92f363014c": "Names that hold a quote",  # spec/security.js "{{'a\\b'}}"

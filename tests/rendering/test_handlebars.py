@@ -416,6 +416,41 @@ def test_a_block_parameter_its_helper_gives_no_value_fails_where_it_is_read(sour
     assert handlebars.render("{{#if a as |x|}}[]{{/if}}", {"a": 1}) == "[]"
 
 
+LAYOUTS = {
+    "layout": "<h1>{{title}}</h1>{{> @partial-block}}|{{name}}",
+    "list": "{{#each .}}{{> @partial-block}}{{/each}}",
+    "main": "<main>\n  {{> @partial-block}}\n</main>\n",
+    "p": "P({{> @partial-block}})",
+    "q": "Q({{> @partial-block}})",
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "context", "expected"),
+    [
+        ('{{#> layout title="T"}}<p>{{name}}</p>{{/layout}}', {"name": "N"}, "<h1>T</h1><p>N</p>|N"),
+        ("{{#> missing}}fallback {{name}}{{/missing}}", {"name": "N"}, "fallback N"),
+        ("<ul>{{#> list items}}<li>{{.}}</li>{{/list}}</ul>", {"items": ["a", "b"]}, "<ul><li>a</li><li>b</li></ul>"),
+        ("<div>\n  {{#> main}}\n  body\n  {{/main}}\n</div>\n", {}, "<div>\n<main>\n    body\n</main>\n</div>\n"),
+        ("{{#> p}}{{#> q}}x{{/q}}{{/p}}", {}, "P(Q(x))"),
+        ('{{#*inline "sig"}}-- {{name}}{{/inline}}{{#with o}}{{> sig}}{{/with}}', {"name": "N", "o": {"name": "O"}},
+         "-- O"),
+        ('{{> sig}}{{#*inline "sig"}}late{{/inline}}', {}, "late"),  # defined before its program runs
+        ('{{#> q}}{{#*inline "sig"}}S{{/inline}}{{/q}}{{#> sig}}none{{/sig}}', {}, "Q()none"),
+    ],
+)  # fmt: skip
+def test_partial_blocks_and_inline_partials(source: str, context: dict[str, Any], expected: str) -> None:
+    # Expected outputs are those of handlebars.js 4.7.10 on Node.
+    assert handlebars.render(source, context, LAYOUTS) == expected
+
+
+def test_an_inline_partial_is_defined_in_its_block_only() -> None:
+    source = '{{#with o}}{{#*inline "p2"}}in{{/inline}}{{/with}}{{> p2}}'
+    with pytest.raises(TemplateError, match="The partial p2 could not be found"):  # as in handlebars.js
+        handlebars.render(source, {"o": {}})
+    handlebars.check(source, {})  # a partial defined inline need not be given
+
+
 MISUSED_HELPERS = [
     ("{{foo a}}", 'Missing helper: "foo"', "unknown helper {{foo}}", 1),
     ("{{#bar x}}y{{/bar}}", 'Missing helper: "bar"', "unknown helper {{#bar}}", 1),
