@@ -115,11 +115,15 @@ HANDLEBARS_PIECES = [
     "{{[user].[name]}} {{user.[address].city}}",
     "{{#each users as |u i|}}{{i}}. {{u.name}} ({{../company.name}}){{else}}none{{/each}}",
     "{{#with company as |c|}}{{c.name}} {{name}}{{/with}}",
+    "{{#> layout}}\n  <p>{{user.name}}</p>\n{{/layout}}\n",
+    '{{#*inline "sig"}}-- {{company.name}}{{/inline}}{{#each users}}{{> sig}} {{/each}}',
+    "{{#> missing}}fallback {{code}}{{/missing}}",
 ]
 PARTIALS = {
     "footer": "<p>{{company.name}} &middot; {{company.phone}}</p>",
     "item": "<li>{{name}}</li>\n<li>{{email}}</li>\n",
     "card": "[{{name}}{{#if vip}} *{{/if}}]",
+    "layout": "<table>\n  <tr><td>{{> @partial-block}}</td></tr>\n</table>\n",
 }
 LAYOUTS = ["{}", "<html><body>\n{}\n</body></html>", "<table><tr><td>{}</td></tr></table>\n"]
 SEPARATORS = ["\n", " ", "<br>\n", "\n\n", "", "\r\n"]
