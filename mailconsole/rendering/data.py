@@ -20,12 +20,17 @@ def plain_context(context: Mapping[str, Any], engine: TemplateEngine) -> dict[st
     """
     if not isinstance(context, Mapping):
         raise TemplateError(f"the context must be a mapping, not {type(context).__name__}", engine=engine)
-    try:
-        plain = _plain(context, 0)
-    except Exception as err:  # too deep, or a str() or mapping of the caller's that fails
-        raise TemplateError(f"the context cannot be used: {err}", engine=engine) from err
+    plain = plain_data(context, engine)
     assert isinstance(plain, dict)
     return plain
+
+
+def plain_data(value: Any, engine: TemplateEngine) -> Any:
+    """``value`` (any JSON-like value, not only a mapping) made of JSON's shapes, as ``plain_context`` does."""
+    try:
+        return _plain(value, 0)
+    except Exception as err:  # too deep, or a str() or mapping of the caller's that fails
+        raise TemplateError(f"the context cannot be used: {err}", engine=engine) from err
 
 
 def _plain(value: Any, depth: int) -> Any:

@@ -56,16 +56,30 @@ _ENGINE = TemplateEngine.EJS
 _LIBRARY = Path(__file__).with_name("vendor") / "ejs.min.js"
 _PREPARED = threading.local()  # .context: the thread's next context; .spent: its last render's, to be freed
 
-# Runs once per context, after the library. It compiles with ejs' own Template.compile, given the source that
-# ejs_source made (as Template.generateSource would have). EJS compiles with `new Function(...)`; while it does,
-# Function is wrapped to keep the generated body, whose "__line = N" marks tell the template line of a syntax error.
+# The platform calls ejs.render(template, data), which takes a few options from the data (ejs 3.1.10's
+# _OPTS_PASSABLE_WITH_DATA): so does this, but for debug, whose only effect is a console.log of the compiled code
+# (QuickJS has no console). None of them reaches a file or the network here: QuickJS has neither (filename only
+# names the template in errors and includes, which fail without a file system).
+OPTIONS_FROM_DATA = (
+    "delimiter", "scope", "context", "compileDebug", "client", "_with", "rmWhitespace", "strict", "filename", "async",
+)  # fmt: skip
+
+# Runs once per context, after the library. Without options in the data it compiles with ejs' own Template.compile,
+# given the source that ejs_source made (as Template.generateSource would have); with them, ejs.compile writes the
+# source itself. EJS compiles with `new Function(...)`; while it does, Function is wrapped to keep the generated
+# body, whose "__line = N" marks tell the template line of a syntax error.
 _GLUE = r"""
 var renderTemplate = (function (ejs, NativeFunction, parse, stringify) {
+  var OPTIONS_FROM_DATA = /* OPTIONS_FROM_DATA */ [];
   var lastBody = "";
   function RecordingFunction() {
     lastBody = arguments[arguments.length - 1];
     return NativeFunction.apply(this, arguments);
   }
+  // ejs' client mode reads Function.prototype.toString while compiling.
+  RecordingFunction.prototype = NativeFunction.prototype;
+  // The scope option makes ejs warn on the console while compiling, which QuickJS has not: a silent one then.
+  var silentConsole = {log: function () {}, warn: function () {}, error: function () {}};
   function templateLine(generatedLine) {
     var lines = lastBody.split("\n").slice(0, Math.max(generatedLine - 2, 0));  // 2 lines of function header
     for (var i = lines.length - 1; i >= 0; i--) {
@@ -74,9 +88,21 @@ var renderTemplate = (function (ejs, NativeFunction, parse, stringify) {
     }
     return null;
   }
-  function compile(text, source) {
+  function optionsFrom(data) {
+    var options = {};
+    for (var i = 0; data !== null && typeof data === "object" && i < OPTIONS_FROM_DATA.length; i++) {
+      var name = OPTIONS_FROM_DATA[i];
+      if (typeof data[name] !== "undefined" && Object.prototype.hasOwnProperty.call(data, name)) {
+        options[name] = data[name];
+      }
+    }
+    return options;
+  }
+  function compile(text, source, options) {
     globalThis.Function = RecordingFunction;
+    globalThis.console = silentConsole;
     try {
+      if (source === null) return ejs.compile(text, options);
       var template = new ejs.Template(text, {});
       template.source = source;
       return template.compile();
@@ -85,6 +111,7 @@ var renderTemplate = (function (ejs, NativeFunction, parse, stringify) {
       throw error;
     } finally {
       globalThis.Function = NativeFunction;
+      delete globalThis.console;
     }
   }
   function describe(error, stage) {
@@ -97,11 +124,20 @@ var renderTemplate = (function (ejs, NativeFunction, parse, stringify) {
     });
   }
   return function (text, source, json, asJson) {
-    var template;
+    var template, data = json === null ? null : parse(json);
     if (asJson) { text = parse(text); source = parse(source); }
-    try { template = compile(text, source); } catch (error) { return describe(error, "compile"); }
-    if (json === null) return stringify({html: ""});
-    try { return stringify({html: String(template(parse(json)))}); } catch (error) { return describe(error, "render"); }
+    try {
+      template = compile(text, source, optionsFrom(data));
+    } catch (error) {
+      return describe(error, "compile");
+    }
+    if (data === null) return stringify({html: ""});
+    var html;
+    try { html = template(data); } catch (error) { return describe(error, "render"); }
+    if (typeof html !== "string") {  // async: true in the data gives a Promise, not a mail
+      return describe(new Error("the template gives no text: remove async from the context"), "render");
+    }
+    return stringify({html: html});
   };
 })(ejs, Function, JSON.parse, JSON.stringify);
 """
@@ -116,7 +152,10 @@ def check(source: str) -> None:
 
 
 def render(source: str, context: Mapping[str, Any]) -> str:
-    return _run(source, json.dumps(plain_context(context, _ENGINE)))
+    data = plain_context(context, _ENGINE)
+    # Options in the data change how ejs writes the template's source: then ejs writes it, in the context.
+    with_options = isinstance(data, dict) and any(name in data for name in OPTIONS_FROM_DATA)
+    return _run(source, json.dumps(data), own_source=not with_options)
 
 
 def prepare() -> None:
@@ -139,7 +178,8 @@ def _take_context() -> quickjs.Context:
 
 @functools.cache
 def _library() -> str:
-    return _LIBRARY.read_text(encoding="utf-8") + _GLUE
+    glue = _GLUE.replace("/* OPTIONS_FROM_DATA */ []", json.dumps(list(OPTIONS_FROM_DATA)))
+    return _LIBRARY.read_text(encoding="utf-8") + glue
 
 
 def _new_context() -> quickjs.Context:
@@ -152,18 +192,19 @@ def _new_context() -> quickjs.Context:
     return context
 
 
-def _run(source: str, data: str | None) -> str:
+def _run(source: str, data: str | None, *, own_source: bool = True) -> str:
     if not isinstance(source, str):
         raise TemplateError("the template must be text", engine=_ENGINE)
-    try:
-        generated = ejs_source.generate(source)
-    except ejs_source.MissingCloseTag as err:
-        raise _error("Error", str(err), None, "compile") from None
+    text, code = source, None  # without a source of ours, ejs writes it (options in the data)
+    if own_source:
+        try:
+            text, code = ejs_source.generate(source)
+        except ejs_source.MissingCloseTag as err:
+            raise _error("Error", str(err), None, "compile") from None
     context = None
     try:
         context = _take_context()
-        text, code = generated
-        as_json = not (_passes_as_is(text) and _passes_as_is(code))
+        as_json = not (_passes_as_is(text) and (code is None or _passes_as_is(code)))
         if as_json:  # JSON is ASCII
             text, code = json.dumps(text), json.dumps(code)
         reply = context.get("renderTemplate")(text, code, data, as_json)

@@ -35,9 +35,19 @@ from pybars._compiler import OMeta, handlebars_grammar
 
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import handlebars_codegen, handlebars_scan, handlebars_whitespace
-from mailconsole.rendering.data import plain_context
+from mailconsole.rendering.data import plain_data
 from mailconsole.rendering.errors import TemplateError
-from mailconsole.rendering.handlebars_runtime import INDENT_HELPER, Render, end_render, start_render
+from mailconsole.rendering.handlebars_runtime import (
+    BLOCK_PARAMS_HELPER,
+    FAULT_HELPER,
+    INDENT_HELPER,
+    INLINE_HELPER,
+    PARTIAL_BLOCK_HELPER,
+    SECTION_HELPER,
+    Render,
+    end_render,
+    start_render,
+)
 from mailconsole.rendering.handlebars_scan import Edit, Mark
 
 # A mail is a few KB (Gmail clips those over 102 KB); one of 110 KB compiles in about 0.1 s (0.3 s before sections).
@@ -49,25 +59,43 @@ _ENGINE = TemplateEngine.HANDLEBAR
 
 # pybars3's grammar differs from handlebars.js' in a few places, mended in a copy of it: a hash key needs two
 # characters there ({{> card x=1}} does not parse) and no spaces around its "=", a name may not hold "$", ":" or
-# "?", and a line break at the start of a text keeps only the "\n" of "\r\n".
+# "?", a line break at the start of a text keeps only the "\n" of "\r\n", ".." alone is not the parent context,
+# and a segment literal loses its brackets ({{[this]}} is the key "this" in handlebars.js, not the context): it
+# keeps them here, for the runtime's resolve() to look the key up as it is.
 _KEY = "(<letterOrDigit>|'_')+:symbol ']'? => start"
 _KEY_VALUE = "<safesymbol>:s '=' (<literal>"
 _NAME_CHARS = "(<letterOrDigit>|'-'|'@')+:symbol"
+_PARENT = "('.' '.' '/') => u'@_parent'"
+_SEGMENT_LITERAL = "'[' <notclosebracket>+:symbol ']' => u''.join(symbol)"
+# A partial's name may be a segment literal or a string in handlebars.js ({{> [my partial]}}, {{> 'x'}}); pybars3
+# reads neither (a name stops at a space there, and keeps its single quotes).
+_PARTIAL_NAME = "partialname ::= <subexpression>:s => s\n"
+_PARTIAL_NAMES = (
+    "    | '[' <notclosebracket>+:symbol ']' => ('literalparam', '\"' + u''.join(symbol) + '\"')\n"
+    "    | <string>:s => ('literalparam', s)\n"
+)
 _GRAMMAR_FIXES = {
     _KEY: _KEY.replace(")+", ")*"),
     _KEY_VALUE: _KEY_VALUE.replace("'='", "<spaces> '=' <spaces>"),
     _NAME_CHARS: _NAME_CHARS.replace("'@'", "'@'|'$'|':'|'?'"),
     "('\\r'?'\\n'):char": "'\\n':char",
+    _PARENT: _PARENT.replace("'/')", "'/'?)"),
+    _SEGMENT_LITERAL: _SEGMENT_LITERAL.replace("u''.join(symbol)", "u'[' + u''.join(symbol) + u']'"),
+    _PARTIAL_NAME: _PARTIAL_NAME + _PARTIAL_NAMES,
 }
 
 # Where this renderer and handlebars.js 4.7 part, for admins; tests/rendering/test_fidelity.py checks each.
 KNOWN_DIFFERENCES: tuple[str, ...] = (
-    "Block parameters ({{#each items as |item|}}) are refused: inside the block, write {{this}} for the item and "
-    "{{@index}} or {{@key}} for its position.",
-    "Partial blocks ({{#> name}}), inline partials ({{#*inline}}) and decorators are refused: use plain partials "
-    "({{> name}}).",
+    "Block parameters named as a helper ({{#each items as |lookup|}}{{lookup}}) call the helper here, where "
+    "handlebars.js reads the parameter, and {{^each items as |x|}} is refused: name block parameters otherwise.",
+    "Partial blocks with a computed name ({{#> (lookup this 'name')}}) are refused: name the partial, as in "
+    "{{#> layout}}.",
     "Numbers with a decimal point as arguments ({{> card ratio=1.5}}) are refused: put such values in the context.",
-    "A few malformed names that handlebars.js refuses are read here ({{name.}}, {{.name}}, {{a.[b}}, {{a@b}}): "
+    'Names that hold a quote or a backslash ({{"foo\'bar"}}, {{[a\\b]}}) are refused, a safeguard of this renderer '
+    "against code injection: rename such keys of the context.",
+    "Lookup and log as blocks ({{#lookup a 'b'}}{{/lookup}}) fail where they run, while handlebars.js prints the "
+    "value unescaped: write {{lookup a 'b'}}.",
+    "A few malformed names that handlebars.js refuses are read here ({{.name}}, {{a.[b}}, {{a@b}}): "
     "write names as letters, digits, _ and -, joined by single dots.",
 )
 
@@ -77,6 +105,7 @@ class CompiledTemplate:
     render: Render
     partials: tuple[tuple[str, int], ...]  # static partial names, each with the offset of its tag
     source: str
+    faults: tuple[TemplateError, ...] = ()  # helpers misused: they fail where they run, check() reports them
 
 
 class _Rejected(Exception):
@@ -87,20 +116,27 @@ class _Rejected(Exception):
 
 
 def check(source: str, partials: Mapping[str, str] | None = None) -> None:
-    """Compile ``source`` (and ``partials``) and, when ``partials`` is given, check that each partial exists."""
+    """Compile ``source`` (and ``partials``) and, when ``partials`` is given, check that each partial exists.
+
+    Stricter than a render: a helper misused ({{foo a}}, {{#if}}) is a fault here even in a branch that never runs,
+    where handlebars.js (and ``render``) fails only when it runs."""
     template = compile_template(source)
+    if template.faults:
+        raise template.faults[0]
     if partials is not None:
         _check_partials(template, partials)
         for name, text in partials.items():
-            _compile_partial(name, text)
+            if faults := _compile_partial(name, text).faults:
+                raise TemplateError(f"in the partial {name!r}: {faults[0].message}", faults[0].line, faults[0].column)
 
 
-def render(source: str, context: Mapping[str, Any], partials: Mapping[str, str] | None = None) -> str:
+def render(source: str, context: Any, partials: Mapping[str, str] | None = None) -> str:
+    """Render ``source`` with ``context``: a mapping as a rule, but any JSON value, as handlebars.js takes it."""
     template = compile_template(source)
     known = dict(partials or {})
     _check_partials(template, known)
-    compiled = {name: _compile_partial(name, text).render for name, text in known.items()}
-    data = plain_context(context, _ENGINE)
+    compiled = {name: _as_text(_compile_partial(name, text).render) for name, text in known.items()}
+    data = plain_data(context, _ENGINE)
     budget = start_render()
     try:
         return str(template.render(data, partials=compiled))
@@ -141,7 +177,7 @@ def _compile_cached(source: str) -> CompiledTemplate:
 
 def _compile(source: str) -> CompiledTemplate:
     outline, tree = _checked_tree(source)
-    return CompiledTemplate(handlebars_codegen.compile_tree(tree), outline.partials, source)
+    return CompiledTemplate(handlebars_codegen.compile_tree(tree), outline.partials, source, outline.faults)
 
 
 def _checked_tree(source: str) -> tuple[handlebars_scan.Outline, list[Any]]:
@@ -152,7 +188,7 @@ def _checked_tree(source: str) -> tuple[handlebars_scan.Outline, list[Any]]:
     whitespace = handlebars_whitespace.control(source, outline.marks)
     with _COMPILE_LOCK:
         tree = _Assembly(source, outline, whitespace.texts).tree()
-    return outline, _TreeCheck(whitespace.indents).template(tree)
+    return outline, _inline_partials_first(_TreeCheck(whitespace.indents).template(tree))
 
 
 @dataclass
@@ -210,7 +246,7 @@ class _Assembly:
                 raw = mark.kind == "raw_open"
                 closer = f"{{{{{{{{/{mark.name}}}}}}}}}" if raw else f"{{{{/{mark.name}}}}}"
                 node = self.node(mark, self.tag(mark), closer)
-                stack.append(_Block(node[0], node[1], node[2], raw=raw))
+                stack.append(_Block(node[0], *self.opening(mark, node), raw=raw))
             elif mark.kind == "else":
                 stack[-1].inverse = ["template"]
             elif mark.kind == "else_chain":  # rewritten to {{else}}{{#helper ...}}
@@ -218,7 +254,7 @@ class _Assembly:
                 opening = len("{{else}}")
                 node = self.node(mark, (text[opening:], origin[opening:]), f"{{{{/{mark.name}}}}}")
                 stack[-1].inverse = ["template"]
-                stack.append(_Block(node[0], node[1], node[2], chained=True))
+                stack.append(_Block(node[0], *self.opening(mark, node), chained=True))
             elif mark.kind in ("close", "raw_close"):
                 while True:
                     block = stack.pop()
@@ -226,6 +262,20 @@ class _Assembly:
                     if not block.chained:
                         break
         return root
+
+    @staticmethod
+    def opening(mark: Mark, node: Any) -> tuple[Any, Any]:
+        """The helper of a block and its arguments: the scan rewrote a section on a path ({{#a.b}}) to a block of
+        "with" on it, and took block parameters (as |item|) out, which the runtime's helper for them is told."""
+        helper, arguments = (SECTION_HELPER if mark.section else node[1]), node[2]
+        if mark.partial_block or mark.inline:  # {{#with "name" ...}} from the scan
+            return (PARTIAL_BLOCK_HELPER if mark.partial_block else INLINE_HELPER), arguments
+        if not mark.block_params or helper == FAULT_HELPER:
+            return helper, arguments
+        if helper not in ("each", "with", "if", "unless", SECTION_HELPER):  # {{#users as |user|}}: a section
+            helper, arguments = "blockHelperMissing", [("path", [node[1]])]
+        given = [("literalparam", repr(helper)), ("literalparam", repr(mark.block_params))]
+        return BLOCK_PARAMS_HELPER, given + arguments
 
     def tag(self, mark: Mark) -> tuple[str, list[int]]:
         """The text of the tag at ``mark`` as pybars3 gets it (the scan's rewrites done), with source offsets."""
@@ -238,7 +288,7 @@ class _Assembly:
         text, origin = tag
         parsed = _parse_tag(text + closer)
         if parsed[0] == "node" and parsed[1][0] in _NODE_KINDS[mark.kind]:
-            return parsed[1]
+            return _failing(parsed[1], mark.fault) if mark.fault else parsed[1]
         furthest = parsed[1] if parsed[0] == "error" else len(text)
         shown = self.source[mark.start : mark.end].split("\n", 1)[0]
         shown = shown if len(shown) <= 80 else shown[:40] + "..."
@@ -250,6 +300,53 @@ class _Assembly:
             furthest, hint = before - 1, ": a value must follow the ="
         # pybars3 would say "Error at character C of line L" with L the last line: this is the point it reached.
         raise TemplateError.at(self.source, origin[furthest], f"cannot read the tag {shown}{hint}", _ENGINE)
+
+
+def _inline_partials_first(program: Any) -> Any:
+    """``program`` with its inline partials ({{#*inline}}) defined before the rest of it runs, as handlebars.js
+    defines them (a decorator runs before its program): each becomes a block of the runtime's inline helper whose
+    body is the partial and whose inverse is the rest. Those in a partial block's body are defined around the block,
+    so that its partial sees them too. Later definitions of a name win."""
+    definitions = [item for item in program[1:] if _is_block_of(item, INLINE_HELPER)]
+    rest = [_with_inline_partials_first(item) for item in program[1:] if not _is_block_of(item, INLINE_HELPER)]
+    return _defining([_with_inline_partials_first(item) for item in definitions], ["template", *rest])
+
+
+def _with_inline_partials_first(statement: Any) -> Any:
+    if statement[0] not in ("block", "invertedblock"):
+        return statement
+    kind, helper, arguments, body, inverse = statement
+    if helper == PARTIAL_BLOCK_HELPER:
+        inside = [item for item in body[1:] if _is_block_of(item, INLINE_HELPER)]
+        if inside:
+            body = ["template", *(item for item in body[1:] if not _is_block_of(item, INLINE_HELPER))]
+            block = (
+                kind,
+                helper,
+                arguments,
+                _inline_partials_first(body),
+                _inline_partials_first(inverse or ["template"]),
+            )
+            return _defining([_with_inline_partials_first(item) for item in inside], ["template", block])[1]
+    return (kind, helper, arguments, _inline_partials_first(body), _inline_partials_first(inverse) if inverse else [])
+
+
+def _defining(definitions: list[Any], program: list[Any]) -> list[Any]:
+    for definition in reversed(definitions):  # the first defined outermost: the last one wins
+        program = ["template", ("block", INLINE_HELPER, definition[2], definition[3], program)]
+    return program
+
+
+def _is_block_of(statement: Any, helper: str) -> bool:
+    return bool(statement[0] == "block" and statement[1] == helper)
+
+
+def _failing(node: Any, fault: str) -> Any:
+    """``node`` (a mustache or a block's opening) with its helper replaced by one that raises ``fault``."""
+    message = [("literalparam", repr(fault))]
+    if node[0] in ("expand", "escapedexpand"):
+        return (node[0], ("path", [FAULT_HELPER]), message)
+    return (node[0], FAULT_HELPER, message, *node[3:])
 
 
 # What pybars3 must read in a tag of each kind the scan marked.
@@ -398,8 +495,8 @@ def _checked_path(path: Any) -> Any:
 
 def _checked_partial_name(name: Any) -> Any:
     if name[0] == "literalparam":
-        value = _literal(name[1])
-        if not value.startswith("'") or not all(c.isalnum() or c in "_-./" for c in ast.literal_eval(value)):
+        value = _literal(name[1])  # repr() of the name: safe in generated code whatever it holds
+        if not isinstance(value, str) or not ast.literal_eval(value).isprintable():
             raise _Rejected(str(name[1]))
         return ("literalparam", value)
     return _checked_arg(name)  # a sub-expression: {{> (lookup . "name")}}
@@ -409,7 +506,8 @@ def _name(name: Any) -> str:
     """A name goes between quotes in generated code: no quote, backslash or non-printable character in it."""
     if isinstance(name, str) and name.isprintable() and not any(c in "'\"\\" for c in name):
         return name
-    raise _Rejected(str(name))
+    literal = isinstance(name, str) and name[:1] == "[" and name[-1:] == "]"
+    raise _Rejected(name[1:-1] if literal else str(name))  # a segment literal: the name as written in brackets
 
 
 def _literal(value: Any) -> Any:
@@ -431,6 +529,11 @@ def _compile_partial(name: str, source: str) -> CompiledTemplate:
         return compile_template(source)
     except TemplateError as err:
         raise TemplateError(f"in the partial {name!r}: {err.message}", err.line, err.column, _ENGINE) from None
+
+
+def _as_text(render: Render) -> Render:
+    """A partial as handlebars.js invokes it: what it gives is text (a block's output may be a number there)."""
+    return lambda *args, **kwargs: str(render(*args, **kwargs))
 
 
 def _check_partials(template: CompiledTemplate, partials: Mapping[str, str]) -> None:

@@ -47,11 +47,14 @@ def generate(tree: list[Any]) -> str:
 
 
 def _sections(tree: list[Any]) -> list[list[Any]]:
+    """The top-level statements, cut before each text with a line break: every section but the first starts with
+    text, so the values after it join as text, as in handlebars.js' one ``a + b + ...`` over the whole program (a
+    section that started with two numbers would add them up on its own)."""
     sections: list[list[Any]] = [[]]
     for statement in tree[1:]:
-        sections[-1].append(statement)
-        if statement[0] in _TEXTS and "\n" in statement[1]:
+        if statement[0] in _TEXTS and "\n" in statement[1] and sections[-1]:
             sections.append([])
+        sections[-1].append(statement)
     return [section for section in sections if section] or [[]]
 
 

@@ -4,7 +4,9 @@ pybars3's runtime falls back to getattr() when a name is not a key, so ``{{name.
 ``str.format`` and ``{{x.[__class__]}}`` reaches Python's internals. This runtime only indexes dicts and lists of
 plain data. It also escapes like handlebars.js, prints values as JavaScript's ``String()`` does, and follows
 handlebars.js in the built-in helpers: ``{{else}}`` of ``#unless``, empty lists are false, ``@index`` reaches into
-nested blocks, ``includeZero``, ``#each`` over an object visits its keys in JavaScript's order.
+nested blocks, ``includeZero``, ``#each`` over an object visits its keys in JavaScript's order. A program's values
+are joined with JavaScript's + (``Output``), block parameters are bound as there, a segment literal (``[this]``)
+is a key as written.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pybars import PybarsError, strlist
+from pybars import PybarsError
 from pybars._compiler import resolve_subexpr
 
 from mailconsole.models import TemplateEngine
@@ -27,9 +29,16 @@ Block = Callable[[Any], Any]
 Render = Callable[..., Any]
 Options = dict[str, Any]
 
-# The name under which handlebars.py wraps a standalone partial. A template cannot reach it: no name a template
-# writes (path segment, block or helper name) can hold "]".
-INDENT_HELPER = "[indent]"
+# The names under which handlebars.py wraps a standalone partial and runs a section on a path ({{#a.b}}). A
+# template cannot reach them: no name a template writes (block or helper name, path segment) holds "<".
+INDENT_HELPER = "<indent>"
+SECTION_HELPER = "<section>"
+FAULT_HELPER = "<fault>"  # a helper misused: handlebars_scan's message, raised where the tag runs
+BLOCK_PARAMS_HELPER = "<as>"  # a block with parameters: its helper's name, their names, the helper's arguments
+PARTIAL_BLOCK_HELPER = "<partial-block>"  # {{#> name ...}}: the partial's name, then its context and hash
+INLINE_HELPER = "<inline>"  # {{#*inline "name"}}: the name; the body is the partial, the inverse the rest
+# The partial a partial block's partial calls its block by, and the @-data that tells it has one.
+PARTIAL_BLOCK = "@partial-block"
 
 # JSON numbers are doubles in JavaScript: integers beyond 2**53 lose digits there, as they print.
 _EXACT_INTEGERS = 2**53
@@ -59,13 +68,18 @@ class Depths:
 
 
 class Scope:
-    """What a part of a template runs in: its context, the depths ``../`` climbs, the root, the @-data."""
+    """What a part of a template runs in: its context, the depths ``../`` climbs, the root, the @-data, and the
+    block parameters of the blocks it is in (``{{#each items as |item|}}``), which a path's first name reaches first.
+    """
 
-    def __init__(self, context: Any, depths: Depths, root: Any, data: dict[str, Any]) -> None:
+    def __init__(
+        self, context: Any, depths: Depths, root: Any, data: dict[str, Any], params: dict[str, Any] | None = None
+    ) -> None:
         self.context = context
         self.depths = depths
         self.root = root
         self.data = data  # the @-data frame: index, key, first, last, and the frame around it as "_parent"
+        self.params = params or {}
 
     def get(self, name: str) -> Any:
         if name == "this":
@@ -81,12 +95,19 @@ class Scope:
 
     __getitem__ = get
 
-    def block(self, context: Any, **data: Any) -> Scope:
-        """The scope of a block's body run with ``context``; ``data`` starts a new @-data frame (as #each does)."""
+    def block(self, context: Any, params: dict[str, Any] | None = None, **data: Any) -> Scope:
+        """The scope of a block's body run with ``context``; ``data`` starts a new @-data frame (as #each does),
+        ``params`` binds the block's parameters."""
         context = _unwrap(context)
         depths = self.depths if js_equal(context, self.depths.context) else Depths(context, self.depths)
         frame = {**self.data, "_parent": self.data, **data} if data else self.data
-        return Scope(context, depths, self.root, frame)
+        return Scope(context, depths, self.root, frame, self.bound(params))
+
+    def bound(self, params: dict[str, Any] | None) -> dict[str, Any]:
+        return {**self.params, **params} if params else self.params
+
+    def with_params(self, params: dict[str, Any] | None) -> Scope:
+        return Scope(self.context, self.depths, self.root, self.data, self.bound(params)) if params else self
 
 
 def partial_scope(context: Any, caller: Any, root: Any, overrides: dict[str, Any] | None = None) -> Scope:
@@ -120,6 +141,11 @@ def pick(container: Any, name: str) -> Any:
 def resolve(context: Any, *segments: str) -> Any:
     if segments == ("",) and isinstance(context, Scope):  # a bare {{this}} or {{.}}
         return context.context
+    if isinstance(context, Scope) and segments and segments[0] in context.params:  # a block parameter
+        name = segments[0]
+        context, segments = context.params[name], segments[1:]
+        if context is UNSET:  # as in handlebars.js, which fails reading it
+            raise PybarsError(f"the block parameter |{name}| has no value: the helper of its block gives none")
     if segments[:1] == ("@@_parent",) and isinstance(context, Scope):  # "@../index": data of the frame around
         frame: Any = context.data.get("_parent")
         segments = segments[1:]
@@ -131,7 +157,9 @@ def resolve(context: Any, *segments: str) -> Any:
     for segment in segments:
         if context is None:
             return None
-        if segment:
+        if segment[:1] == "[":  # a segment literal, {{[this]}}: the key as written, never this, @data or ../
+            context = pick(_unwrap(context), segment[1:-1])
+        elif segment:
             context = pick(context, segment)
     return context
 
@@ -239,10 +267,92 @@ def _is_array_index(key: str) -> bool:
 def prepare(value: Any, should_escape: bool) -> Any:
     if value is None:
         return ""
-    if type(value) is strlist:  # the output of a block: already rendered
+    if isinstance(value, Output):  # the output of a block: already rendered
+        return value
+    if not should_escape and isinstance(value, int | float):  # {{{n}}}: a number to JavaScript's + (see Output)
         return value
     text = js_string(value)
     return escape(text) if should_escape else text
+
+
+class Output:
+    """What a program (a template, the body of a block) gives, put together as handlebars.js' compiled code does.
+
+    handlebars.js compiles a program to ``return a + b + c``: JavaScript's +, not a concatenation. So where a run of
+    values starts with numbers or booleans (from ``{{{n}}}``, or a block that gave one), they add up: ``{{{a}}}{{{b}}}``
+    with 1 and 2 prints 3, while text, escaped values and partials are strings. A section on a plain name
+    (``{{#name}}``) ends a run: the run so far is added to a buffer as a whole, then the section's value; the run
+    after the last such section is added to the buffer value by value. This class replays exactly that; the
+    generated code calls it ``strlist`` (pybars3's name), and ``append`` (text) and ``grow`` (any value).
+    """
+
+    def __init__(self) -> None:
+        self.run: list[Any] = []
+        self.buffer: Any = _NO_BUFFER
+
+    def append(self, text: str) -> None:
+        self.run.append(text)
+
+    def grow(self, value: Any) -> None:
+        if isinstance(value, SectionValue):
+            self.end_run(_given(value.value))
+        else:
+            self.run.append(_given(value))
+
+    def end_run(self, section: Any) -> None:
+        """handlebars.js' ``buffer = run`` or ``buffer += run``, then ``buffer += section``."""
+        if self.buffer is _NO_BUFFER:
+            self.buffer = js_sum(self.run) if self.run else ""
+        elif self.run:
+            self.buffer = js_add(self.buffer, js_sum(self.run))
+        self.run = []
+        self.buffer = js_add(self.buffer, "" if section is None else section)  # an empty inverse gives ""
+
+    def value(self) -> Any:
+        if self.buffer is _NO_BUFFER:
+            return js_sum(self.run) if self.run else ""
+        return js_sum([self.buffer, *self.run])
+
+    def __bool__(self) -> bool:
+        return bool(self.run) or self.buffer is not _NO_BUFFER
+
+    def __str__(self) -> str:
+        return js_string(self.value())
+
+
+_NO_BUFFER = object()
+
+
+def _given(value: Any) -> Any:
+    """What a value gives to JavaScript's +: a program's output gives the value it sums to."""
+    return value.value() if isinstance(value, Output) else value
+
+
+@dataclass(frozen=True)
+class SectionValue:
+    """The value of a section on a plain name ({{#name}}): it ends a run of Output."""
+
+    value: Any
+
+
+def js_sum(values: list[Any]) -> Any:
+    """JavaScript's ``values[0] + values[1] + ...``, left to right; once the sum is a string, the rest is text."""
+    total = values[0]
+    for index in range(1, len(values)):
+        if isinstance(total, str):
+            return total + "".join(js_string(value) for value in values[index:])
+        total = js_add(total, values[index])
+    return total
+
+
+def js_add(left: Any, right: Any) -> Any:
+    """JavaScript's ``left + right`` for the values a program gives (no null: {{{x}}} of null is "")."""
+    left, right = _unwrap(left), _unwrap(right)
+    if isinstance(left, str | list | dict) or isinstance(right, str | list | dict):
+        return js_string(left) + js_string(right)  # objects and arrays become their strings first
+    if isinstance(left, int) and isinstance(right, int) and abs(left + right) <= _EXACT_INTEGERS:
+        return int(left) + int(right)  # booleans count as 0 and 1
+    return float(left) + float(right)
 
 
 def _unwrap(value: Any) -> Any:
@@ -273,20 +383,38 @@ def _one_argument(helper: str, args: tuple[Any, ...]) -> Any:
 def _helper_this(this: Scope) -> Scope:
     """What a built-in helper runs its blocks in: handlebars.js calls helpers on an empty object for a null context
     (its nullContext, which it adds to no depths), so there {{this}} prints "[object Object]"."""
-    return this if this.context is not None else Scope({}, this.depths, this.root, this.data)
+    return this if this.context is not None else Scope({}, this.depths, this.root, this.data, this.params)
+
+
+# A block parameter whose helper gives it no value (#if, #unless, a section on true): handlebars.js fails reading it.
+UNSET = object()
+
+
+def _params(options: Options, *values: Any) -> dict[str, Any] | None:
+    """The block parameters of the block (``as |a b|``) bound to ``values``: None past their end, UNSET if none."""
+    names = options.get("block_params", ())
+    if not values:
+        return dict.fromkeys(names, UNSET) or None
+    return {name: values[i] if i < len(values) else None for i, name in enumerate(names)} or None
 
 
 def _if(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
-    this = _helper_this(this)
-    condition = _one_argument("if", args)
-    if (not hash.get("includeZero") and not _truthy(condition)) or _is_empty(condition):
-        return options["inverse"](this)
-    return options["fn"](this)
+    return _branch(this, options, not _is_false(_one_argument("if", args), hash))
 
 
 def _unless(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
-    swapped = dict(options, fn=options["inverse"], inverse=options["fn"])
-    return _if(this, swapped, _one_argument("unless", args), **hash)
+    return _branch(this, options, _is_false(_one_argument("unless", args), hash))
+
+
+def _is_false(condition: Any, hash: dict[str, Any]) -> bool:
+    """What #if takes as false: JavaScript's falsy values (0 too, but with includeZero) and empty lists."""
+    return (not hash.get("includeZero") and not _truthy(condition)) or _is_empty(condition)
+
+
+def _branch(this: Scope, options: Options, main: bool) -> Any:
+    """The main block (whose block parameters, if any, have no value) or the {{else}} block of #if or #unless."""
+    this = _helper_this(this)
+    return options["fn"](this.with_params(_params(options))) if main else options["inverse"](this)
 
 
 def _with(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
@@ -294,7 +422,7 @@ def _with(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
     value = _one_argument("with", args)
     if _is_empty(value):
         return options["inverse"](this)
-    return options["fn"](this.block(value))
+    return options["fn"](this.block(value, _params(options, _unwrap(value))))
 
 
 def _each(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
@@ -309,12 +437,13 @@ def _each(this: Scope, options: Options, *args: Any, **hash: Any) -> Any:
     if not pairs:
         return options["inverse"](this)
     _charge_iterations(len(pairs))
-    result = strlist()
+    result = ""  # handlebars.js: ret = ret + fn(...), from ""
     last = len(pairs) - 1
     for index, (key, value) in enumerate(pairs):
-        rendered = options["fn"](this.block(value, index=index, key=key, first=index == 0, last=index == last))
+        params = _params(options, value, key)
+        rendered = options["fn"](this.block(value, params, index=index, key=key, first=index == 0, last=index == last))
         if rendered:
-            result.grow(rendered)
+            result += str(rendered)
     return result
 
 
@@ -370,19 +499,91 @@ def _log(this: Any, *args: Any, **hash: Any) -> None:
     return None  # a mail render has nowhere to log to
 
 
-def _block_helper_missing(this: Scope, options: Options, value: Any) -> Any:
+# handlebars.js fails when a template calls its internal helpers (only when the tag runs, as here).
+_INTERNAL = "{} is an internal helper of Handlebars: a template cannot use it"
+_NOTHING = object()
+
+
+def _block_helper_missing(this: Scope, options: Options | None = None, value: Any = _NOTHING) -> Any:
     """``{{#name}}...{{/name}}`` where name is a value, not a helper: a section, as in handlebars.js."""
+    if options is None or value is _NOTHING:  # {{blockHelperMissing}} or {{#blockHelperMissing}} in a template
+        raise PybarsError(_INTERNAL.format("blockHelperMissing"))
+    return SectionValue(_section(this, options, value))
+
+
+def _section(this: Scope, options: Options, value: Any) -> Any:
+    """A section on ``value``: ``{{#name}}`` (through blockHelperMissing), and as ``SECTION_HELPER``
+    ``{{#a.b}}``, ``{{^../x}}``, ``{{#.}}``, which handlebars.js runs inline (they end no run of Output)."""
     value = _unwrap(value)
     if value is True:
-        return options["fn"](this)
+        return options["fn"](this.with_params(_params(options)))
     if value is False or value is None or value == []:
         return options["inverse"](this)
     if isinstance(value, list):
         return _each(this, options, value)
-    return options["fn"](this.block(value))
+    return options["fn"](this.block(value, _params(options, None)))  # handlebars.js gives its parameters nothing
 
 
-def _helper_missing(this: Any, name: str, *args: Any, **hash: Any) -> None:
+def _with_block_params(this: Scope, options: Options, helper: str, names: str, *args: Any, **hash: Any) -> Any:
+    """A block with parameters (``{{#each items as |item i|}}``): its helper, told their names."""
+    return HELPERS[helper](this, dict(options, block_params=tuple(names.split())), *args, **hash)
+
+
+def _inline(this: Scope, options: Options, name: str) -> Any:
+    """``{{#*inline "name"}}``: the partial ``name`` is the block's body while the rest of its program runs."""
+    partials = options["partials"]
+    previous = partials.get(name, _NOTHING)
+    partials[name] = lambda scope, **kwargs: str(options["fn"](scope))
+    try:
+        return options["inverse"](this)
+    finally:
+        _restore(partials, name, previous)
+
+
+def _partial_block(this: Scope, options: Options, name: str, *args: Any, **hash: Any) -> str:
+    """``{{#> name context key=value}}``: the partial ``name`` run as ``{{> name context key=value}}`` is, which
+    calls the block as ``{{> @partial-block}}``; without such a partial, the block itself, in that context."""
+    if len(args) > 1:
+        raise PybarsError(f"a partial block takes one context at most, as in {{{{#> {name} context}}}}")
+    partials = options["partials"]
+    outer = partials.get(PARTIAL_BLOCK, _NOTHING)  # the block of the partial this one is in, if any
+
+    def block(scope: Scope, **kwargs: Any) -> str:
+        """The block's body, where the partial calls it: in the context and @-data there, the depths here."""
+        inner = this.block(scope.context)
+        data = {**scope.data, PARTIAL_BLOCK[1:]: outer is not _NOTHING}
+        _restore(partials, PARTIAL_BLOCK, outer)
+        try:
+            return str(options["fn"](Scope(inner.context, inner.depths, inner.root, data, inner.params)))
+        finally:
+            partials[PARTIAL_BLOCK] = block
+
+    scope = partial_scope(args[0] if args else this, this, this.root, hash or None)
+    scope.data = {**scope.data, PARTIAL_BLOCK[1:]: True}
+    partial = partials.get(name)
+    partials[PARTIAL_BLOCK] = block
+    try:
+        if partial is None:
+            return block(scope)
+        return str(partial(scope, helpers=options["helpers"], partials=partials, root=this.root))
+    finally:
+        _restore(partials, PARTIAL_BLOCK, outer)
+
+
+def _restore(partials: dict[str, Any], name: str, previous: Any) -> None:
+    if previous is _NOTHING:
+        partials.pop(name, None)
+    else:
+        partials[name] = previous
+
+
+def _fault(this: Any, *args: Any, **hash: Any) -> None:
+    raise PybarsError(str(args[-1]))
+
+
+def _helper_missing(this: Any, name: Any = None, *args: Any, **hash: Any) -> None:
+    if not isinstance(name, str):  # {{helperMissing}} or {{#helperMissing}} in a template
+        raise PybarsError(_INTERNAL.format("helperMissing"))
     if args or hash:
         raise PybarsError(f'Missing helper: "{name}"')
     return None  # a name that is not in the context prints as ""
@@ -397,6 +598,11 @@ HELPERS: dict[str, Callable[..., Any]] = {
     "log": _log,
     "blockHelperMissing": _block_helper_missing,
     INDENT_HELPER: _indent,
+    SECTION_HELPER: _section,
+    FAULT_HELPER: _fault,
+    BLOCK_PARAMS_HELPER: _with_block_params,
+    PARTIAL_BLOCK_HELPER: _partial_block,
+    INLINE_HELPER: _inline,
     "helperMissing": _helper_missing,
 }
 
@@ -422,7 +628,7 @@ def render_sections(
     if called:
         root = context
     scope = ensure_scope(context, root)
-    result = strlist()
+    result = Output()
     for section in sections:
         result.grow(section(scope, helpers=all_helpers, partials=partials, root=root))
     return str(result) if called else result
@@ -433,7 +639,7 @@ def render_sections(
 NAMESPACE: dict[str, Any] = {
     "__builtins__": {"dict": dict, "hasattr": hasattr, "str": str},
     "_pybars_": {"helpers": HELPERS},
-    "strlist": strlist,
+    "strlist": Output,
     "Scope": partial_scope,
     "PybarsError": PybarsError,
     "escape": escape,

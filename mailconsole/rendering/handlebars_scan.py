@@ -3,8 +3,11 @@
 pybars3 silently drops everything from an unclosed ``{{#if}}`` or an unterminated ``{{name`` on, takes the wrong
 branch of ``{{else if}}``, knows no ``\\{{`` escape and finds unknown helpers only at render. This scan tracks the
 block stack so that such faults become a TemplateError at the tag that opens them, and lists the rewrites that
-make pybars3 read escapes, comments, ``~`` and chained ``{{else if}}`` the way handlebars.js does. It also marks
-every tag, for ``handlebars_whitespace`` to strip whitespace as handlebars.js does.
+make pybars3 read escapes, comments, ``~``, chained ``{{else if}}``, literals as names, sections on paths
+(``{{#a.b}}``) and block parameters (``as |item|``) the way handlebars.js does. A helper misused (``{{foo a}}``,
+``{{#if}}``) is not raised: handlebars.js fails only where such a tag runs, so its mark carries the fault for the
+compiled tag to raise. It also marks every tag, for ``handlebars_whitespace`` to strip whitespace as handlebars.js
+does.
 """
 
 from __future__ import annotations
@@ -32,6 +35,18 @@ INSIDE_TAG = re.compile(
 # The same literals, to blank out before a tag's body is split into words.
 _LITERALS = re.compile(r"""\[[^\]]*\]|(?<=[\s=(])"(?:\\.|[^"\\])*"|(?<=[\s=(])'(?:\\.|[^'\\])*'""")
 _SUBEXPRESSION = re.compile(r"\(\s*([^\s()]*)")
+# A block name pybars3 cannot read as one: a path or a literal. handlebars.js runs a section on its value.
+_PATH_NAME = re.compile(r"""[./\[\]"']""")
+# handlebars.js reads a number with a decimal point where a name goes ({{12.34}}) as that name.
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+# Block parameters at the end of a block's opening ({{#each items as |item index|}}), literals masked.
+BLOCK_PARAMS = re.compile(r"\s+as\s+\|([^|]*)\|\s*$")
+_BLOCK_PARAM_NAME = re.compile(r"[^\s!\"#%-,./;->@\[-^`{-~]+")  # handlebars.js' ID
+# An inline partial's opening, the only decorator handlebars.js has built in: {{#*inline "name"}}.
+_INLINE = re.compile(r"""\*inline\s+("[^"\\]*"|'[^'\\]*')\s*$""")
+# A number that ends a path of several segments is a number literal to handlebars.js, which cannot read it there.
+_NUMBER_AT_END = re.compile(r"[./]-?\d+(?:\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,11 @@ class Mark:
     strip_open: bool = False  # "{{~"
     strip_close: bool = False  # "~}}"
     name: str = ""  # the helper of a block's opening tag
+    section: bool = False  # a section on a path or literal ({{#a.b}}): rewritten to a block of "with" on it
+    fault: str = ""  # a helper misused: handlebars.js fails when the tag runs, and so does the compiled tag
+    block_params: str = ""  # the names of "as |item index|" at the end of a block's opening, taken out of it
+    partial_block: bool = False  # {{#> name}}: rewritten to a block of "with" on the partial's name
+    inline: bool = False  # {{#*inline "name"}}: rewritten to a block of "with" on the name
 
 
 @dataclass(frozen=True)
@@ -75,6 +95,7 @@ class Outline:
     edits: tuple[Edit, ...]
     marks: tuple[Mark, ...]  # in source order
     partials: tuple[tuple[str, int], ...]  # static partial names, each with the offset of its tag
+    faults: tuple[TemplateError, ...] = ()  # the helpers misused, in source order (see Mark.fault)
 
 
 @dataclass
@@ -103,9 +124,21 @@ class _Scanner:
         self.edits: list[Edit] = []
         self.marks: list[Mark] = []
         self.partials: list[tuple[str, int]] = []
+        self.faults: list[TemplateError] = []
+        self.fault: TemplateError | None = None  # the first misuse of a helper in the tag being visited
+        self.block_params = ""  # those of the tag being visited
+        self.special = ""  # "partial_block" or "inline" when the tag being visited opens one
+        self.inline_partials: set[str] = set()  # the names {{#*inline}} defines
 
     def fail(self, offset: int, message: str) -> TemplateError:
         return TemplateError.at(self.source, offset, message, TemplateEngine.HANDLEBAR)
+
+    def misuse(self, tag: _Tag, message: str) -> None:
+        """A helper misused: handlebars.js reads the template and fails only when the tag runs (not at all in a
+        branch that never runs), so the tag is compiled to fail that way; ``handlebars.check`` reports it."""
+        if self.fault is None:
+            self.fault = self.fail(tag.start, message)
+            self.faults.append(self.fault)
 
     def run(self) -> Outline:
         pos = 0
@@ -114,7 +147,9 @@ class _Scanner:
         if self.stack:
             block = self.stack[-1]
             raise self.fail(block.start, f"unclosed block {{{{#{block.name}}}}}: add {{{{/{block.name}}}}}")
-        return Outline(tuple(self.edits), tuple(self.marks), tuple(self.partials))
+        # A partial named {{> @partial-block}} or defined inline need not be given (nor does a partial block's).
+        given = [(name, at) for name, at in self.partials if name not in self.inline_partials | {"@partial-block"}]
+        return Outline(tuple(self.edits), tuple(self.marks), tuple(given), tuple(self.faults))
 
     def step(self, start: int) -> int:
         """Handle what starts at the "{{" at ``start``; return where to go on scanning."""
@@ -156,8 +191,11 @@ class _Scanner:
             raise self.fail(start, "a raw block needs a name, as in {{{{raw}}}}...{{{{/raw}}}}")
         if opener_end < 0 or (end := self.source.find(closer, opener_end)) < 0:
             raise self.fail(start, f"unclosed raw block {{{{{{{{{name}}}}}}}}}: add {closer}")
-        # A raw block is a block whose body is text: its helper is checked as a block's is.
+        # A raw block is a block whose body is text: its helper is checked as a block's is (a misuse at once).
+        self.fault = None
         self.check_block_helper(_Tag(start, opener_end + 4, text.strip(), False, False), text)
+        if self.fault is not None:
+            raise self.fault
         self.marks.append(Mark("raw_open", start, opener_end + 4, name=name))
         self.marks.append(Mark("raw_close", end, end + len(closer)))
         return end + len(closer)
@@ -194,15 +232,24 @@ class _Scanner:
         sigil = body[:1]
         kind: MarkKind = "mustache"
         name = ""
+        section = False
+        self.fault = None
+        self.block_params = ""
+        self.special = ""
+        if sigil not in ("!", "/"):
+            self.check_paths(tag, body.lstrip("#^&>{").strip())
         if tag.triple or sigil == "&":
             self.check_expression(tag, body[1:] if sigil == "&" else body)
+        elif sigil == "#" and body[1:2] in (">", "*"):
+            kind = "open"
+            name = self.open_partial_block(tag, body[2:].strip()) if body[1] == ">" else self.open_inline(tag, body[1:])
         elif sigil == "#":
             kind = "open"
-            name = self.open_block(tag, body[1:])
+            name, section = self.open_block(tag, body[1:])
         elif sigil == "^":
             if body[1:].strip():
                 kind = "open_inverse"
-                name = self.open_block(tag, body[1:], inverted=True)
+                name, section = self.open_block(tag, body[1:], inverted=True)
             else:
                 kind = "else"
                 self.check_else(tag)
@@ -219,33 +266,104 @@ class _Scanner:
             kind = "else"
             self.check_else(tag)
         elif body.startswith("else") and body[4:5].isspace():
-            name = self.chain_else(tag, body[5:].strip())
-            self.marks.append(Mark("else_chain", tag.start, tag.end, tag.tilde_left, tag.tilde_right, name))
+            name, section = self.chain_else(tag, body[5:].strip())
+            self.marks.append(self.mark("else_chain", tag, name, section))
             return  # rewritten whole, without its "~"
         else:
             self.check_expression(tag, body)
-        self.marks.append(Mark(kind, tag.start, tag.end, tag.tilde_left, tag.tilde_right, name))
+        self.marks.append(self.mark(kind, tag, name, section))
         if tag.tilde_left:  # "{{~": pybars3 knows no "~"; handlebars_whitespace does what it says
             self.edits.append(Edit(tag.start + 2, tag.start + 3, ""))
         if tag.tilde_right:  # "~}}", or "}~}}" of a triple
             self.edits.append(Edit(tag.end - 3, tag.end - 2, ""))
 
+    def mark(self, kind: MarkKind, tag: _Tag, name: str, section: bool) -> Mark:
+        fault = "" if self.fault is None else str(self.fault)
+        partial_block, inline = self.special == "partial_block", self.special == "inline"
+        return Mark(
+            kind, tag.start, tag.end, tag.tilde_left, tag.tilde_right, name, section, fault, self.block_params,
+            partial_block, inline,
+        )  # fmt: skip
+
+    def open_partial_block(self, tag: _Tag, text: str) -> str:
+        """``{{#> name context key=value}}``: the partial, given the block as ``{{> @partial-block}}`` (or the block
+        alone when there is no such partial). Rewritten to ``{{#with "name" context key=value}}``."""
+        words = self.words(" " + text)
+        if not words or words[0].startswith("("):
+            raise self.fail(tag.start, "a partial block names its partial, as in {{#> layout}}...{{/layout}}")
+        written = text[: len(words[0])]
+        name = written[1:-1] if written[:1] in "[\"'" and written[-1:] in "]\"'" else written
+        if any(char in name for char in '"\\'):
+            raise self.fail(tag.start, f"the partial name {name[:30]!r} holds a quote or a backslash")
+        self.check_subexpressions(tag, text)
+        if self.fault is not None:
+            raise self.fault
+        start = self.source.index(">", tag.start)
+        end = self.source.index(written, start) + len(written)
+        self.edits.append(Edit(start, end, f'with "{name}"'))
+        self.stack.append(_Open(written, tag.start))
+        self.special = "partial_block"
+        return "with"
+
+    def open_inline(self, tag: _Tag, text: str) -> str:
+        """``{{#*inline "name"}}``: a partial defined in the template. Rewritten to ``{{#with "name"}}``."""
+        found = _INLINE.fullmatch(text)
+        if found is None:
+            raise self.fail(tag.start, 'decorators are not supported: {{#*inline "name"}} is the one handlebars.js has')
+        self.inline_partials.add(found[1][1:-1])
+        start = self.source.index("*inline", tag.start)
+        self.edits.append(Edit(start, start + len("*inline"), "with"))
+        self.stack.append(_Open("inline", tag.start))
+        self.special = "inline"
+        return "with"
+
     def words(self, text: str) -> list[str]:
         """The words of a tag's body; literals are blanked out, keeping their length."""
-        masked = _LITERALS.sub(lambda m: m[0][0] + "_" * (len(m[0]) - 2) + m[0][-1], text)
+        masked = _masked(text)
         return masked.split()
 
     def check_subexpressions(self, tag: _Tag, text: str) -> None:
-        masked = _LITERALS.sub(lambda m: m[0][0] + "_" * (len(m[0]) - 2) + m[0][-1], text)
+        masked = _masked(text)
         for match in _SUBEXPRESSION.finditer(masked):
             if match[1] not in INLINE_HELPERS:
                 name = text[match.start(1) : match.end(1)][:30]
-                raise self.fail(tag.start, f"unknown helper ({name} ...) in {self.excerpt(tag.start, tag.end)}")
+                self.misuse(tag, f"unknown helper ({name} ...) in {self.excerpt(tag.start, tag.end)}")
 
-    def open_block(self, tag: _Tag, text: str, inverted: bool = False) -> str:
+    def open_block(self, tag: _Tag, text: str, inverted: bool = False) -> tuple[str, bool]:
+        """The helper pybars3 is to read in the block ``text`` opens, and whether it is a section on a path."""
+        if not inverted and (params := self.take_block_params(tag, text)) is not None:
+            text = params  # the opening without "as |...|", which an edit takes out of the tag
+            end = self.source.rindex("|", tag.start, tag.end) + 1
+            start = self.source.rindex("as", tag.start, self.source.rindex("|", tag.start, end - 1))
+            self.edits.append(Edit(start, end, ""))
         name = self.check_block_helper(tag, text)
         self.stack.append(_Open(name, tag.start, inverted))
-        return name
+        path = self.section_path(name, text)
+        if path is None:
+            return name, False
+        start = self.source.index(name, tag.start)
+        self.edits.append(Edit(start, start + len(name), f"with {path}"))
+        return "with", True
+
+    def take_block_params(self, tag: _Tag, text: str) -> str | None:
+        """``text`` without its block parameters (``as |item i|``), whose names go to ``self.block_params``."""
+        masked = _masked(text)
+        found = BLOCK_PARAMS.search(masked)
+        if found is None:
+            return None
+        names = found[1].split()
+        if not names or not all(_BLOCK_PARAM_NAME.fullmatch(name) for name in names):
+            raise self.fail(tag.start, "block parameters are names between bars, as in {{#each items as |item|}}")
+        self.block_params = " ".join(names)
+        return text[: found.start()]
+
+    def section_path(self, name: str, text: str) -> str | None:
+        """For ``{{#a.b}}``, ``{{^../x}}``, ``{{#.}}``, ``{{#"lit"}}``: the path (as pybars3 reads it) of the value
+        handlebars.js runs a section on. pybars3 reads only plain names as block names, so handlebars.py turns such
+        a block into one of its section helper over that path."""
+        if len(self.words(text)) > 1 or not _PATH_NAME.search(name):
+            return None
+        return path_of(name)
 
     def check_block_helper(self, tag: _Tag, text: str) -> str:
         if text[:1] in (">", "*"):
@@ -253,16 +371,17 @@ class _Scanner:
         words = self.words(text)
         if not words:
             raise self.fail(tag.start, f"{self.excerpt(tag.start, tag.end)} names no helper")
-        name, params = words[0], words[1:]
+        params = words[1:]
+        name = text.lstrip()[: len(words[0])]  # as written: words are masked
         if any(word.startswith("|") for word in params):
-            raise self.fail(tag.start, f"block parameters (as |item|) in {{{{#{name}}}}} are not supported")
+            raise self.fail(tag.start, f"block parameters (as |item|) in {{{{#{name}}}}} need a {{{{#...}}}} block")
         if name in BLOCK_HELPERS and not params:
-            raise self.fail(tag.start, f"{{{{#{name}}}}} needs an argument, as in {{{{#{name} items}}}}")
+            self.misuse(tag, f"{{{{#{name}}}}} needs an argument, as in {{{{#{name} items}}}}")
         if name in INLINE_HELPERS:  # as a block it would print its value unescaped
-            raise self.fail(tag.start, f"{{{{{name}}}}} is not a block helper: write {{{{{name} ...}}}}")
+            self.misuse(tag, f"{{{{{name}}}}} is not a block helper: write {{{{{name} ...}}}}")
         if params and name not in BLOCK_HELPERS:
             # Without parameters, {{#name}} is a section over the value "name" (blockHelperMissing).
-            raise self.fail(tag.start, f"unknown helper {{{{#{name}}}}}")
+            self.misuse(tag, f"unknown helper {{{{#{name}}}}}")
         self.check_subexpressions(tag, text)
         return name
 
@@ -284,23 +403,30 @@ class _Scanner:
             raise self.fail(tag.start, f"{{{{#{block.name}}}}} has had its {{{{else}}}}: a block has one at the most")
         block.has_else = not chained
 
-    def chain_else(self, tag: _Tag, text: str) -> str:
+    def chain_else(self, tag: _Tag, text: str) -> tuple[str, bool]:
         """``{{else if b}}`` is ``{{else}}{{#if b}}`` with one more ``{{/if}}`` at the end of the block."""
         self.check_else(tag, chained=True)
         if self.stack[-1].inverted:  # as in handlebars.js, whose grammar has no such chain
             raise self.fail(tag.start, f"{{{{else {text[:30]}}}}} cannot follow {{{{^...}}}}: use {{{{#...}}}}")
+        text = self.take_block_params(tag, text) or text
         name = self.check_block_helper(tag, text)
-        self.stack[-1].chained.append(name)
-        self.edits.append(Edit(tag.start, tag.end, f"{{{{else}}}}{{{{#{text}}}}}"))
-        return name
+        path = self.section_path(name, text)
+        opening, helper = (text, name) if path is None else (f"with {path}", "with")
+        self.stack[-1].chained.append(helper)
+        self.edits.append(Edit(tag.start, tag.end, f"{{{{else}}}}{{{{#{opening}}}}}"))
+        return helper, path is not None
 
     def check_partial(self, tag: _Tag, text: str) -> None:
-        words = self.words(text)
+        words = self.words(" " + text)  # the space lets a string at the head be seen as one
         if not words:
             raise self.fail(tag.start, "{{>}} names no partial")
         self.check_subexpressions(tag, text)
-        if not words[0].startswith("("):
-            self.partials.append((text[: len(words[0])].strip("\"'[]"), tag.start))
+        if self.fault is not None:  # a partial's tag is not compiled to fail where it runs: a fault at once
+            raise self.fault
+        if not words[0].startswith("("):  # the name as handlebars.js reads it: [my partial], 'x', "x" are my partial, x
+            written = text[: len(words[0])]
+            name = written[1:-1] if written[:1] in "[\"'" and written[-1:] in "]\"'" else written
+            self.partials.append((name, tag.start))
 
     def check_expression(self, tag: _Tag, text: str) -> None:
         words = self.words(" " + text)  # the space lets a literal at the head be seen as one
@@ -308,20 +434,59 @@ class _Scanner:
             raise self.fail(tag.start, f"empty tag {self.excerpt(tag.start, tag.end)}")
         head, params = words[0], words[1:]
         if head in BLOCK_HELPERS:
-            raise self.fail(tag.start, f"{{{{{head}}}}} is a block helper: write {{{{#{head} ...}}}}...{{{{/{head}}}}}")
+            self.misuse(tag, f"{{{{{head}}}}} is a block helper: write {{{{#{head} ...}}}}...{{{{/{head}}}}}")
         if params and head not in INLINE_HELPERS:
             # The context is plain data, so a tag with parameters can only be a call of a helper.
-            raise self.fail(tag.start, f"unknown helper {{{{{text[: len(head)]}}}}}")
+            self.misuse(tag, f"unknown helper {{{{{text[: len(head)]}}}}}")
         self.check_subexpressions(tag, text)
-        if head[:1] in "\"'" and not params:
-            self.literal_as_name(tag, text[: len(head)])
+        written = text[: len(head)]
+        if not params and (path := path_of(written)) != written:
+            start = self.source.index(written, tag.start)
+            self.edits.append(Edit(start, start + len(written), path))
 
-    def literal_as_name(self, tag: _Tag, literal: str) -> None:
-        """handlebars.js reads ``{{"a b"}}`` as ``{{[a b]}}``, pybars3 cannot read it: the rewrite to the latter."""
-        name = literal[1:-1]
-        if not any(char in name for char in "]\\\r\n"):  # else left to pybars3, which refuses it
-            start = self.source.index(literal, tag.start)
-            self.edits.append(Edit(start, start + len(literal), f"[{name}]"))
+    def check_paths(self, tag: _Tag, text: str) -> None:
+        """Refuse the paths handlebars.js cannot read: a number at the end of one, this, . or .. after a name."""
+        for word in self.words(" " + text):
+            path = word.split("=", 1)[-1].strip("()")
+            if path[:1] in "\"'[" or _NUMBER.fullmatch(path):
+                continue
+            if number := _NUMBER_AT_END.search(path):
+                fixed = f"{path[: number.start() + 1]}[{number[0][1:]}]"
+                raise self.fail(tag.start, f"handlebars.js cannot read the path {path}: write {fixed}")
+            if _steps_back_after_a_name(path):
+                raise self.fail(
+                    tag.start, f"handlebars.js cannot read the path {path}: this, . and .. may only start a path"
+                )
+
+
+def _masked(text: str) -> str:
+    """``text`` with the inside of its literals blanked out, keeping their length."""
+    return _LITERALS.sub(lambda m: m[0][0] + "_" * (len(m[0]) - 2) + m[0][-1], text)
+
+
+def path_of(written: str) -> str:
+    """A name as written in a tag, as a path pybars3 reads the way handlebars.js reads the name.
+
+    handlebars.js looks a literal up as a name where a name goes: ``{{"a b"}}`` is ``{{[a b]}}``, ``{{12.34}}``
+    is ``{{[12.34]}}``.
+    """
+    if len(written) > 1 and written[0] in "\"'" and written[-1] == written[0] and "]" not in written:
+        return f"[{written[1:-1]}]"
+    if _DECIMAL.fullmatch(written):
+        return f"[{written}]"
+    return written
+
+
+def _steps_back_after_a_name(path: str) -> bool:
+    """Whether ``path`` has a ``this``, ``.`` or ``..`` segment after a name, as in ``a/this/b`` or ``a/../b``."""
+    named = False
+    for segment in re.findall(r"\[[^\]]*\]|\.\.|\.(?=[./]|$)|[^./]+", path.removeprefix("@")):
+        if segment in ("this", ".", ".."):
+            if named:
+                return True
+        else:
+            named = True
+    return False
 
 
 def outline(source: str) -> Outline:

@@ -37,7 +37,9 @@ from typing import Literal
 from mailconsole.catalog import CODE_TYPES, LINK_TYPES, TEMPLATE_TITLES, variables_for
 from mailconsole.models import TemplateEngine, TemplateType
 from mailconsole.rendering.errors import TemplateError, line_and_column
-from mailconsole.rendering.handlebars_scan import INSIDE_TAG  # where a tag ends, read as the compiler reads it
+
+# Where a tag ends and where a block's parameters (as |item|) are, read as the compiler reads them.
+from mailconsole.rendering.handlebars_scan import BLOCK_PARAMS, INSIDE_TAG
 from mailconsole.rendering.samples import ACCOUNT_DELETION_TYPE, sample_context
 from mailconsole.rendering.workers import check_template, render_template
 
@@ -324,10 +326,13 @@ def _handlebars_references(source: str) -> Iterator[_Reference]:
         if sigil == "/":
             if scopes:
                 scopes.pop()
+        elif sigil == "#" and body[1:2] in (">", "*"):  # a partial block, an inline partial: names no variable
+            scopes.append(any(scopes))
         elif sigil in ("#", "^") and body[1:].strip():
-            yield from _expression_references(body[1:], offset + 1, any(scopes))
+            opening = BLOCK_PARAMS.sub("", body[1:])  # names inside may be its parameters: local
+            yield from _expression_references(opening, offset + 1, any(scopes))
             head = body[1:].split()[0]
-            scopes.append(_CHANGES_CONTEXT.get(head, True))  # a section {{#name}}: name may be an object
+            scopes.append(opening != body[1:] or _CHANGES_CONTEXT.get(head, True))  # {{#name}}: may be an object
         elif body.startswith("else") and body[4:5].isspace():  # {{else if b}}: b is read where the block is
             yield from _expression_references(body[5:], offset + 5, any(scopes))
             if scopes and _CHANGES_CONTEXT.get(body[5:].split()[0], True):

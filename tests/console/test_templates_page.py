@@ -243,5 +243,5 @@ def test_the_known_differences_of_both_engines_are_beside_the_editor(remote, con
     assert "**Handlebars (handlebars.js 4.7)**" in text and "**EJS (ejs 3.1)**" in text
     for sentence in (*known_differences("handlebar"), *known_differences("ejs")):
         assert f"- {as_markdown(sentence)}" in text
-    assert "Block parameters ({{#each items as |item|}}) are refused" in text
+    assert "Block parameters named as a helper ({{#each items as |lookup|}}{{lookup}})" in text
     assert "no Intl" in text

@@ -203,3 +203,44 @@ def test_vendored_library() -> None:
     assert "Apache License" in (vendor / "EJS-LICENSE.txt").read_text()
     assert "ejs" in (vendor / "ejs.min.js").read_text()[:2000]
     assert render("<%= typeof ejs.render %>") == "function"
+
+
+# ---- options in the data: the platform calls ejs.render(template, data) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "context", "expected"),
+    [
+        ("<p><?= name ?></p><%= name %>", {"name": "N", "delimiter": "?"}, "<p>N</p><%= name %>"),
+        ("<%= locals.name %>", {"name": "N", "_with": False}, "N"),
+        ("<%= locals.name %>|<%= typeof this %>", {"name": "N", "strict": True}, "N|undefined"),
+        ("<%= this.x %>", {"context": {"x": "X"}}, "X"),
+        ("<%= this.x %>", {"scope": {"x": "X"}}, "X"),
+        ("  <%= name %>  \n\n  next\n", {"name": "N", "rmWhitespace": True}, "N\nnext"),
+        ("<%= name %>", {"name": "N", "client": True}, "N"),
+        ("<%= name %>", {"name": "N", "debug": True}, "N"),
+        ("<%= name %>|<%= localsName %>", {"name": "N", "localsName": "it"}, "N|it"),  # not an option from data
+        ("<%= name %>", {"name": "<N>", "escape": "x"}, "&lt;N&gt;"),  # nor this
+        ("<%= name %>", {"name": "N", "delimiter": 5}, "<%= name %>"),
+    ],
+)
+def test_options_in_the_data_act_as_in_ejs_render(source: str, context: dict[str, Any], expected: str) -> None:
+    # ejs.render(template, data) takes delimiter, scope, context, debug, compileDebug, client, _with, rmWhitespace,
+    # strict, filename and async from the data. Expected outputs are those of ejs 3.1.10 on Node.
+    assert ejs_engine.render(source, context) == expected
+
+
+def test_options_in_the_data_that_make_a_template_fail() -> None:
+    with pytest.raises(TemplateError, match="'name' is not defined"):  # _with: false, strict: no with(locals)
+        ejs_engine.render("<%= name %>", {"name": "N", "strict": True})
+    with pytest.raises(TemplateError, match="remove async"):  # a Promise, not a mail
+        ejs_engine.render("<%= name %>", {"name": "N", "async": True})
+
+
+def test_a_filename_in_the_data_reads_no_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.ejs"
+    secret.write_text("SECRET")
+    for source in ("<%- include('secret.ejs') %>", f"<%- include({str(secret)!r}) %>"):
+        with pytest.raises(TemplateError) as raised:
+            ejs_engine.render(source, {"filename": str(tmp_path / "mail.ejs")})
+        assert "SECRET" not in str(raised.value)

@@ -98,7 +98,7 @@ def test_sections_render_as_one_template_does() -> None:
     partials = {"row": "<{{this}}>\n{{> cell}}", "cell": "({{@root.title}})\n"}
     context = {"items": ["x", "y"], "title": "T&", "a": 1, "b": "B"}
     _, tree = handlebars._checked_tree(source)
-    assert len(handlebars_codegen._sections(tree)) == 3
+    assert len(handlebars_codegen._sections(tree)) == 2  # cut before each top-level text with a line break
     assert render_template(source, context, partials=partials) == "head\n<x>\n(T&amp;)\n<y>\n(T&amp;)\nT&amp;\nB\ntail"
 
 
@@ -129,3 +129,15 @@ def test_random_templates_print_the_same_in_sections_as_in_one_function() -> Non
         exec(compile(handlebars_codegen.generate(tree), "<one function>", "exec"), namespace)  # noqa: S102
         one_function = namespace["render"](data, partials=partials)
         assert handlebars.compile_template(source).render(data, partials=partials) == one_function, source
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("a\n{{{x}}}{{{y}}}", "a\n12"),  # after text, JavaScript's + joins as text: "a\n" + 1 + 2
+        ("{{{x}}}{{{y}}}\nb", "3\nb"),  # from the start it adds: 1 + 2 + "\nb"
+        ("{{{x}}}\n{{{x}}}{{{y}}}\n{{{y}}}{{{y}}}", "1\n12\n22"),
+    ],
+)
+def test_values_join_across_sections_as_in_one_javascript_sum(source: str, expected: str) -> None:
+    assert handlebars.render(source, {"x": 1, "y": 2}) == expected  # as handlebars.js 4.7.10 prints them

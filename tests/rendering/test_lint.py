@@ -149,6 +149,8 @@ def test_handlebars_names_that_are_reported(source: str, position: tuple[int, in
         "\\{{nope}}",
         "{{@root.app_name}} {{this}} {{.}} {{./app_name}} {{this/app_name}}",
         "{{> card nope}}",
+        "{{#each user_name as |item i|}}{{item.x}}{{i}}{{/each}} {{#with app_name as |a|}}{{a}}{{/with}}",
+        '{{#> layout}}{{app_name}}{{/layout}} {{#*inline "sig"}}{{app_name}}{{/inline}}{{> sig}}',
     ],
 )
 def test_handlebars_names_that_are_not_reported(source: str) -> None:
