@@ -36,10 +36,11 @@ from typing import Literal
 
 from mailconsole.catalog import CODE_TYPES, LINK_TYPES, TEMPLATE_TITLES, variables_for
 from mailconsole.models import TemplateEngine, TemplateType
-from mailconsole.rendering.errors import TemplateError, line_and_column
 
 # Where a tag ends and where a block's parameters (as |item|) are, read as the compiler reads them.
-from mailconsole.rendering.handlebars_scan import BLOCK_PARAMS, INSIDE_TAG
+from mailconsole.rendering import handlebars_scan
+from mailconsole.rendering.errors import TemplateError, line_and_column
+from mailconsole.rendering.handlebars_scan import BLOCK_PARAMS
 from mailconsole.rendering.samples import ACCOUNT_DELETION_TYPE, sample_context
 from mailconsole.rendering.workers import check_template, render_template
 
@@ -255,8 +256,6 @@ _HELPERS = frozenset({"if", "unless", "each", "with", "lookup", "log"})
 _LITERAL_WORDS = frozenset({"true", "false", "null", "undefined"})
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _SEGMENT = re.compile(r"[^./\[]+")
-_HBS_COMMENT_END = re.compile(r"~?}}")
-_HBS_LONG_COMMENT_END = re.compile(r"--~?}}")
 _HBS_TOKEN = re.compile(
     r"""(?P<string>(?<![^\s=(])"(?:\\.|[^"\\])*"|(?<![^\s=(])'(?:\\.|[^'\\])*')
       | (?P<paren>[()])
@@ -276,43 +275,26 @@ class _HandlebarsTag:
 
 
 def _handlebars_tags(source: str) -> Iterator[_HandlebarsTag]:
-    """Every mustache tag, comments and the tags of raw blocks included; escaped ``\\{{`` skipped."""
-    pos = 0
-    while (start := source.find("{{", pos)) >= 0:
-        before = source[max(0, start - 2) : start]
-        if before.endswith("\\") and not before.endswith("\\\\"):
-            pos = start + 2
-            continue
-        if source.startswith("{{{{", start):  # a raw block: its two tags; the text between prints as it is
-            opener_end = source.find("}}}}", start)
-            name = (source[start + 4 : max(opener_end, start + 4)].split() or [""])[0]
-            closer = "{{{{/" + name + "}}}}"
-            close = source.find(closer, opener_end) if opener_end >= 0 and name else -1
-            if close < 0:
-                return
-            yield _HandlebarsTag(start, opener_end + 4, "!", start)
-            yield _HandlebarsTag(close, close + len(closer), "!", close)
-            pos = close + len(closer)
-            continue
-        after = start + 2 + source.startswith("~", start + 2)
-        if source.startswith("!", after):
-            closer_pattern = _HBS_LONG_COMMENT_END if source.startswith("!--", after) else _HBS_COMMENT_END
-            comment_end = closer_pattern.search(source, after)
-            if comment_end is None:
-                return
-            yield _HandlebarsTag(start, comment_end.end(), "!", start)
-            pos = comment_end.end()
-            continue
-        triple = source.startswith("{{{", start)
-        body_start = start + 2 + triple
-        end = next((match for match in INSIDE_TAG.finditer(source, body_start) if match.lastgroup), None)
-        if end is None or end["open"] is not None:
-            return
-        raw = source[body_start : end.start()]
-        trimmed = raw.lstrip().lstrip("~").lstrip()
-        tag_end = end.end() + (triple and source.startswith("}", end.end()))
-        yield _HandlebarsTag(start, tag_end, trimmed.rstrip(), body_start + len(raw) - len(trimmed))
-        pos = tag_end
+    """Every tag as the compiler reads it (the scan's outline): comments and the tags of raw blocks as "!"."""
+    try:
+        marks = handlebars_scan.outline(source).marks
+    except TemplateError:  # a template that does not compile has no checks beyond that
+        return
+    for mark in marks:
+        if mark.kind in ("comment", "raw_open", "raw_close"):
+            yield _HandlebarsTag(mark.start, mark.end, "!", mark.start)
+        elif mark.kind != "cut":
+            yield _tag_body(source, mark)
+
+
+def _tag_body(source: str, mark: handlebars_scan.Mark) -> _HandlebarsTag:
+    """The tag with its body: between the braces, without the "~" flags, a triple-stash's inner braces and spaces."""
+    start, end = mark.start + 2 + mark.strip_open, mark.end - 2 - mark.strip_close
+    if source.startswith("{", start) and source.endswith("}", start, end):  # {{{ name }}}
+        start, end = start + 1, end - 1
+    inner = source[start:end]
+    body = inner.strip()
+    return _HandlebarsTag(mark.start, mark.end, body, start + len(inner) - len(inner.lstrip()))
 
 
 def _handlebars_references(source: str) -> Iterator[_Reference]:
