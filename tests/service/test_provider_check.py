@@ -192,3 +192,54 @@ def test_bad_settings_are_refused_naming_the_field(management: ManagementClient)
         check(management, SmtpConfig(smtp_host="bad host!", smtp_port=25, sender_pass=""))
     with pytest.raises(InvalidArgumentError, match="probeRecipient"):
         check(management, SmtpConfig(smtp_host="127.0.0.1", smtp_port=25, sender_pass=""), probe_recipient="nope")
+
+
+# ---- every hint follows from what the server said ---------------------------------------------------------------
+
+
+def scripted_config(server: Any, **overrides: Any) -> SmtpConfig:
+    values = {"smtp_host": server.host, "smtp_port": server.port, "sender": "mailer@example.com"}
+    return SmtpConfig.model_validate(values | {"sender_pass": "pw-for-hints", "starttls": False} | overrides)
+
+
+def test_a_server_offering_no_login_and_no_starttls_is_not_told_to_turn_starttls_on(
+    management: ManagementClient,
+) -> None:
+    with scripted_server("hang-up-in-data") as server:
+        report = check(management, scripted_config(server))
+    last = report.steps[-1]
+    assert (last.name, last.ok) == ("auth", False)
+    assert "offers no login" in last.hint and "leave the user name and password empty" in last.hint
+    assert "STARTTLS" not in last.hint
+
+
+def test_a_server_offering_starttls_but_no_login_before_it(ca: ThrowawayCA, management: ManagementClient) -> None:
+    with mail_server(ca, "starttls") as server:  # AUTH only after STARTTLS
+        report = check(management, smtp_config(server, starttls=False))
+    last = report.steps[-1]
+    assert (last.name, last.ok) == ("auth", False)
+    assert "STARTTLS" in step(report, "ehlo").detail
+    assert "turn STARTTLS on" in last.hint
+
+
+def test_a_server_offering_only_logins_this_service_cannot_use(management: ManagementClient) -> None:
+    with scripted_server("hang-up-in-data", offers=("AUTH GSSAPI XOAUTH2",)) as server:
+        report = check(management, scripted_config(server))
+    last = report.steps[-1]
+    assert (last.name, last.ok) == ("auth", False)
+    assert "AUTH GSSAPI XOAUTH2" in last.hint and "PLAIN, LOGIN" in last.hint
+
+
+def test_starttls_required_but_not_offered_names_choices_the_form_has(
+    ca: ThrowawayCA, management: ManagementClient
+) -> None:
+    with scripted_server("hang-up-in-data") as bare, mail_server(ca, "plain") as login_in_clear:
+        nothing = check(management, scripted_config(bare, starttls=True))
+        clear_login = check(management, smtp_config(login_in_clear, starttls=True, smtp_port=login_in_clear.port))
+    for report in (nothing, clear_login):
+        last = report.steps[-1]
+        assert (last.name, last.ok) == ("starttls", False)
+        assert "no encryption'" not in last.hint  # the form has no such choice
+        assert "turn STARTTLS off" in last.hint
+    assert "leave the user name and password empty" in nothing.steps[-1].hint
+    assert "the password would travel unencrypted" in clear_login.steps[-1].hint
