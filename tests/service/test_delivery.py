@@ -126,3 +126,15 @@ def test_twenty_concurrent_sends_of_one_pair_deliver_exactly_one(
     assert outcomes.count("sent") == 1
     assert outcomes.count("throttled") == 19
     assert len(management.list_outbox()) == 1
+
+
+def test_the_reply_says_who_delivered(
+    management: ManagementClient, authentication: AuthenticationClient, smtp_server: SmtpServer
+) -> None:
+    """An extension of the embedded service: send-email's ``data.deliveredBy`` (GenAuth's reply has no data)."""
+    management.config_email_provider(type="custom", enabled=False)
+    assert authentication.send_email("CHANNEL_LOGIN", "olga@example.com") == "the built-in mail service (outbox)"
+    use_smtp(management, smtp_server)
+    delivered_by = authentication.send_email("CHANNEL_REGISTER", "olga@example.com")
+    assert delivered_by == f"the SMTP server {smtp_server.host}:{smtp_server.port}"
+    assert len(smtp_server.inbox.messages) == 1
