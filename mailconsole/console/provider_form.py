@@ -47,6 +47,12 @@ PRESET_SERVERS: dict[ProviderType, str] = {
 }
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "plain": 25}
 
+
+def mode_for_port(port: int | None) -> str | None:
+    """The mode a usual port implies ("ssl", "starttls" or "plain"), as mail clients suggest it; None for others."""
+    return next((mode for mode, usual in DEFAULT_PORTS.items() if usual == port), None)
+
+
 SMTP_FIELDS = (
     "host",
     "port",
