@@ -148,3 +148,13 @@ def test_the_usual_ports_suggest_their_mode_as_mail_clients_do() -> None:
     assert mode_for_port(25) == "plain"
     assert mode_for_port(2525) is None  # no convention: the switches stay as they are
     assert mode_for_port(None) is None
+
+
+def test_a_test_domain_from_address_is_taken_with_a_note_only_for_a_local_server() -> None:
+    values = {"host": "127.0.0.1", "port": 1025, "ssl": False, "from": "no-reply@acme.test"}
+    local = build_provider(ProviderType.CUSTOM, values, None, extras=True)
+    assert local.config is not None and local.config.from_address == "no-reply@acme.test"
+    assert "this machine" in local.notes["from"]
+    remote = build_provider(ProviderType.CUSTOM, values | {"host": "smtp.example.com"}, None, extras=True)
+    assert remote.config is None
+    assert "only a mail server on this machine" in remote.errors["from"].message
