@@ -156,11 +156,14 @@ class ScriptedServer:
 
 @contextmanager
 def scripted_server(
-    behaviour: Literal["silent", "hang-up-in-data"], *, offers: tuple[str, ...] = ("8BITMIME",)
+    behaviour: Literal["silent", "hang-up-in-data", "not-smtp", "mute-after-greeting"],
+    *,
+    offers: tuple[str, ...] = ("8BITMIME",),
 ) -> Iterator[ScriptedServer]:
     """``silent`` accepts the connection and never says a word; ``hang-up-in-data`` speaks SMTP, its EHLO offering
     ``offers`` only (no AUTH, no STARTTLS by default), answers DATA with 354, reads a little of the message and
-    closes the connection."""
+    closes the connection; ``not-smtp`` greets as an SSH server does; ``mute-after-greeting`` greets and then
+    answers nothing."""
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(0.2)
     port = listener.getsockname()[1]
@@ -178,6 +181,10 @@ def scripted_server(
             if behaviour == "hang-up-in-data":
                 _speak_until_data(connection, server.commands, offers)
                 connection.close()
+            elif behaviour == "not-smtp":
+                connection.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n")
+            elif behaviour == "mute-after-greeting":
+                connection.sendall(b"220 scripted ESMTP\r\n")
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()

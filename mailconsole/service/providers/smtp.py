@@ -206,7 +206,8 @@ class SmtpSession:
                 raise _NotOffered("STARTTLS", smtp)
             if not offered:
                 outcome.detail = "not offered; going on without encryption, as STARTTLS is not required"
-                outcome.hint = "Require STARTTLS to refuse sending the password in clear."
+                if self.target.password:  # else there is nothing to protect
+                    outcome.hint = "Turn STARTTLS on (required) to refuse sending the password in clear."
                 return
             code, text = smtp.docmd("STARTTLS")
             outcome.reply = _reply(code, text)
