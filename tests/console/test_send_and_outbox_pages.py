@@ -158,3 +158,20 @@ def test_the_recipient_starts_as_the_signed_in_administrators_email(remote) -> N
     at.selectbox(key="send.channel").set_value(Channel.LOGIN).run()
     assert at.text_input(key="send.to").value == "dan@example.com"  # what was typed stays
     at.session_state["mc.connection"].close()
+
+
+def test_without_word_from_the_backend_a_success_describes_the_stored_settings(
+    remote_without_versions, service: RunningService, monkeypatch: pytest.MonkeyPatch, console
+) -> None:
+    """GenAuth's send-email reply does not say who delivered: the console says what the stored settings say."""
+    monkeypatch.setenv("MAILCONSOLE_APP_ID", service.userpool.app_id)
+    monkeypatch.setenv("MAILCONSOLE_APP_HOST", remote_without_versions)
+    at = console.open(SEND)
+    at.text_input(key="send.to").input("ed@example.com")
+    at.button(key="send.button").click().run()
+    console.no_exception(at)
+    (success,) = at.success
+    assert success.value.startswith(
+        "Sent a CHANNEL_LOGIN mail to ed@example\\.com. By the stored provider settings: The platform's built-in "
+        "mail service sends this tenant's mail"
+    )
