@@ -96,16 +96,17 @@ def send_form(connection: Connection) -> None:
                 mailbox = mailbox_key(address)
             except ValueError as err:
                 st.error(f"{str(err)[:1].upper()}{str(err)[1:]}.", icon=":material/alternate_email:")
-        left = send_log().seconds_left(tenant, channel.value, mailbox) if mailbox else 0
-        send = st.form_submit_button(
-            "Send test mail", key="send.button", type="primary", icon=":material/send:", disabled=left > 0
-        )
+        # Never disabled: a form learns a newly typed address only when it is submitted, so a button disabled for
+        # the refused one would lock the form; a send within the countdown is not attempted instead.
+        send = st.form_submit_button("Send test mail", key="send.button", type="primary", icon=":material/send:")
 
     if send:
         if not typed.strip():
             st.error("Type the recipient's address; nothing was sent.", icon=":material/alternate_email:")
         elif address is None or mailbox is None:
             st.error("Nothing was sent: correct the address first.", icon=":material/alternate_email:")
+        elif send_log().seconds_left(tenant, channel.value, mailbox) > 0:
+            pass  # the countdown below says when
         else:
             _send(connection, client, channel, address, mailbox)
             st.rerun()

@@ -1,5 +1,5 @@
-"""The provider page as an administrator types into it, in a real headless Chromium: whatever the browser shows in
-a field is what Save uses."""
+"""The provider and test-send pages as an administrator types into them, in a real headless Chromium: whatever
+the browser shows in a field is what Save uses, and Enter in the recipient sends."""
 
 from __future__ import annotations
 
@@ -67,3 +67,19 @@ def test_a_password_left_with_tab_is_the_one_saved(console: tuple[str, Path], pa
     expect(shown_text(page, "Provider settings saved")).to_be_visible()
     expect(page.get_by_text("Type the password")).to_have_count(0)
     assert stored_password(data_dir) == PASSWORD
+
+
+def test_after_a_refusal_another_recipient_can_be_sent_to_with_enter(console: tuple[str, Path], page: Page) -> None:
+    """The recipient is in a form (Enter sends): the form must not stay locked by the refused address."""
+    url, _ = console
+    open_page(page, f"{url}/send-test", "Test sends")
+    recipient = page.get_by_role("textbox", name="Recipient", exact=True)
+    recipient.fill("first@example.com")
+    recipient.press("Enter")
+    expect(shown_text(page, "Sent a CHANNEL_LOGIN mail to")).to_be_visible()
+    recipient.press("Enter")  # the same mailbox and channel within the minute
+    expect(shown_text(page, "can be tried again in")).to_be_visible()
+    settle(page)
+    recipient.fill("second@example.com")
+    recipient.press("Enter")
+    expect(shown_text(page, "Sent a CHANNEL_LOGIN mail to second@example")).to_be_visible()
