@@ -17,7 +17,11 @@ def secret_input(
     disabled: bool = False,
     help: str | None = None,
 ) -> str:
-    """A password field that starts empty whatever is stored; the caption says whether a secret is stored."""
+    """A password field that starts empty whatever is stored; the caption says whether a secret is stored.
+
+    Every keystroke is staged at once (``live="0ms"``), without a rerun: Streamlit takes a field's value when focus
+    leaves it, except when focus moves to the field's own "Show password" button (where Tab goes), and then never;
+    the password the browser shows was lost to the next Save."""
     typed = st.text_input(
         label,
         key=key,
@@ -26,6 +30,8 @@ def secret_input(
         autocomplete="new-password",
         placeholder="Leave empty to keep the stored one" if stored else "",
         help=help,
+        live="0ms",
+        on_change="ignore",
     )
     st.caption(f"Stored {noun or label.lower()}: {masked(stored)}")
     return typed or ""

@@ -12,11 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from components.feedback import explain
+from components.sign_in import current_admin_email
 from mailconsole import MailConsoleError, ThrottledError
 from mailconsole.addresses import mailbox_key, normalize_email
 from mailconsole.catalog import CHANNELS, TEMPLATE_TITLES
 from mailconsole.console.markdown import plain
-from mailconsole.console.records import SendLog
+from mailconsole.console.provider_form import describe_provider
+from mailconsole.console.records import SendLog, without_wait
 from mailconsole.console.session import SENDS_KEY, Connection
 from mailconsole.models import Channel
 
@@ -83,26 +85,30 @@ def send_form(connection: Connection) -> None:
         if template
         else "Uses a built-in mail of its own (account deletion has no public template type)."
     )
-    typed = st.text_input("Recipient", key="send.to", placeholder="someone@example.com")
-    address = mailbox = None
-    address_error = None
-    if typed.strip():
-        try:
-            address = normalize_email(typed)
-            mailbox = mailbox_key(address)
-        except ValueError as err:
-            address_error = f"{str(err)[:1].upper()}{str(err)[1:]}."
-            st.error(address_error, icon=":material/alternate_email:")
-    left = send_log().seconds_left(tenant, channel.value, mailbox) if mailbox else 0
-    send = st.button("Send test mail", key="send.button", type="primary", icon=":material/send:", disabled=left > 0)
+    if "send.to" not in st.session_state:  # first visit: to the administrator's own mailbox
+        st.session_state["send.to"] = current_admin_email() or ""
+    with st.form("send.form", border=False, enter_to_submit=True):  # Enter in the recipient field sends
+        typed = st.text_input("Recipient", key="send.to", placeholder="someone@example.com")
+        address = mailbox = None
+        if typed.strip():
+            try:
+                address = normalize_email(typed)
+                mailbox = mailbox_key(address)
+            except ValueError as err:
+                st.error(f"{str(err)[:1].upper()}{str(err)[1:]}.", icon=":material/alternate_email:")
+        # Never disabled: a form learns a newly typed address only when it is submitted, so a button disabled for
+        # the refused one would lock the form; a send within the countdown is not attempted instead.
+        send = st.form_submit_button("Send test mail", key="send.button", type="primary", icon=":material/send:")
 
     if send:
         if not typed.strip():
             st.error("Type the recipient's address; nothing was sent.", icon=":material/alternate_email:")
         elif address is None or mailbox is None:
             st.error("Nothing was sent: correct the address first.", icon=":material/alternate_email:")
+        elif send_log().seconds_left(tenant, channel.value, mailbox) > 0:
+            pass  # the countdown below says when
         else:
-            _send(client, tenant, channel, address, mailbox)
+            _send(connection, client, channel, address, mailbox)
             st.rerun()
 
     last: dict[str, str] | None = st.session_state.get(LAST_RESULT_KEY)
@@ -115,14 +121,16 @@ def send_form(connection: Connection) -> None:
     sends_table(tenant)
 
 
-def _send(client: Any, tenant: str, channel: Channel, address: str, mailbox: str) -> None:
+def _send(connection: Connection, client: Any, channel: Channel, address: str, mailbox: str) -> None:
+    tenant = connection.tenant.name
     try:
         with st.spinner(f"Sending {channel.value} to {address}…"):
-            client.send_email(channel, address)
+            delivered_by = client.send_email(channel, address)
     except ThrottledError as err:
         send_log().refused(tenant, channel.value, mailbox, err.retry_after)
         send_log().record(tenant, channel.value, address, "Refused: once a minute")
-        message = err.message.rstrip(".")
+        # The countdown below says how long, and keeps saying it as the seconds pass.
+        message = without_wait(err.message).rstrip(".")
         st.session_state[LAST_RESULT_KEY] = {"kind": "throttled", "message": f"Not sent: {message}."}
     except MailConsoleError as err:
         send_log().record(tenant, channel.value, address, f"Failed: {getattr(err, 'message', str(err))}")
@@ -131,5 +139,18 @@ def _send(client: Any, tenant: str, channel: Channel, address: str, mailbox: str
         send_log().record(tenant, channel.value, address, "Sent")
         st.session_state[LAST_RESULT_KEY] = {
             "kind": "success",
-            "message": f"Sent a {channel.value} mail to {plain(address)}.",
+            "message": f"Sent a {channel.value} mail to {plain(address)}{_delivered_by(connection, delivered_by)}",
         }
+
+
+def _delivered_by(connection: Connection, delivered_by: str | None) -> str:
+    """Who delivered, as the backend says it (the embedded service does); else what the stored settings say."""
+    if delivered_by:
+        return f", delivered by {plain(delivered_by)}."
+    if connection.management is None:
+        return "."
+    try:
+        provider = connection.management.get_email_provider()
+    except MailConsoleError:
+        return "."
+    return f". By the stored provider settings: {describe_provider(provider)}"

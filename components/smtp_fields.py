@@ -10,7 +10,7 @@ import streamlit as st
 
 from components.provider_state import UNVERIFIED_WARNING
 from components.secret_field import secret_input
-from mailconsole.console.provider_form import DEFAULT_PORTS, Built
+from mailconsole.console.provider_form import DEFAULT_PORTS, Built, mode_for_port
 from mailconsole.models import SmtpConfig
 
 NO_EXTRAS_REASON = (
@@ -31,6 +31,16 @@ def init_state(values: Mapping[str, Any], *, marker: str, version: Any) -> None:
         if force or key not in st.session_state:
             st.session_state[key] = value
     st.session_state[marker] = version
+
+
+def _on_port(prefix: str, extras: bool) -> None:
+    """A usual port (465, 587, 25) switches SSL and STARTTLS to its mode; any other port leaves them."""
+    mode = mode_for_port(st.session_state.get(field_key(prefix, "port")))
+    if mode is None:
+        return
+    st.session_state[field_key(prefix, "ssl")] = mode == "ssl"
+    if extras:  # else STARTTLS cannot be stored, and its switch stays off
+        st.session_state[field_key(prefix, "starttls")] = mode == "starttls"
 
 
 def _on_ssl(prefix: str) -> None:
@@ -70,7 +80,13 @@ def smtp_fields(prefix: str, stored: SmtpConfig | None, *, extras: bool) -> dict
         slots["host"] = st.empty()
     with port_col:
         st.number_input(
-            "Port", key=field_key(prefix, "port"), step=1, format="%d", help="465 with SSL, 587 with STARTTLS."
+            "Port",
+            key=field_key(prefix, "port"),
+            step=1,
+            format="%d",
+            help="465 with SSL, 587 with STARTTLS, 25 without: the switches follow these ports.",
+            on_change=_on_port,
+            args=(prefix, extras),
         )
         slots["port"] = st.empty()
     ssl_col, tls_col = st.columns(2)

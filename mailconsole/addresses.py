@@ -16,6 +16,12 @@ _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 # controls (NEL among them) and Unicode's line and paragraph separators.
 _HEADER_BREAKERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
+# Reserved for tests and for this machine (RFC 2606, RFC 6761): no public mail server takes them, a local mail
+# catcher does.
+LOCAL_ONLY_DOMAINS = ("test", "localhost")
+LOCAL_ONLY_NOTE = (
+    "A .test or .localhost address: taken because the mail server is on this machine; no public one would."
+)
 
 
 def check_header_value(value: str) -> str:
@@ -52,6 +58,29 @@ def normalize_email(value: str) -> str:
         return validate_email(value, check_deliverability=False, allow_smtputf8=True).normalized
     except EmailNotValidError as err:
         raise ValueError(f"{value!r} is not a valid email address ({err})") from None
+
+
+def sender_address(value: str, smtp_host: str) -> str:
+    """An address mail goes out as (From, Reply-To, Envelope-From) through the server ``smtp_host``: as
+    ``normalize_email``, and also one under ``.test`` or ``.localhost`` when that server is on this machine."""
+    try:
+        return normalize_email(value)
+    except ValueError:
+        local, _, domain = value.strip().rpartition("@")
+        if not is_local_only(domain):
+            raise
+        if not is_loopback(smtp_host.strip().rstrip(".").lower()):
+            raise ValueError(
+                f"{value.strip()!r} is under a domain reserved for tests (.test, .localhost): only a mail server on "
+                "this machine (localhost, 127.0.0.1) takes it"
+            ) from None
+        return f"{normalize_email(local + '@example.com').rpartition('@')[0]}@{check_host(domain)}"
+
+
+def is_local_only(address_or_domain: str) -> bool:
+    """Under ``.test`` or ``.localhost`` (or one of them itself)."""
+    domain = address_or_domain.rpartition("@")[2].strip().rstrip(".").lower()
+    return any(domain == name or domain.endswith("." + name) for name in LOCAL_ONLY_DOMAINS)
 
 
 def mailbox_key(value: str) -> str:

@@ -48,6 +48,7 @@ from mailconsole.models import (
     ProviderTestRequest,
     ProviderType,
     RenderedEmail,
+    SendEmailReply,
     SendEmailRequest,
     SendGridConfig,
     ServiceInfo,
@@ -476,13 +477,15 @@ class AuthenticationClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def send_email(self, channel: Channel | str, email: str) -> None:
-        """Send the channel's mail to ``email``. Raises ThrottledError within a minute of the last one."""
+    def send_email(self, channel: Channel | str, email: str) -> str | None:
+        """Send the channel's mail to ``email``. Raises ThrottledError within a minute of the last one. Returns who
+        delivered it where the backend says so (the embedded service's ``deliveredBy``), else None."""
         request = SendEmailRequest(channel=Channel(channel), email=email)
         headers = {"x-authing-app-id": self.app_id, "x-genauth-app-id": self.app_id}
-        self._backend.envelope_data(
+        data = self._backend.envelope_data(
             "POST", "/api/v3/send-email", json_body=request.to_wire(), headers=headers, timeout=PROVIDER_TIMEOUT
         )
+        return SendEmailReply.model_validate(data).delivered_by if isinstance(data, dict) else None
 
 
 SMTP_SETUP_PATHS = {

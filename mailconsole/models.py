@@ -321,6 +321,12 @@ class SendEmailRequest(WireModel):
 # ---- extensions of the embedded service ----------------------------------------------------------------------
 
 
+class SendEmailReply(WireModel):
+    """send-email's ``data``: GenAuth sends none; the embedded service says who delivered the mail."""
+
+    delivered_by: str | None = None
+
+
 class OutboxMessage(WireModel):
     """A mail delivered by the embedded service's built-in mail service (``GET /local/v1/outbox``)."""
 

@@ -155,9 +155,15 @@ class ScriptedServer:
 
 
 @contextmanager
-def scripted_server(behaviour: Literal["silent", "hang-up-in-data"]) -> Iterator[ScriptedServer]:
-    """``silent`` accepts the connection and never says a word; ``hang-up-in-data`` speaks SMTP without AUTH,
-    answers DATA with 354, reads a little of the message and closes the connection."""
+def scripted_server(
+    behaviour: Literal["silent", "hang-up-in-data", "not-smtp", "mute-after-greeting"],
+    *,
+    offers: tuple[str, ...] = ("8BITMIME",),
+) -> Iterator[ScriptedServer]:
+    """``silent`` accepts the connection and never says a word; ``hang-up-in-data`` speaks SMTP, its EHLO offering
+    ``offers`` only (no AUTH, no STARTTLS by default), answers DATA with 354, reads a little of the message and
+    closes the connection; ``not-smtp`` greets as an SSH server does; ``mute-after-greeting`` greets and then
+    answers nothing."""
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(0.2)
     port = listener.getsockname()[1]
@@ -173,8 +179,12 @@ def scripted_server(behaviour: Literal["silent", "hang-up-in-data"]) -> Iterator
                 continue
             open_connections.append(connection)
             if behaviour == "hang-up-in-data":
-                _speak_until_data(connection, server.commands)
+                _speak_until_data(connection, server.commands, offers)
                 connection.close()
+            elif behaviour == "not-smtp":
+                connection.sendall(b"SSH-2.0-OpenSSH_9.2p1\r\n")
+            elif behaviour == "mute-after-greeting":
+                connection.sendall(b"220 scripted ESMTP\r\n")
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -188,7 +198,7 @@ def scripted_server(behaviour: Literal["silent", "hang-up-in-data"]) -> Iterator
         listener.close()
 
 
-def _speak_until_data(connection: socket.socket, commands: list[str]) -> None:
+def _speak_until_data(connection: socket.socket, commands: list[str], offers: tuple[str, ...]) -> None:
     connection.settimeout(5)
     reader = connection.makefile("rb")
     connection.sendall(b"220 scripted ESMTP\r\n")
@@ -197,7 +207,9 @@ def _speak_until_data(connection: socket.socket, commands: list[str]) -> None:
         commands.append(command)
         verb = command.split(" ", 1)[0].upper()
         if verb == "EHLO":
-            connection.sendall(b"250-scripted\r\n250 8BITMIME\r\n")
+            lines = ["scripted", *offers]
+            continued = "".join(f"250-{line}\r\n" for line in lines[:-1])
+            connection.sendall(f"{continued}250 {lines[-1]}\r\n".encode())
         elif verb == "DATA":
             connection.sendall(b"354 go ahead\r\n")
             reader.readline()  # one line of the message, then hang up

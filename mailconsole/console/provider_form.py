@@ -12,7 +12,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mailconsole.addresses import check_header_value, check_host, check_port, normalize_email
+from mailconsole.addresses import (
+    LOCAL_ONLY_NOTE,
+    check_header_value,
+    check_host,
+    check_port,
+    is_local_only,
+    normalize_email,
+    sender_address,
+)
 from mailconsole.console.markdown import inert
 from mailconsole.console.secret_fields import choose_secret
 from mailconsole.models import (
@@ -46,6 +54,12 @@ PRESET_SERVERS: dict[ProviderType, str] = {
     ProviderType.QQ: _preset("qq_smtp_host", "qq_smtp_port"),
 }
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "plain": 25}
+
+
+def mode_for_port(port: int | None) -> str | None:
+    """The mode a usual port implies ("ssl", "starttls" or "plain"), as mail clients suggest it; None for others."""
+    return next((mode for mode, usual in DEFAULT_PORTS.items() if usual == port), None)
+
 
 SMTP_FIELDS = (
     "host",
@@ -118,8 +132,15 @@ def _required(errors: dict[str, FieldError], name: str, value: str, what: str) -
     return True
 
 
-def _optional_address(errors: dict[str, FieldError], name: str, value: str) -> str | None:
-    return _check(errors, name, normalize_email, value) if value else None
+def _optional_address(errors: dict[str, FieldError], name: str, value: str, smtp_host: str) -> str | None:
+    """An address the mail goes out as, through ``smtp_host`` (a .test one only for a server on this machine)."""
+    return _check(errors, name, lambda address: sender_address(address, smtp_host), value) if value else None
+
+
+def _local_only_notes(notes: dict[str, str], errors: Mapping[str, FieldError], values: Mapping[str, Any]) -> None:
+    for name in ("from", "reply_to", "envelope_from"):
+        if name not in errors and is_local_only(_text(values, name)):
+            notes[name] = LOCAL_ONLY_NOTE
 
 
 def _check_display_names(errors: dict[str, FieldError], values: Mapping[str, Any]) -> None:
@@ -179,10 +200,11 @@ def build_smtp(values: Mapping[str, Any], stored: SmtpConfig | None, *, extras: 
     if ca_bundle:
         _check(errors, "ca_bundle", _check_pem, ca_bundle)
     if extras:
-        from_address = _optional_address(errors, "from", _text(values, "from"))
-        reply_to = _optional_address(errors, "reply_to", _text(values, "reply_to"))
-        envelope_from = _optional_address(errors, "envelope_from", _text(values, "envelope_from"))
+        from_address = _optional_address(errors, "from", _text(values, "from"), host_text)
+        reply_to = _optional_address(errors, "reply_to", _text(values, "reply_to"), host_text)
+        envelope_from = _optional_address(errors, "envelope_from", _text(values, "envelope_from"), host_text)
         _check_display_names(errors, values)
+        _local_only_notes(notes, errors, values)
     if host_text and not from_address and "@" not in user and "from" not in errors:
         notes["from"] = "No From address: mail cannot be sent until you set one" + (
             " or use a mailbox as the user name." if extras else "; use a mailbox as the user name."
@@ -274,7 +296,7 @@ def build_setup(values: Mapping[str, Any], *, saved: Mapping[str, Any] | None, c
     host = _check(errors, "host", check_host, host_text) if _required(errors, "host", host_text, "The host") else None
     from_text = _text(values, "from")
     from_address = (
-        _check(errors, "from", normalize_email, from_text)
+        _check(errors, "from", lambda address: sender_address(address, host_text), from_text)
         if _required(errors, "from", from_text, "The From address")
         else None
     )
@@ -290,8 +312,8 @@ def build_setup(values: Mapping[str, Any], *, saved: Mapping[str, Any] | None, c
         refusal = reuse_refusal(edited, _setup_target_of(saved))
         if refusal is not None:
             errors["password"] = FieldError(f"{refusal[:1].upper()}{refusal[1:]}: type the password again.")
-    reply_to = _optional_address(errors, "reply_to", _text(values, "reply_to"))
-    envelope_from = _optional_address(errors, "envelope_from", _text(values, "envelope_from"))
+    reply_to = _optional_address(errors, "reply_to", _text(values, "reply_to"), host_text)
+    envelope_from = _optional_address(errors, "envelope_from", _text(values, "envelope_from"), host_text)
     _check_display_names(errors, values)
     if errors or host is None or from_address is None:
         return Built(None, errors)

@@ -4,6 +4,7 @@ refusals it has seen (``SendLog``), and the backend's audit trail as rows (``aud
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,6 +14,8 @@ from mailconsole.changes import describe_change
 from mailconsole.models import AuditEntry, AuditKind
 
 DEFAULT_WAIT = 60  # seconds: the platform's rule when a refusal does not say how long
+# How a refusal says how long to wait ("; try again in 59 seconds"): the console's live countdown says it instead.
+_WAIT_CLAUSE = re.compile(r"[;,.]?\s*(?:please\s+)?try again in \d+ seconds?", re.IGNORECASE)
 AUDIT_KIND_LABELS = {AuditKind.PROVIDER.value: "Provider settings", AuditKind.TEMPLATE.value: "Template"}
 
 
@@ -47,6 +50,11 @@ class SendLog:
         """Seconds until the backend lets this mailbox and channel be tried again (0: now)."""
         deadline = self.retry_at.get((tenant, channel, mailbox))
         return max(0, math.ceil(deadline - time.time())) if deadline else 0
+
+
+def without_wait(message: str) -> str:
+    """A refusal's reason without its frozen "try again in N seconds" (the countdown beside it ticks)."""
+    return _WAIT_CLAUSE.sub("", message).strip()
 
 
 def when(entry: AuditEntry) -> str:

@@ -104,6 +104,15 @@ def deliver(
     return message
 
 
+def delivered_by(provider: EmailProvider, settings: ServiceSettings) -> str:
+    """Who ``deliver`` hands the tenant's mail to, as send-email's ``deliveredBy`` extension says it."""
+    if not provider.enabled:
+        return "the built-in mail service (outbox)"
+    if provider.type == ProviderType.SENDGRID:
+        return f"SendGrid ({settings.sendgrid_api_base})"
+    return f"the SMTP server {smtp_target(provider, settings).where}"
+
+
 def _outbox_entry(message: EmailMessage, envelope: Envelope, mail: RenderedEmail, channel: str | None) -> OutboxMessage:
     text_part = message.get_body(("plain",))
     return OutboxMessage(

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic.alias_generators import to_camel
 
-from mailconsole.addresses import check_header_value, check_host, check_port, normalize_email
+from mailconsole.addresses import check_header_value, check_host, check_port, normalize_email, sender_address
 from mailconsole.changes import provider_changes
 from mailconsole.destinations import DestinationPolicy, DestinationRefused
 from mailconsole.models import (
@@ -185,7 +185,7 @@ def _validate_smtp(wire_name: str, config: SmtpConfig) -> None:
         ("envelopeFrom", config.envelope_from),
     ):
         if value:
-            _field_check(wire_name, field, normalize_email, value)
+            _field_check(wire_name, field, lambda address: sender_address(address, config.smtp_host), value)
 
 
 MAX_CA_BUNDLE = 256 * 1024

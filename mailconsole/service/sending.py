@@ -10,14 +10,15 @@ from mailconsole.addresses import mailbox_key, normalize_email
 from mailconsole.catalog import CHANNELS, COMMON_VARIABLES
 from mailconsole.models import Channel, EmailProvider, EmailTemplate, ProviderType
 from mailconsole.service.defaults import account_deletion_template
-from mailconsole.service.delivery import DeliveryError, Envelope, deliver
+from mailconsole.service.delivery import DeliveryError, Envelope, deliver, delivered_by
 from mailconsole.service.envelope import ServiceError
 from mailconsole.service.settings import ServiceSettings
 from mailconsole.service.store import Store, Userpool
 from mailconsole.service.templates import minutes, render_email, sending_template
 
 
-def send_email(store: Store, settings: ServiceSettings, userpool: Userpool, channel: Channel, email: str) -> None:
+def send_email(store: Store, settings: ServiceSettings, userpool: Userpool, channel: Channel, email: str) -> str:
+    """Deliver the channel's mail to ``email``; returns who delivered it (``delivered_by``)."""
     try:
         to = normalize_email(email)
     except ValueError as err:
@@ -50,6 +51,7 @@ def send_email(store: Store, settings: ServiceSettings, userpool: Userpool, chan
     except BaseException:
         store.release_send(userpool.id, channel.value, mailbox)
         raise
+    return delivered_by(provider, settings)
 
 
 def _template_for(store: Store, userpool: Userpool, channel: Channel) -> EmailTemplate:

@@ -67,15 +67,16 @@ def remote(monkeypatch: pytest.MonkeyPatch, service: RunningService) -> RunningS
 
 def _without_versions(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: _without_versions(item) for key, item in value.items() if key != "version"}
+        # GenAuth's replies have no versions, and its send-email reply no deliveredBy (the service's extension).
+        return {key: _without_versions(item) for key, item in value.items() if key not in ("version", "deliveredBy")}
     if isinstance(value, list):
         return [_without_versions(item) for item in value]
     return value
 
 
 def _cloud_like(upstream: str) -> Starlette:
-    """A backend that speaks the GenAuth API as GenAuth cloud does: no ``version`` in any reply, no /local/v1
-    extensions (so no audit trail either). It forwards every call to the real service ``upstream``."""
+    """A backend that speaks the GenAuth API as GenAuth cloud does: no ``version`` or ``deliveredBy`` in any reply,
+    no /local/v1 extensions (so no audit trail either). It forwards every call to the real service ``upstream``."""
 
     async def forward(request: Request) -> Response:
         if request.url.path.startswith("/local/"):

@@ -26,7 +26,7 @@ def test_a_send_to_a_backend_that_is_down(down: str, console) -> None:
     at = console.open("app_pages/send_test.py")
     console.no_exception(at)
     assert not console.errors(at)
-    at.text_input(key="send.to").input("alice@example.com").run()
+    at.text_input(key="send.to").input("alice@example.com")  # staged in the form until sent
     at.button(key="send.button").click().run()
     console.no_exception(at)
     (error,) = console.errors(at)

@@ -13,6 +13,7 @@ from mailconsole.console.provider_form import (
     FormIncomplete,
     build_provider,
     initial_fields,
+    mode_for_port,
     provider_request,
 )
 from mailconsole.console.saving import Conflict, save_checked
@@ -139,3 +140,21 @@ def test_a_sample_context_that_is_not_an_object_says_so() -> None:
         parse_context("{oops")
     with pytest.raises(ValueError, match="must be a JSON object"):
         parse_context("[1]")
+
+
+def test_the_usual_ports_suggest_their_mode_as_mail_clients_do() -> None:
+    assert mode_for_port(465) == "ssl"
+    assert mode_for_port(587) == "starttls"
+    assert mode_for_port(25) == "plain"
+    assert mode_for_port(2525) is None  # no convention: the switches stay as they are
+    assert mode_for_port(None) is None
+
+
+def test_a_test_domain_from_address_is_taken_with_a_note_only_for_a_local_server() -> None:
+    values = {"host": "127.0.0.1", "port": 1025, "ssl": False, "from": "no-reply@acme.test"}
+    local = build_provider(ProviderType.CUSTOM, values, None, extras=True)
+    assert local.config is not None and local.config.from_address == "no-reply@acme.test"
+    assert "this machine" in local.notes["from"]
+    remote = build_provider(ProviderType.CUSTOM, values | {"host": "smtp.example.com"}, None, extras=True)
+    assert remote.config is None
+    assert "only a mail server on this machine" in remote.errors["from"].message

@@ -66,6 +66,21 @@ def test_the_state_at_a_glance_and_the_smtp_form(remote, builtin, console) -> No
     assert at.toggle(key="prov.custom.ssl").value is False
 
 
+def test_changing_the_port_suggests_its_usual_mode(remote, builtin, console) -> None:
+    at = console.open(PAGE)
+    assert at.toggle(key="prov.custom.ssl").value is True
+    at.number_input(key="prov.custom.port").set_value(587).run()
+    assert (at.toggle(key="prov.custom.ssl").value, at.toggle(key="prov.custom.starttls").value) == (False, True)
+    at.number_input(key="prov.custom.port").set_value(25).run()
+    assert (at.toggle(key="prov.custom.ssl").value, at.toggle(key="prov.custom.starttls").value) == (False, False)
+    at.number_input(key="prov.custom.port").set_value(465).run()
+    assert (at.toggle(key="prov.custom.ssl").value, at.toggle(key="prov.custom.starttls").value) == (True, False)
+    # A port without a convention leaves the switches as the administrator set them.
+    at.number_input(key="prov.custom.port").set_value(2525).run()
+    assert (at.toggle(key="prov.custom.ssl").value, at.toggle(key="prov.custom.starttls").value) == (True, False)
+    console.no_exception(at)
+
+
 def test_saving_smtp_stores_the_password_and_never_shows_it(remote, builtin, management, console) -> None:
     at = console.open(PAGE)
     at.toggle(key="prov.enabled").set_value(True)

@@ -149,7 +149,7 @@ def test_a_mail_servers_reply_in_an_error_is_plain_text(remote: RunningService, 
             ),
         )
         at = console.open("app_pages/send_test.py")
-        at.text_input(key="send.to").input(f"fay-{uuid.uuid4().hex[:8]}@example.com").run()
+        at.text_input(key="send.to").input(f"fay-{uuid.uuid4().hex[:8]}@example.com")  # staged in the form until sent
         at.button(key="send.button").click().run()
     console.no_exception(at)
     (error,) = console.errors(at)

@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from mailconsole import AuthenticationClient, ManagementClient, ProviderError, ThrottledError
+from mailconsole import AuthenticationClient, InvalidArgumentError, ManagementClient, ProviderError, ThrottledError
 from mailconsole.models import SmtpConfig
 from tests.conftest import SmtpServer
 from tests.support import free_port
@@ -126,3 +126,36 @@ def test_twenty_concurrent_sends_of_one_pair_deliver_exactly_one(
     assert outcomes.count("sent") == 1
     assert outcomes.count("throttled") == 19
     assert len(management.list_outbox()) == 1
+
+
+def test_the_reply_says_who_delivered(
+    management: ManagementClient, authentication: AuthenticationClient, smtp_server: SmtpServer
+) -> None:
+    """An extension of the embedded service: send-email's ``data.deliveredBy`` (GenAuth's reply has no data)."""
+    management.config_email_provider(type="custom", enabled=False)
+    assert authentication.send_email("CHANNEL_LOGIN", "olga@example.com") == "the built-in mail service (outbox)"
+    use_smtp(management, smtp_server)
+    delivered_by = authentication.send_email("CHANNEL_REGISTER", "olga@example.com")
+    assert delivered_by == f"the SMTP server {smtp_server.host}:{smtp_server.port}"
+    assert len(smtp_server.inbox.messages) == 1
+
+
+def test_a_test_domain_from_address_is_taken_only_for_a_server_on_this_machine(
+    management: ManagementClient, authentication: AuthenticationClient, smtp_server: SmtpServer
+) -> None:
+    """``.test`` and ``.localhost`` are reserved: no public server takes them, a local mail catcher does."""
+    use_smtp(management, smtp_server, from_address="no-reply@acme.test", reply_to="help@desk.localhost")
+    authentication.send_email("CHANNEL_LOGIN", "pia@example.com")
+    [(mail_from, _, message)] = smtp_server.inbox.messages
+    assert (mail_from, message["From"].addresses[0].addr_spec) == ("no-reply@acme.test", "no-reply@acme.test")
+    assert str(message["Reply-To"]) == "help@desk.localhost"
+
+    with pytest.raises(InvalidArgumentError) as refused:
+        management.config_email_provider(
+            type="custom",
+            enabled=True,
+            smtp_config=SmtpConfig(
+                smtp_host="smtp.example.com", smtp_port=465, sender_pass="", from_address="no-reply@acme.test"
+            ),
+        )
+    assert "only a mail server on this machine" in refused.value.message

@@ -12,6 +12,7 @@ from mailconsole.models import ConnectionReport, SendGridConfig, SmtpConfig
 from mailconsole.service.embedded import start_service
 from mailconsole.service.settings import ServiceSettings
 from tests.mail_servers import Mailbox, MailServer, ThrowawayCA, mail_server, scripted_server, sendgrid_stand_in
+from tests.support import free_port
 
 SMTP_TIMEOUT = 2.0
 
@@ -82,20 +83,27 @@ def test_starttls_and_a_probe_of_the_recipient_send_nothing(ca: ThrowawayCA, man
 
 
 @pytest.mark.parametrize(
-    ("mailbox", "failing", "reply"),
+    ("mailbox", "failing", "reply", "hint"),
     [
-        (Mailbox(rcpt_reply="550 5.1.1 No such user"), "rcpt_to", "550 5.1.1 No such user"),
-        (Mailbox(mail_reply="553 5.7.1 Sender not owned by user"), "mail_from", "553 5.7.1 Sender not owned by user"),
+        (Mailbox(rcpt_reply="550 5.1.1 No such user"), "rcpt_to", "550 5.1.1 No such user", "only relay"),
+        (
+            Mailbox(mail_reply="553 5.7.1 Sender not owned by user"),
+            "mail_from",
+            "553 5.7.1 Sender not owned by user",
+            "an address this account may send as",
+        ),
+        (Mailbox(rcpt_reply="450 4.2.0 Mailbox busy"), "rcpt_to", "450 4.2.0 Mailbox busy", "temporary: try again"),
     ],
 )
 def test_a_refused_sender_or_recipient_is_the_failing_step(
-    ca: ThrowawayCA, management: ManagementClient, mailbox: Mailbox, failing: str, reply: str
+    ca: ThrowawayCA, management: ManagementClient, mailbox: Mailbox, failing: str, reply: str, hint: str
 ) -> None:
     with mail_server(ca, "ssl", mailbox=mailbox) as server:
         report = check(management, smtp_config(server), probe_recipient="lee@example.com")
     assert not report.ok
     assert report.steps[-1].name == failing
     assert report.steps[-1].reply == reply
+    assert hint in report.steps[-1].hint
     assert all(item.ok for item in report.steps[:-1])
 
 
@@ -192,3 +200,88 @@ def test_bad_settings_are_refused_naming_the_field(management: ManagementClient)
         check(management, SmtpConfig(smtp_host="bad host!", smtp_port=25, sender_pass=""))
     with pytest.raises(InvalidArgumentError, match="probeRecipient"):
         check(management, SmtpConfig(smtp_host="127.0.0.1", smtp_port=25, sender_pass=""), probe_recipient="nope")
+
+
+# ---- every hint follows from what the server said ---------------------------------------------------------------
+
+
+def scripted_config(server: Any, **overrides: Any) -> SmtpConfig:
+    values = {"smtp_host": server.host, "smtp_port": server.port, "sender": "mailer@example.com"}
+    return SmtpConfig.model_validate(values | {"sender_pass": "pw-for-hints", "starttls": False} | overrides)
+
+
+def test_a_server_offering_no_login_and_no_starttls_is_not_told_to_turn_starttls_on(
+    management: ManagementClient,
+) -> None:
+    with scripted_server("hang-up-in-data") as server:
+        report = check(management, scripted_config(server))
+    last = report.steps[-1]
+    assert (last.name, last.ok) == ("auth", False)
+    assert "offers no login" in last.hint and "leave the user name and password empty" in last.hint
+    assert "STARTTLS" not in last.hint
+
+
+def test_a_server_offering_starttls_but_no_login_before_it(ca: ThrowawayCA, management: ManagementClient) -> None:
+    with mail_server(ca, "starttls") as server:  # AUTH only after STARTTLS
+        report = check(management, smtp_config(server, starttls=False))
+    last = report.steps[-1]
+    assert (last.name, last.ok) == ("auth", False)
+    assert "STARTTLS" in step(report, "ehlo").detail
+    assert "turn STARTTLS on" in last.hint
+
+
+def test_a_server_offering_only_logins_this_service_cannot_use(management: ManagementClient) -> None:
+    with scripted_server("hang-up-in-data", offers=("AUTH GSSAPI XOAUTH2",)) as server:
+        report = check(management, scripted_config(server))
+    last = report.steps[-1]
+    assert (last.name, last.ok) == ("auth", False)
+    assert "AUTH GSSAPI XOAUTH2" in last.hint and "PLAIN, LOGIN" in last.hint
+
+
+def test_starttls_required_but_not_offered_names_choices_the_form_has(
+    ca: ThrowawayCA, management: ManagementClient
+) -> None:
+    with scripted_server("hang-up-in-data") as bare, mail_server(ca, "plain") as login_in_clear:
+        nothing = check(management, scripted_config(bare, starttls=True))
+        clear_login = check(management, smtp_config(login_in_clear, starttls=True, smtp_port=login_in_clear.port))
+    for report in (nothing, clear_login):
+        last = report.steps[-1]
+        assert (last.name, last.ok) == ("starttls", False)
+        assert "no encryption'" not in last.hint  # the form has no such choice
+        assert "turn STARTTLS off" in last.hint
+    assert "leave the user name and password empty" in nothing.steps[-1].hint
+    assert "the password would travel unencrypted" in clear_login.steps[-1].hint
+
+
+def test_starttls_when_offered_warns_of_a_password_in_clear(ca: ThrowawayCA, management: ManagementClient) -> None:
+    """STARTTLS not required (GenAuth's secure=false, as the SDKs send it) against a server without it."""
+    with mail_server(ca, "plain") as login_in_clear, scripted_server("hang-up-in-data") as no_login:
+        with_password = check(management, smtp_config(login_in_clear, starttls=None))
+        without_password = check(management, scripted_config(no_login, starttls=None, sender=None, sender_pass=""))
+    assert with_password.ok
+    assert "Turn STARTTLS on" in step(with_password, "starttls").hint
+    assert "went over the network unencrypted" in step(with_password, "auth").hint
+    assert without_password.ok
+    assert step(without_password, "starttls").hint is None  # no password to protect
+
+
+def test_what_is_not_an_smtp_server_says_so(management: ManagementClient) -> None:
+    closed = SmtpConfig(smtp_host="127.0.0.1", smtp_port=free_port(), sender_pass="")
+    with scripted_server("not-smtp") as ssh, scripted_server("silent") as silent:
+        reports = {
+            "closed": check(management, closed),
+            "ssh": check(management, scripted_config(ssh, sender_pass="")),
+            "silent": check(management, scripted_config(silent, sender_pass="")),
+        }
+    hints = {name: (report.steps[-1].name, report.steps[-1].hint) for name, report in reports.items()}
+    assert hints["closed"][0] == "connect" and "nothing listens there" in hints["closed"][1]
+    assert hints["ssh"][0] == "greeting" and "something else listens there" in hints["ssh"][1]
+    assert hints["silent"][0] == "greeting" and "TLS from the first byte, turn SSL on" in hints["silent"][1]
+
+
+def test_a_server_that_stops_answering_after_its_greeting(management: ManagementClient) -> None:
+    with scripted_server("mute-after-greeting") as server:
+        report = check(management, scripted_config(server, sender_pass=""))
+    last = report.steps[-1]
+    assert (last.name, last.ok) == ("ehlo", False)
+    assert "did not answer ehlo" in last.detail and last.hint == "Try again later."

@@ -203,10 +203,11 @@ class SmtpSession:
         offered = smtp.has_extn("starttls")
         with self._step("starttls") as outcome:
             if not offered and security == "starttls":
-                raise _NotOffered("STARTTLS")
+                raise _NotOffered("STARTTLS", smtp)
             if not offered:
                 outcome.detail = "not offered; going on without encryption, as STARTTLS is not required"
-                outcome.hint = "Require STARTTLS to refuse sending the password in clear."
+                if self.target.password:  # else there is nothing to protect
+                    outcome.hint = "Turn STARTTLS on (required) to refuse sending the password in clear."
                 return
             code, text = smtp.docmd("STARTTLS")
             outcome.reply = _reply(code, text)
@@ -228,7 +229,7 @@ class SmtpSession:
             offered = (smtp.esmtp_features.get("auth") or "").upper().split()
             mechanism = next((name for name in AUTH_MECHANISMS if name in offered), None)
             if mechanism is None:
-                raise _NotOffered("AUTH")
+                raise _NotOffered("AUTH", smtp)
             smtp.user, smtp.password = user, password
             if mechanism == "PLAIN":
                 code, text = smtp.auth(mechanism, smtp.auth_plain)
@@ -307,9 +308,13 @@ def _connect_first(addresses: list[tuple[int, tuple[str, int]]], timeout: float)
 
 
 class _NotOffered(Exception):
-    def __init__(self, extension: str) -> None:
+    """``extension`` is needed but missing from what the server offered (its EHLO keywords, over TLS or not)."""
+
+    def __init__(self, extension: str, smtp: smtplib.SMTP) -> None:
         super().__init__(f"{extension} not offered")
         self.extension = extension
+        self.offered = dict(smtp.esmtp_features)
+        self.encrypted = isinstance(smtp.sock, ssl.SSLSocket)
 
 
 def _reply(code: int, text: bytes | str) -> str | None:
@@ -361,7 +366,7 @@ def explain(err: BaseException, step: str, target: SmtpTarget, timeout: float) -
     """(statusCode, what happened, the server's reply, one sentence on what to do) for a failure at ``step``."""
     where = target.where
     if isinstance(err, _NotOffered):
-        return _not_offered(err.extension, target)
+        return _not_offered(err, target)
     if isinstance(err, DestinationRefused):
         return UNREACHABLE, str(err), None, "Use the mail server's public name, or ask the operator to allow it."
     if isinstance(err, smtplib.SMTPResponseException) and not _speaks_smtp(err.smtp_code):
@@ -439,19 +444,30 @@ def _temporary_or(code: int, hint: str) -> str:
     return hint
 
 
-def _not_offered(extension: str, target: SmtpTarget) -> tuple[int, str, None, str]:
-    if extension == "STARTTLS":
-        hint = (
-            "Port 465 expects SSL instead of STARTTLS."
-            if target.port == 465
-            else "Choose 'no encryption' only if this server is meant to be used without it."
-        )
+def _not_offered(err: _NotOffered, target: SmtpTarget) -> tuple[int, str, None, str]:
+    """The hint follows from what the server's last EHLO offered, never from a guess about the port."""
+    logins = err.offered.get("auth", "").split()
+    if err.extension == "STARTTLS":
+        if logins:
+            hint = (
+                "The server offers no encryption here: use the port its administrator gives for SSL or STARTTLS, "
+                "or turn STARTTLS off only if the password would travel unencrypted on purpose."
+            )
+        else:
+            hint = (
+                "The server offers neither encryption nor a login here: turn STARTTLS off and leave the user name "
+                "and password empty if it takes mail without them, or use its SSL or STARTTLS port."
+            )
         return UNREACHABLE, f"{target.where} does not offer STARTTLS, so the password was not sent", None, hint
-    hint = (
-        "The server offers AUTH only after STARTTLS: turn STARTTLS on."
-        if target.security == "plain"
-        else "Leave the password empty if this server takes mail without a login."
-    )
+    if logins:
+        hint = (
+            f"The server offers only AUTH {' '.join(logins)}, which this service cannot use (it speaks "
+            f"{', '.join(AUTH_MECHANISMS)}): ask the server's administrator for one of those."
+        )
+    elif "starttls" in err.offered and not err.encrypted:
+        hint = "The server offers STARTTLS and no login before it: turn STARTTLS on."
+    else:
+        hint = "The server offers no login: leave the user name and password empty if it takes mail without one."
     return UNREACHABLE, f"{target.where} offers no login method we can use (AUTH PLAIN, LOGIN or CRAM-MD5)", None, hint
 
 

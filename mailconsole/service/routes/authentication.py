@@ -16,5 +16,7 @@ router = APIRouter(prefix="/api/v3", tags=["authentication"])
 
 @router.post("/send-email")
 def send_email(body: SendEmailRequest, userpool: AppPool, store: StoreDep, settings: SettingsDep) -> dict[str, Any]:
-    send(store, settings, userpool, body.channel, body.email)
-    return ok(message="Operation successful")
+    # data.deliveredBy: an extension (GenAuth's reply has no data); clients that do not know it ignore it.
+    return ok(
+        data={"deliveredBy": send(store, settings, userpool, body.channel, body.email)}, message="Operation successful"
+    )
