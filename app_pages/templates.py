@@ -5,7 +5,8 @@ import streamlit as st
 from components.connection import current_connection
 from components.engine_notes import engine_differences
 from components.template_editor import template_workbench
-from components.template_list import pick_template, template_table, templates_snapshot
+from components.template_list import pick_template, template_table, templates_snapshot, waiting_drafts
+from components.template_state import session_drafts
 
 connection = current_connection()
 st.title("Templates")
@@ -14,6 +15,8 @@ templates = templates_snapshot(connection)
 with st.expander("All templates, by group", expanded=False):
     template_table(templates)
 template = pick_template(templates)
+drafts_line = st.empty()  # filled after the workbench has seen this run's edit
 if template is not None:
     template_workbench(connection, template)
     engine_differences()
+waiting_drafts(drafts_line, session_drafts(connection))

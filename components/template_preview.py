@@ -67,14 +67,16 @@ def previews(management: Any, keys: dict[str, str], draft: Draft, preview: Previ
             _show_rendered(mail.subject, mail.sender, mail.content, mobile=mobile, key=keys["backend"])
 
 
-def checks(findings: list[LintFinding], preview: Preview) -> None:
+def checks(findings: list[LintFinding], preview: Preview, *, engine_mismatch_shown: bool = False) -> None:
     """The linter's findings, recomputed on every edit."""
     st.markdown("**Checks**")
     if preview.compile_errors:
         # The error is shown beside the field already; the other checks need a template that compiles.
         st.caption("The checks run once the template compiles.")
         return
-    if not findings:
+    if engine_mismatch_shown:
+        st.warning("The body is written for the other engine (see under the editor).", icon=":material/swap_horiz:")
+    elif not findings:
         st.caption(f":green[:material/check_circle:] {NO_PROBLEMS}")
         return
     for finding in findings[:SHOWN_FINDINGS]:

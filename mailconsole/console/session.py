@@ -31,7 +31,9 @@ CONNECTION_KEY = "mc.connection"
 TENANT_KEY = "mc.tenant"
 CHOSEN_KEY = "mc.tenant_chosen"
 SENDS_KEY = "mc.sends"  # a records.SendLog
-SESSION_KEYS = frozenset({CONNECTION_KEY, TENANT_KEY, CHOSEN_KEY, SENDS_KEY})
+# Template drafts by tenant name (``drafts.Drafts``): kept across a tenant switch, so that switching back finds them.
+DRAFTS_KEY = "mc.drafts"
+SESSION_KEYS = frozenset({CONNECTION_KEY, TENANT_KEY, CHOSEN_KEY, SENDS_KEY, DRAFTS_KEY})
 
 
 def is_page_state(key: str) -> bool:
