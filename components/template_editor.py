@@ -23,6 +23,12 @@ ACE_LANGUAGES = {TemplateEngine.HANDLEBAR.value: "handlebars", TemplateEngine.EJ
 UNSAVED = "● Unsaved changes"
 # Editor and preview column widths by layout.
 LAYOUTS = {"Side by side": (1.0, 1.0), "Editor wide": (2.2, 1.0), "Preview wide": (1.0, 2.2)}
+ACTIONS_KEY = "tpl-actions"  # Streamlit gives the container the class st-key-tpl-actions
+# Sticky on the container's wrapper, which is what its parent block lays out.
+STICKY_ACTIONS = (
+    f"<style>div:has(> .st-key-{ACTIONS_KEY}){{position:sticky;top:3.75rem;z-index:100;"
+    "background:var(--background-color,#fff);padding:0.4rem 0;}</style>"
+)
 
 
 def template_workbench(connection: Connection, template: EmailTemplate) -> None:
@@ -58,7 +64,10 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
     layout = layout_col.segmented_control(
         "Layout", list(LAYOUTS), key="tpl.layout", default="Side by side", label_visibility="collapsed"
     )
-    pressed = action_bar(keys, template, dirty)
+    with st.container(key=ACTIONS_KEY):
+        pressed = action_bar(keys, template, dirty)
+    # The console's own rule (no mail content in it): the action bar stays in view while the page scrolls.
+    st.html(STICKY_ACTIONS)
 
     edit_col, preview_col = st.columns(list(LAYOUTS[layout or "Side by side"]), gap="large")
     with edit_col:
