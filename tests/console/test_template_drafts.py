@@ -4,6 +4,7 @@ before anything discards a draft), and every hint is true (sender, built-in bodi
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
@@ -165,3 +166,36 @@ def test_keeping_the_text_after_an_engine_switch_silences_the_warning(remote, co
     console.no_exception(at)
     assert "The body is written for Handlebars, but the engine is EJS" not in console.text(at)
     assert at.radio(key=key(at, LOGIN, "tpl_engine")).value == "ejs"
+
+
+@pytest.fixture
+def two_tenants(monkeypatch: pytest.MonkeyPatch, remote: Any) -> dict[str, object]:
+    """Two tenants by name, both on the test's service."""
+    for name in list(os.environ):
+        if name.startswith("MAILCONSOLE_"):
+            monkeypatch.delenv(name)
+    pool = {
+        "kind": "genauth",
+        "api_host": remote.base_url,
+        "userpool_id": remote.userpool.id,
+        "userpool_secret": remote.userpool.secret,
+    }
+    return {"tenants": {"acme": pool, "globex": dict(pool)}}
+
+
+def test_drafts_are_kept_per_tenant_across_a_tenant_switch(two_tenants, console) -> None:
+    at = console.open(PAGE, secrets=two_tenants)
+    at.selectbox(key="tpl.type").set_value(LOGIN).run()
+    at.text_input(key=key(at, LOGIN, "subject")).input("Acme's draft").run()
+    at.sidebar.selectbox(key="mc.tenant").set_value("globex").run()
+    at.switch_page(PAGE).run()
+    at.selectbox(key="tpl.type").set_value(LOGIN).run()
+    console.no_exception(at)
+    assert at.text_input(key=key(at, LOGIN, "subject")).value != "Acme's draft"  # another tenant's drafts
+    assert "Unsaved drafts" not in console.text(at)
+    at.sidebar.selectbox(key="mc.tenant").set_value("acme").run()
+    at.switch_page(PAGE).run()
+    at.selectbox(key="tpl.type").set_value(LOGIN).run()
+    console.no_exception(at)
+    assert at.text_input(key=key(at, LOGIN, "subject")).value == "Acme's draft"
+    assert "● Unsaved changes" in console.text(at)
