@@ -84,7 +84,7 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
             )
 
     with preview_col:
-        previews(management, keys, draft, preview, context_error)
+        previews(connection, keys, draft, preview, context_error)
         checks(findings, preview, engine_mismatch_shown=mismatch)
 
     template_actions(connection, keys, template, saved, draft, preview, pressed)

@@ -9,6 +9,7 @@ from typing import Any
 from mailconsole.addresses import mailbox_key, normalize_email
 from mailconsole.catalog import CHANNELS, COMMON_VARIABLES
 from mailconsole.models import Channel, EmailProvider, EmailTemplate, ProviderType
+from mailconsole.senders import from_identity
 from mailconsole.service.defaults import account_deletion_template
 from mailconsole.service.delivery import DeliveryError, Envelope, deliver
 from mailconsole.service.envelope import ServiceError
@@ -94,7 +95,7 @@ def _envelope(provider: EmailProvider, settings: ServiceSettings, to: str, sende
             )
         return Envelope(
             from_address=from_address,
-            from_name=sender_name or smtp.from_display_name or "",
+            from_name=from_identity(provider, sender_name).name,
             to=to,
             reply_to=smtp.reply_to,
             reply_to_name=smtp.reply_to_display_name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,10 +13,13 @@ from streamlit.testing.v1 import AppTest
 
 from components.template_preview import NO_PROBLEMS
 from mailconsole import ManagementClient
-from mailconsole.models import TemplateType
+from mailconsole.models import SmtpConfig, TemplateType
 from mailconsole.service.defaults import DEFAULT_SUBJECTS, default_content
+from tests.support import SECRETS_USED
 
 PAGE = "app_pages/templates.py"
+SMTP_PASSWORD = "pw-for-the-sender-test"
+SECRETS_USED.add(SMTP_PASSWORD)
 LOGIN = TemplateType.LOGIN_VERIFY_CODE.value
 WELCOME = TemplateType.WELCOME_EMAIL.value
 
@@ -199,3 +203,31 @@ def test_drafts_are_kept_per_tenant_across_a_tenant_switch(two_tenants, console)
     console.no_exception(at)
     assert at.text_input(key=key(at, LOGIN, "subject")).value == "Acme's draft"
     assert "● Unsaved changes" in console.text(at)
+
+
+@pytest.fixture
+def smtp_provider(management: ManagementClient) -> Iterator[None]:
+    """A custom SMTP provider with its own From address and display name; the built-in mail again afterwards."""
+    smtp = SmtpConfig(
+        smtp_host="smtp.example.com",
+        smtp_port=465,
+        secure=True,
+        sender="mailer",
+        sender_pass=SMTP_PASSWORD,
+        from_address="no-reply@example.com",
+        from_display_name="Provider Name",
+    )
+    management.config_email_provider(type="custom", enabled=True, smtp_config=smtp)
+    yield
+    management.config_email_provider(type="custom", enabled=False, smtp_config=smtp)
+
+
+def test_the_preview_shows_the_from_a_send_uses_and_the_hint_says_which_name_wins(
+    remote, smtp_provider, console
+) -> None:
+    at = open_template(console, LOGIN)
+    sender = at.text_input(key=key(at, LOGIN, "sender"))
+    assert "wins over the provider's From display name" in sender.help
+    assert "**From:** Acme Cloud \\<no\\-reply@example\\.com\\>" in console.text(at)
+    sender.input("").run()  # an empty sender: the provider's From display name is used
+    assert "**From:** Provider Name \\<no\\-reply@example\\.com\\>" in console.text(at)
