@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.connection import current_connection
 from components.engine_notes import engine_differences
+from components.leave_guard import leave_guard
 from components.template_editor import template_workbench
 from components.template_list import pick_template, template_table, templates_snapshot, waiting_drafts
 from components.template_state import session_drafts
@@ -19,4 +20,6 @@ drafts_line = st.empty()  # filled after the workbench has seen this run's edit
 if template is not None:
     template_workbench(connection, template)
     engine_differences()
-waiting_drafts(drafts_line, session_drafts(connection))
+drafts = session_drafts(connection)
+waiting_drafts(drafts_line, drafts)
+leave_guard(bool(drafts.waiting()))

@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
+from playwright.sync_api import Dialog, Frame, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Frame, Locator, Page, expect
 
 from tests.browser.support import (
     ace_editor,
@@ -139,3 +139,23 @@ def test_the_layout_switch_gives_the_editor_the_room(console: str, page: Page) -
     page.wait_for_timeout(300)
     expect(save_button(page)).to_be_in_viewport()
     shoot(page, "templates-scrolled")
+
+
+def test_reloading_the_page_with_a_draft_asks_first(console: str, page: Page) -> None:
+    asked: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        asked.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    open_page(page, f"{console}/templates", "Templates")
+    pick(page, "FIRST_CREATED_USER")
+    page.reload()  # no draft: nothing to ask
+    open_page(page, f"{console}/templates", "Templates")
+    assert asked == []
+    type_in_body(page, "<p>Not saved yet</p>")
+    wait_until(page, preview_shows(page, "Not saved yet"), "the preview shows the edit")
+    settle(page)
+    page.reload()
+    assert asked == ["beforeunload"]
