@@ -80,7 +80,8 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
             )
         if not _ours(connection):
             st.caption(
-                "“Load the built-in body” loads this product's built-in mail, not GenAuth cloud's own default mail."
+                "“Load the built-in body” loads this product's built-in mail; the default mail of this backend "
+                "(GenAuth cloud's, say) may differ."
             )
 
     with preview_col:

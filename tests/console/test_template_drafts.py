@@ -231,3 +231,8 @@ def test_the_preview_shows_the_from_a_send_uses_and_the_hint_says_which_name_win
     assert "**From:** Acme Cloud \\<no\\-reply@example\\.com\\>" in console.text(at)
     sender.input("").run()  # an empty sender: the provider's From display name is used
     assert "**From:** Provider Name \\<no\\-reply@example\\.com\\>" in console.text(at)
+
+
+def test_against_another_backend_the_built_in_body_is_called_this_products(remote_without_versions, console) -> None:
+    at = open_template(console, LOGIN)
+    assert "loads this product's built-in mail; the default mail of this backend" in console.text(at)
