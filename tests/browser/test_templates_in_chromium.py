@@ -159,3 +159,24 @@ def test_reloading_the_page_with_a_draft_asks_first(console: str, page: Page) ->
     settle(page)
     page.reload()
     assert asked == ["beforeunload"]
+
+
+def test_revert_asks_in_a_dialog_and_cancel_keeps_the_draft(console: str, page: Page) -> None:
+    open_page(page, f"{console}/templates", "Templates")
+    pick(page, "REGISTER_VERIFY_CODE")
+    type_in_body(page, "<p>Maybe revert me</p>")
+    wait_until(page, preview_shows(page, "Maybe revert me"), "the preview shows the edit")
+    settle(page)
+    page.get_by_role("button", name="Revert to saved…").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Discard your unsaved changes to “Registration code”?")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    settle(page)
+    assert preview_shows(page, "Maybe revert me")()
+    page.get_by_role("button", name="Revert to saved…").click()
+    page.get_by_role("dialog").get_by_role("button", name="Discard my changes").click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    settle(page)
+    wait_until(page, lambda: not preview_shows(page, "Maybe revert me")(), "the preview shows the saved mail")
+    expect(shown_text(page, "Unsaved changes")).to_be_hidden()
