@@ -13,13 +13,13 @@ connection = current_connection()
 st.title("Templates")
 
 templates = templates_snapshot(connection)
+drafts = session_drafts(connection)
 with st.expander("All templates, by group", expanded=False):
-    template_table(templates)
+    template_table(templates, drafts)
 template = pick_template(templates)
 drafts_line = st.empty()  # filled after the workbench has seen this run's edit
 if template is not None:
     template_workbench(connection, template)
     engine_differences()
-drafts = session_drafts(connection)
 waiting_drafts(drafts_line, drafts)
 leave_guard(bool(drafts.waiting()))

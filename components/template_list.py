@@ -36,8 +36,8 @@ def _status(template: EmailTemplate) -> str:
     return "Customised" if is_customised(template) else "Default"
 
 
-def template_table(templates: dict[str, EmailTemplate]) -> None:
-    """The 15 templates by group, each customised or default, with its engine."""
+def template_table(templates: dict[str, EmailTemplate], drafts: Drafts) -> None:
+    """The 15 templates by group, each customised or default, with its engine and whether a draft waits."""
     rows = []
     for group in TEMPLATE_GROUPS:
         for template_type in group.types:
@@ -49,6 +49,7 @@ def template_table(templates: dict[str, EmailTemplate]) -> None:
                     "Type": template_type.value,
                     "Status": _status(template) if template else "Not offered by this backend",
                     "Engine": ENGINE_LABELS.get(engine_of(template), "") if template else "",
+                    "Draft": "● unsaved" if drafts.get(template_type) else "",
                 }
             )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -98,6 +98,10 @@ def test_an_edit_survives_switching_to_another_template_and_back(remote, managem
     text = console.text(at)
     assert "● Unsaved changes" not in text  # the welcome mail has none
     assert "Unsaved drafts: Login code" in text  # but the picker says where a draft waits
+    (table,) = at.dataframe
+    assert table.value.set_index("Type")["Draft"].to_dict() == {
+        template_type.value: "● unsaved" if template_type.value == LOGIN else "" for template_type in TemplateType
+    }
     at.selectbox(key="tpl.type").set_value(LOGIN).run()
     console.no_exception(at)
     assert at.text_input(key=key(at, LOGIN, "subject")).value == "My draft subject {{verify_code}}"
