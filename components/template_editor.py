@@ -43,7 +43,7 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
 
     draft = current_draft(start, keys)
     drafts.keep(saved, draft)
-    context, context_error = sample_context_of(keys, saved)
+    context, context_error = sample_context_of(keys, saved, connection.app_name)
     preview = render_draft(draft, context)
     if preview.ok:
         st.session_state[keys["last_good"]] = preview

@@ -15,7 +15,8 @@ from mailconsole.console.session import Connection
 SENDER_HELP = (
     "The From name recipients see. It wins over the provider's From display name (Provider page), which is used "
     "only when this renders empty; the From address always comes from the provider settings. In a real send "
-    "{{client_name}} and {{app_name}} are your application's name; the preview uses the sample context's values."
+    "{{client_name}} and {{app_name}} are your application's name: the preview uses it on the embedded service, "
+    "and the sample context's values elsewhere."
 )
 
 

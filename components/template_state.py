@@ -100,10 +100,13 @@ def current_draft(start: Draft, keys: dict[str, str]) -> Draft:
     )
 
 
-def sample_context_of(keys: dict[str, str], saved: Draft) -> tuple[dict[str, Any], str | None]:
-    """The sample context: the JSON typed in, or the last valid one when it does not parse."""
+def sample_context_of(
+    keys: dict[str, str], saved: Draft, app_name: str | None = None
+) -> tuple[dict[str, Any], str | None]:
+    """The sample context: the JSON typed in, or the last valid one when it does not parse. It starts with the
+    application's name where a send prints it, when known."""
     if keys["context"] not in st.session_state:
-        initial = default_context(saved.template_type, saved.expires_in)
+        initial = default_context(saved.template_type, saved.expires_in, app_name)
         st.session_state[keys["context"]] = json.dumps(initial, indent=2, ensure_ascii=False)
         st.session_state[keys["context_good"]] = initial
     try:

@@ -175,6 +175,9 @@ CHANNELS: dict[Channel, ChannelInfo] = {
 
 # Variables every mail can use, then the ones that only some types provide (GenAuth documents one flat list;
 # this is the split by meaning that the contract page describes).
+# What a send fills with the application's (the user pool's) name.
+APP_NAME_VARIABLES: tuple[str, ...] = ("app_name", "client_name", "userpool_name", "subject_name")
+
 COMMON_VARIABLES: tuple[str, ...] = (
     "app_name",
     "app_description",

@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mailconsole.catalog import DEFAULT_EXPIRES_IN, REDIRECT_TYPES, TEMPLATE_GROUPS, VERIFICATION_TYPES
+from mailconsole.catalog import (
+    APP_NAME_VARIABLES,
+    DEFAULT_EXPIRES_IN,
+    REDIRECT_TYPES,
+    TEMPLATE_GROUPS,
+    VERIFICATION_TYPES,
+)
 from mailconsole.models import EmailTemplate, TemplateEngine, TemplateType
 from mailconsole.rendering import LintFinding, TemplateError, TemplateLimitError, check_template, render_template
 from mailconsole.rendering.samples import sample_context
@@ -166,11 +172,14 @@ def annotations_for(error: TemplateError | None, findings: list[LintFinding] | N
     ]
 
 
-def default_context(template_type: TemplateType, expires_in: int | None) -> dict[str, Any]:
-    """The sample variables of a type, with the validity in minutes as the platform prints it."""
+def default_context(template_type: TemplateType, expires_in: int | None, app_name: str | None = None) -> dict[str, Any]:
+    """The sample variables of a type, with the validity in minutes as the platform prints it, and the
+    application's name where a send prints it, when the console knows it (``Connection.app_name``)."""
     context = sample_context(template_type)
     if expires_in and "expires_in" in context:
         context["expires_in"] = max(1, -(-expires_in // 60))
+    if app_name:
+        context.update({name: app_name for name in APP_NAME_VARIABLES if name in context})
     return context
 
 

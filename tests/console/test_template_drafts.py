@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.template_preview import NO_PROBLEMS
 from mailconsole import ManagementClient
+from mailconsole.console.markdown import plain
 from mailconsole.models import SmtpConfig, TemplateType
 from mailconsole.service.defaults import DEFAULT_SUBJECTS, default_content
 from tests.support import SECRETS_USED
@@ -240,3 +242,18 @@ def test_the_preview_shows_the_from_a_send_uses_and_the_hint_says_which_name_win
 def test_against_another_backend_the_built_in_body_is_called_this_products(remote_without_versions, console) -> None:
     at = open_template(console, LOGIN)
     assert "loads this product's built-in mail; the default mail of this backend" in console.text(at)
+
+
+def test_on_the_embedded_service_the_preview_names_the_app_as_a_send_does(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, console
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("MAILCONSOLE_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("MAILCONSOLE_DATA_DIR", str(tmp_path / "data"))
+    at = open_template(console, LOGIN)
+    name = at.session_state["mc.connection"].app_name
+    assert name  # the embedded service's user pool name, which a send prints for {{app_name}} and {{client_name}}
+    text = console.text(at)
+    assert f"**Subject:** Your {plain(name)} login code" in text
+    assert f"**From:** {plain(name)}" in text
