@@ -257,3 +257,18 @@ def test_on_the_embedded_service_the_preview_names_the_app_as_a_send_does(
     text = console.text(at)
     assert f"**Subject:** Your {plain(name)} login code" in text
     assert f"**From:** {plain(name)}" in text
+
+
+def test_loading_the_built_in_body_over_a_draft_asks_first(remote, console) -> None:
+    at = open_template(console, LOGIN)
+    at.session_state[key(at, LOGIN, "content")] = "<p>My unsaved work {{verify_code}}</p>"
+    at.run()
+    at.button(key=f"tpl.{LOGIN}.load_builtin").click().run()
+    text = console.text(at)
+    assert "Discard your unsaved changes to “Login code”?" in text and "Load the built-in body instead" in text
+    at.button(key=f"tpl.{LOGIN}.discard_no").click().run()
+    assert ace_value(at) == "<p>My unsaved work {{verify_code}}</p>"
+    at.button(key=f"tpl.{LOGIN}.load_builtin").click().run()
+    at.button(key=f"tpl.{LOGIN}.discard_yes").click().run()
+    console.no_exception(at)
+    assert ace_value(at) == default_content(LOGIN)
