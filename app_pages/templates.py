@@ -4,16 +4,22 @@ import streamlit as st
 
 from components.connection import current_connection
 from components.engine_notes import engine_differences
+from components.leave_guard import leave_guard
 from components.template_editor import template_workbench
-from components.template_list import pick_template, template_table, templates_snapshot
+from components.template_list import pick_template, template_table, templates_snapshot, waiting_drafts
+from components.template_state import session_drafts
 
 connection = current_connection()
 st.title("Templates")
 
 templates = templates_snapshot(connection)
+drafts = session_drafts(connection)
 with st.expander("All templates, by group", expanded=False):
-    template_table(templates)
+    template_table(templates, drafts)
 template = pick_template(templates)
+drafts_line = st.empty()  # filled after the workbench has seen this run's edit
 if template is not None:
     template_workbench(connection, template)
     engine_differences()
+waiting_drafts(drafts_line, drafts)
+leave_guard(bool(drafts.waiting()))

@@ -1,23 +1,80 @@
-"""Save, revert and reset of the template being edited, and the panel shown when someone else saved it first."""
+"""Save, revert, the built-in body and the built-in mail for the template being edited (asking first where an edit
+would be lost), and the panel shown when someone else saved it first."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
 import streamlit as st
 
+from components.confirm import ask
 from components.conflicts import OVERWRITE, RELOAD, changed_by, conflict_panel
 from components.feedback import attempt, flash
 from components.template_list import remember_template
-from components.template_state import reload_editor
+from components.template_state import discard_draft, load_draft
 from mailconsole import ManagementClient
 from mailconsole.catalog import TEMPLATE_TITLES
 from mailconsole.changes import template_changes
-from mailconsole.console.drafts import Draft, Preview
+from mailconsole.console.drafts import Draft, Preview, with_builtin
 from mailconsole.console.saving import Conflict, other_template_changes, save_checked, template_diff
 from mailconsole.console.session import Connection
 from mailconsole.models import AuditKind, EmailTemplate, TemplateType
+
+REVERT, BUILTIN = "revert", "builtin"  # what a confirmed discard does next
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """What the admin pressed in the action bar on this run."""
+
+    save: bool
+    load_builtin: bool
+
+
+def action_bar(keys: dict[str, str], template: EmailTemplate, dirty: bool) -> Pressed:
+    """Save, revert, the built-in body and the built-in mail, above the editor where they stay in view."""
+    kind = str(template.type)
+    save_col, revert_col, builtin_col, reset_col = st.columns([1, 1.2, 1.6, 1.6])
+    save = save_col.button(
+        "Save",
+        key=f"tpl.{kind}.save",
+        type="primary",
+        icon=":material/save:",
+        shortcut="Ctrl+S",
+        help="Ctrl+S (Cmd+S on a Mac) saves too, except while the cursor is in the body editor.",
+        width="stretch",
+    )
+    revert_col.button(
+        "Revert to saved…",
+        key=f"tpl.{kind}.revert",
+        disabled=not dirty,
+        icon=":material/undo:",
+        on_click=st.session_state.__setitem__,
+        args=(keys["confirm_discard"], REVERT),
+        width="stretch",
+    )
+    load_builtin = builtin_col.button(
+        "Load the built-in body",
+        key=f"tpl.{kind}.load_builtin",
+        icon=":material/file_open:",
+        help="Puts the built-in subject, sender and body (in the engine chosen) into the editor as an unsaved draft "
+        "to start from. Nothing is saved until you press Save.",
+        width="stretch",
+    )
+    reset_col.button(
+        "Use the built-in mail…",
+        key=f"tpl.{kind}.reset",
+        disabled=not template.customize_enabled,
+        icon=":material/restart_alt:",
+        on_click=st.session_state.__setitem__,
+        args=(keys["confirm_reset"], True),
+        help="Turns customisation off: the platform sends its built-in mail. Your saved content stays stored."
+        if template.customize_enabled
+        else "This type already uses the platform's built-in mail.",
+        width="stretch",
+    )
+    return Pressed(save=save, load_builtin=load_builtin)
 
 
 def template_actions(
@@ -27,43 +84,33 @@ def template_actions(
     saved: Draft,
     draft: Draft,
     preview: Preview,
-    dirty: bool,
+    pressed: Pressed,
 ) -> None:
+    """What the action bar's buttons do, the questions they ask first, and the panel of a conflicting save."""
     template_type = saved.template_type
     title = TEMPLATE_TITLES[template_type]
-    save_col, revert_col, reset_col, _ = st.columns([1, 1, 1.4, 2])
-    save = save_col.button("Save", key=f"tpl.{template_type.value}.save", type="primary", icon=":material/save:")
-    revert = revert_col.button(
-        "Revert to saved", key=f"tpl.{template_type.value}.revert", disabled=not dirty, icon=":material/undo:"
-    )
-    reset_col.button(
-        "Reset to built-in default…",
-        key=f"tpl.{template_type.value}.reset",
-        disabled=not template.customize_enabled,
-        on_click=st.session_state.__setitem__,
-        args=(keys["confirm_reset"], True),
-        help="Turn customisation off: the platform's built-in mail is used. Your content stays stored."
-        if template.customize_enabled
-        else "This type already uses the platform's built-in mail.",
-    )
+    dirty = draft != saved
     conflict: Conflict[EmailTemplate] | None = st.session_state.get(keys["conflict"])
     choice = (
         conflict_panel(conflict, what=f"“{title}”", key=keys["conflict"], details=lambda: _show_changes(conflict))
         if conflict is not None
         else None
     )
-    if revert:
-        reload_editor(template_type)
-        st.session_state.pop(keys["backend"], None)
-        st.rerun()
+    builtin = with_builtin(draft, draft.tpl_engine)
+    if pressed.load_builtin:
+        if dirty:
+            st.session_state[keys["confirm_discard"]] = BUILTIN
+        else:
+            load_draft(connection, builtin)
+            st.rerun()
     if choice == RELOAD and conflict is not None:
         st.session_state.pop(keys["conflict"], None)
         st.session_state.pop(keys["backend"], None)
         remember_template(connection, conflict.current)
-        reload_editor(template_type)
+        discard_draft(connection, template_type)
         flash(f"Reloaded “{title}” as stored now; your edits were discarded.")
         st.rerun()
-    if save or choice == OVERWRITE:
+    if pressed.save or choice == OVERWRITE:
         if preview.compile_errors:
             names = ", ".join(sorted(preview.compile_errors))
             st.error(f"Nothing was saved: fix the template error in {names} first.", icon=":material/warning:")
@@ -87,40 +134,52 @@ def template_actions(
             )
             if stored is not None:
                 _saved(connection, keys, stored, f"Saved “{title}”.")
+    discarding = st.session_state.get(keys["confirm_discard"])
+    if discarding in (REVERT, BUILTIN):
+        then = "Revert to the saved version" if discarding == REVERT else "Load the built-in body instead"
+        ask(
+            keys["confirm_discard"],
+            "Discard unsaved changes",
+            f"Discard your unsaved changes to “{title}”?",
+            f"{then}. What you typed is lost.",
+            yes="Discard my changes",
+            key=f"tpl.{template_type.value}.discard",
+            on_yes=(lambda: discard_draft(connection, template_type))
+            if discarding == REVERT
+            else (lambda: load_draft(connection, builtin)),
+        )
     if st.session_state.get(keys["confirm_reset"]):
-        with st.container(border=True):
-            st.warning(
-                f"Use the platform's built-in mail for “{title}”? Customisation is turned off; the content you saved "
-                "stays stored, so you can turn it back on later. Unsaved edits are discarded.",
-                icon=":material/restart_alt:",
-            )
-            yes_col, no_col, _ = st.columns([1.4, 1, 3])
-            yes = yes_col.button("Yes, use the built-in mail", key=f"tpl.{template_type.value}.reset_yes")
-            no = no_col.button("Cancel", key=f"tpl.{template_type.value}.reset_no")
-        if no:
-            st.session_state.pop(keys["confirm_reset"], None)
-            st.rerun()
-        if yes:
-            st.session_state.pop(keys["confirm_reset"], None)
-            stored = _send(
-                connection,
-                keys,
-                template,
-                template,
-                doing="Resetting to the built-in mail",
-                customize_enabled=False,
-                name=template.name,
-                subject=template.subject,
-                sender=template.sender,
-                content=template.content,
-                expires_in=saved.expires_in,
-                redirect_to=saved.redirect_to,
-                tpl_engine=saved.tpl_engine,
-            )
-            if stored is not None:
-                _saved(
-                    connection, keys, stored, f"“{title}” now uses the platform's built-in mail; your content is kept."
-                )
+        ask(
+            keys["confirm_reset"],
+            "Use the built-in mail",
+            f"Use the platform's built-in mail for “{title}”?",
+            "Customisation is turned off; the content you saved stays stored, so you can turn it back on later. "
+            "Unsaved edits are discarded.",
+            yes="Yes, use the built-in mail",
+            key=f"tpl.{template_type.value}.reset",
+            on_yes=lambda: _reset(connection, keys, template, saved),
+        )
+
+
+def _reset(connection: Connection, keys: dict[str, str], template: EmailTemplate, saved: Draft) -> None:
+    stored = _send(
+        connection,
+        keys,
+        template,
+        template,
+        doing="Resetting to the built-in mail",
+        customize_enabled=False,
+        name=template.name,
+        subject=template.subject,
+        sender=template.sender,
+        content=template.content,
+        expires_in=saved.expires_in,
+        redirect_to=saved.redirect_to,
+        tpl_engine=saved.tpl_engine,
+    )
+    if stored is not None:
+        title = TEMPLATE_TITLES[saved.template_type]
+        _saved(connection, keys, stored, f"“{title}” now uses the platform's built-in mail; your content is kept.")
 
 
 def _send(
@@ -168,7 +227,7 @@ def _conflict(connection: Connection, keys: dict[str, str], conflict: Conflict[E
 def _saved(connection: Connection, keys: dict[str, str], stored: EmailTemplate, message: str) -> NoReturn:
     st.session_state.pop(keys["conflict"], None)
     remember_template(connection, stored)
-    reload_editor(TemplateType(stored.type))
+    discard_draft(connection, TemplateType(stored.type))
     flash(message)
     st.rerun()
 

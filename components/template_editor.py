@@ -1,5 +1,5 @@
-"""The workbench of one template: its fields, the body in an Ace editor, and beside it the live preview
-(``template_preview``); the actions below (``template_actions``). What is edited and how it renders is the core's
+"""The workbench of one template: the action bar, its fields, the body in an Ace editor, and beside it the live
+preview (``template_preview``), in the layout the admin chose. What is edited and how it renders is the core's
 (``mailconsole.console.drafts``); this module only draws it."""
 
 from __future__ import annotations
@@ -8,18 +8,27 @@ import streamlit as st
 from streamlit_ace import st_ace
 
 from components.feedback import show_flash
-from components.template_actions import template_actions
+from components.template_actions import action_bar, template_actions
+from components.template_fields import engine_warning, template_fields
 from components.template_list import ENGINE_LABELS
 from components.template_preview import checks, previews
-from components.template_state import current_draft, editor_keys, sample_context_of
-from mailconsole.catalog import DEFAULT_EXPIRES_IN, REDIRECT_TYPES, TEMPLATE_TITLES, VERIFICATION_TYPES
+from components.template_state import current_draft, editor_keys, sample_context_of, session_drafts, start_widgets
+from mailconsole.catalog import TEMPLATE_TITLES
 from mailconsole.console.drafts import Draft, Preview, annotations_for, render_draft
 from mailconsole.console.session import Connection
 from mailconsole.models import EmailTemplate, TemplateEngine
-from mailconsole.rendering import TemplateLimitError, lint_template
+from mailconsole.rendering import LintFinding, TemplateLimitError, lint_template
 
 ACE_LANGUAGES = {TemplateEngine.HANDLEBAR.value: "handlebars", TemplateEngine.EJS.value: "ejs"}
 UNSAVED = "● Unsaved changes"
+# Editor and preview column widths by layout.
+LAYOUTS = {"Side by side": (1.0, 1.0), "Editor wide": (2.2, 1.0), "Preview wide": (1.0, 2.2)}
+ACTIONS_KEY = "tpl-actions"  # Streamlit gives the container the class st-key-tpl-actions
+# Sticky on the container's wrapper, which is what its parent block lays out.
+STICKY_ACTIONS = (
+    f"<style>div:has(> .st-key-{ACTIONS_KEY}){{position:sticky;top:3.75rem;z-index:100;"
+    "background:var(--background-color,#fff);padding:0.4rem 0;}</style>"
+)
 
 
 def template_workbench(connection: Connection, template: EmailTemplate) -> None:
@@ -28,21 +37,13 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
     saved = Draft.of(template)
     template_type = saved.template_type
     keys = editor_keys(template_type)
-    initial = {
-        "name": saved.name,
-        "subject": saved.subject,
-        "sender": saved.sender,
-        "customize_enabled": saved.customize_enabled,
-        "expires_in": saved.expires_in or DEFAULT_EXPIRES_IN,
-        "redirect_to": saved.redirect_to or "",
-        "tpl_engine": saved.tpl_engine,
-    }
-    for name, value in initial.items():
-        if keys[name] not in st.session_state:
-            st.session_state[keys[name]] = value
+    drafts = session_drafts(connection)
+    start = drafts.get(template_type) or saved
+    start_widgets(keys, start)
 
-    draft = current_draft(saved, keys)
-    context, context_error = sample_context_of(keys, saved)
+    draft = current_draft(start, keys)
+    drafts.keep(saved, draft)
+    context, context_error = sample_context_of(keys, saved, connection.app_name)
     preview = render_draft(draft, context)
     if preview.ok:
         st.session_state[keys["last_good"]] = preview
@@ -50,98 +51,76 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
     dirty = draft != saved
 
     show_flash()
-    title = TEMPLATE_TITLES[template_type]
-    state_line = (
+    st.markdown(f"#### {TEMPLATE_TITLES[template_type]}")
+    st.caption(
         f"`{template_type.value}` · {'customised' if template.customize_enabled else 'default (built-in mail)'} · "
         f"{ENGINE_LABELS[saved.tpl_engine]}"
     )
-    st.markdown(f"#### {title}")
-    st.caption(state_line)
     # Slots that exist on every run, filled or not, keep the editor where it is (see feedback.show_flash).
-    marker = st.empty()
+    marker_col, layout_col = st.columns([3, 2], vertical_alignment="center")
+    marker = marker_col.empty()
     if dirty:
         marker.markdown(f":orange[**{UNSAVED}**]")
+    layout = layout_col.segmented_control(
+        "Layout", list(LAYOUTS), key="tpl.layout", default="Side by side", label_visibility="collapsed"
+    )
+    with st.container(key=ACTIONS_KEY):
+        pressed = action_bar(keys, template, dirty)
+    # The console's own rule (no mail content in it): the action bar stays in view while the page scrolls.
+    st.html(STICKY_ACTIONS)
 
-    edit_col, preview_col = st.columns([1, 1.2], gap="large")
+    edit_col, preview_col = st.columns(list(LAYOUTS[layout or "Side by side"]), gap="large")
     with edit_col:
-        _fields(keys, saved, preview)
-        language = ACE_LANGUAGES[draft.tpl_engine]
-        st.markdown(f"**Body** ({ENGINE_LABELS[draft.tpl_engine]} HTML)")
-        content_error = preview.errors.get("content")
-        error_slot = st.empty()  # above the editor, present on every run (see feedback.show_flash)
-        if content_error is not None:
-            if isinstance(content_error, TemplateLimitError):
-                kind = "The body was stopped"
-            elif "content" in preview.compile_errors:
-                kind = "The body does not compile"
-            else:
-                kind = "The body fails to render"
-            error_slot.error(f"{kind}: {content_error}", icon=":material/code_off:")
-        st_ace(
-            value=saved.content,
-            language=language,
-            theme="chrome",
-            keybinding="vscode",
-            height=560,
-            font_size=13,
-            tab_size=2,
-            wrap=True,
-            show_gutter=True,
-            annotations=annotations_for(content_error if "content" in preview.compile_errors else None, findings),
-            auto_update=True,
-            key=keys["content"],
-        )
+        template_fields(keys, saved, preview)
+        _body(keys, draft, preview, findings)
+        mismatch = engine_warning(connection, keys, draft)
         if not draft.customize_enabled:
             st.caption(
                 "Customisation is off: the platform sends its built-in mail for this type. Turn it on to send this one."
             )
+        if not _ours(connection):
+            st.caption(
+                "“Load the built-in body” loads this product's built-in mail; the default mail of this backend "
+                "(GenAuth cloud's, say) may differ."
+            )
 
     with preview_col:
-        previews(management, keys, draft, preview, context_error)
-        checks(findings, preview)
+        previews(connection, keys, draft, preview, context_error)
+        checks(findings, preview, engine_mismatch_shown=mismatch)
 
-    template_actions(connection, keys, template, saved, draft, preview, dirty)
+    template_actions(connection, keys, template, saved, draft, preview, pressed)
 
 
-def _fields(keys: dict[str, str], saved: Draft, preview: Preview) -> None:
-    name_col, switch_col = st.columns([3, 2])
-    name_col.text_input("Name", key=keys["name"])
-    with switch_col:
-        st.toggle(
-            "Customised",
-            key=keys["customize_enabled"],
-            help="customizeEnabled. Off: the platform sends its built-in mail for this type.",
-        )
-    st.text_input("Subject", key=keys["subject"])
-    subject_error = st.empty()
-    if "subject" in preview.errors:
-        subject_error.error(f"Subject: {preview.errors['subject']}", icon=":material/code_off:")
-    st.text_input("Sender display name", key=keys["sender"], help="Often {{client_name}}, the application's name.")
-    sender_error = st.empty()
-    if "sender" in preview.errors:
-        sender_error.error(f"Sender: {preview.errors['sender']}", icon=":material/code_off:")
-    verification = saved.template_type in VERIFICATION_TYPES
-    engine_col, extra_col = st.columns(2)
-    if verification:
-        with extra_col:
-            st.number_input(
-                "Valid for (seconds, expiresIn)",
-                key=keys["expires_in"],
-                min_value=1,
-                step=60,
-                help="How long the code or link works. Templates print it in minutes ({{expires_in}}).",
-            )
-    with engine_col:
-        st.radio(
-            "Engine",
-            options=list(ENGINE_LABELS),
-            format_func=lambda value: ENGINE_LABELS[value],
-            key=keys["tpl_engine"],
-            horizontal=True,
-        )
-    if saved.template_type in REDIRECT_TYPES:
-        st.text_input(
-            "Redirect after verification (redirectTo)",
-            key=keys["redirect_to"],
-            placeholder="https://example.com/welcome",
-        )
+def _body(keys: dict[str, str], draft: Draft, preview: Preview, findings: list[LintFinding]) -> None:
+    st.markdown(f"**Body** ({ENGINE_LABELS[draft.tpl_engine]} HTML)")
+    content_error = preview.errors.get("content")
+    error_slot = st.empty()  # above the editor, present on every run (see feedback.show_flash)
+    if content_error is not None:
+        if isinstance(content_error, TemplateLimitError):
+            kind = "The body was stopped"
+        elif "content" in preview.compile_errors:
+            kind = "The body does not compile"
+        else:
+            kind = "The body fails to render"
+        error_slot.error(f"{kind}: {content_error}", icon=":material/code_off:")
+    st_ace(
+        # Read only when the editor is mounted (a template shown again, another layout): the text as it is now.
+        value=draft.content,
+        language=ACE_LANGUAGES[draft.tpl_engine],
+        theme="chrome",
+        keybinding="vscode",
+        height=620,
+        font_size=13,
+        tab_size=2,
+        wrap=True,
+        show_gutter=True,
+        annotations=annotations_for(content_error if "content" in preview.compile_errors else None, findings),
+        auto_update=True,
+        key=keys["content"],
+    )
+
+
+def _ours(connection: Connection) -> bool:
+    """Whether the backend is this product's email service, whose built-in mails are the ones the editor loads."""
+    info = connection.data.service_info
+    return connection.embedded_data_dir is not None or (connection.data.service_info_known and info is not None)

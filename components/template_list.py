@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from components.feedback import call
-from mailconsole.catalog import TEMPLATE_GROUPS, TEMPLATE_TITLES
-from mailconsole.console.drafts import engine_of, is_customised
+from mailconsole.catalog import PLATFORM_NAMES, TEMPLATE_GROUPS, TEMPLATE_TITLES
+from mailconsole.console.drafts import Drafts, engine_of, is_customised
 from mailconsole.console.session import Connection
 from mailconsole.models import EmailTemplate, TemplateEngine, TemplateType
 
@@ -36,8 +36,8 @@ def _status(template: EmailTemplate) -> str:
     return "Customised" if is_customised(template) else "Default"
 
 
-def template_table(templates: dict[str, EmailTemplate]) -> None:
-    """The 15 templates by group, each customised or default, with its engine."""
+def template_table(templates: dict[str, EmailTemplate], drafts: Drafts) -> None:
+    """The 15 templates by group, each customised or default, with its engine and whether a draft waits."""
     rows = []
     for group in TEMPLATE_GROUPS:
         for template_type in group.types:
@@ -49,6 +49,7 @@ def template_table(templates: dict[str, EmailTemplate]) -> None:
                     "Type": template_type.value,
                     "Status": _status(template) if template else "Not offered by this backend",
                     "Engine": ENGINE_LABELS.get(engine_of(template), "") if template else "",
+                    "Draft": "● unsaved" if drafts.get(template_type) else "",
                 }
             )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -68,14 +69,30 @@ def pick_template(templates: dict[str, EmailTemplate]) -> EmailTemplate | None:
     if "tpl.type" not in st.session_state or st.session_state["tpl.type"] not in options:
         st.session_state["tpl.type"] = requested if requested in options else options[0]
 
-    def label(value: str) -> str:
-        template_type = TemplateType(value)
-        group = next(group for group in TEMPLATE_GROUPS if template_type in group.types)
-        template = templates[value]
-        return (
-            f"{group.category.title_en} › {TEMPLATE_TITLES[template_type]} · {_status(template).lower()} · "
-            f"{ENGINE_LABELS.get(engine_of(template), '')}"
-        )
-
-    chosen = st.selectbox("Template", options=options, format_func=label, key="tpl.type")
+    chosen = st.selectbox(
+        "Template",
+        options=options,
+        format_func=picker_label,
+        key="tpl.type",
+        help="Type to search: by title, by the platform's full name, or by type (LOGIN_VERIFY_CODE).",
+    )
     return templates[chosen]
+
+
+def picker_label(value: str) -> str:
+    """A template's label in the picker. It must never change while the page is open: the picker's choice travels
+    between browser and server as its label, and a label that changed would send the page to another template.
+    Status, engine and drafts are therefore shown beside the picker, not in it."""
+    template_type = TemplateType(value)
+    group = next(group for group in TEMPLATE_GROUPS if template_type in group.types)
+    title, full = TEMPLATE_TITLES[template_type], PLATFORM_NAMES[template_type]
+    names = title if full.lower() == title.lower() else f"{title} ({full})"
+    return f"{group.category.title_en} › {names} · {value}"
+
+
+def waiting_drafts(slot: st.delta_generator.DeltaGenerator, drafts: Drafts) -> None:
+    """Fill ``slot`` (beside the picker, present on every run) with the templates that have an unsaved draft."""
+    waiting = drafts.waiting()
+    if waiting:
+        names = ", ".join(TEMPLATE_TITLES[kind] for kind in waiting)
+        slot.caption(f":orange[● Unsaved drafts: {names}] (kept while you look at other templates)")

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from components.email_preview import show_mail
 from components.feedback import attempt
+from components.provider_state import remember_provider
 from mailconsole.console.drafts import Draft, Preview
 from mailconsole.console.markdown import plain
-from mailconsole.models import RenderedEmail
+from mailconsole.console.session import Connection
+from mailconsole.models import EmailProvider, RenderedEmail
 from mailconsole.rendering import LintFinding, html_to_text
+from mailconsole.senders import from_identity
 
 NO_PROBLEMS = "No problems found"
 SHOWN_FINDINGS = 8  # more would push the page down; the rest are counted
 
 
-def previews(management: Any, keys: dict[str, str], draft: Draft, preview: Preview, context_error: str | None) -> None:
+def previews(
+    connection: Connection, keys: dict[str, str], draft: Draft, preview: Preview, context_error: str | None
+) -> None:
+    management = connection.management
+    provider = _provider(connection)
     mobile = st.toggle("Mobile width (375 px)", key="tpl.mobile", help="Off: a desktop reading pane, 600 px and up.")
     live_tab, backend_tab, context_tab = st.tabs(["Live preview", "Backend preview", "Sample context"])
     with context_tab:
@@ -36,10 +41,11 @@ def previews(management: Any, keys: dict[str, str], draft: Draft, preview: Previ
                 else ":orange[The template has an error (see the editor); nothing has rendered yet.]"
             )
         if shown is not None:
-            _show_rendered(shown.subject, shown.sender, shown.html, mobile=mobile, key=keys["preview"])
+            _show_rendered(shown, provider, mobile=mobile, key=keys["preview"])
     with backend_tab:
         st.caption("The backend renders the draft with its own sample values: the same renderer, as a check.")
         if st.button("Render on the backend", key=f"{keys['backend']}.button", icon=":material/cloud_sync:"):
+            assert management is not None
             mail = attempt(
                 "Rendering on the backend",
                 management.preview_email_template,
@@ -64,17 +70,20 @@ def previews(management: Any, keys: dict[str, str], draft: Draft, preview: Previ
                     if same
                     else "Differs from the live preview (the backend uses its own sample values)."
                 )
-            _show_rendered(mail.subject, mail.sender, mail.content, mobile=mobile, key=keys["backend"])
+            rendered = Preview(subject=mail.subject, sender=mail.sender, html=mail.content)
+            _show_rendered(rendered, provider, mobile=mobile, key=keys["backend"])
 
 
-def checks(findings: list[LintFinding], preview: Preview) -> None:
+def checks(findings: list[LintFinding], preview: Preview, *, engine_mismatch_shown: bool = False) -> None:
     """The linter's findings, recomputed on every edit."""
     st.markdown("**Checks**")
     if preview.compile_errors:
         # The error is shown beside the field already; the other checks need a template that compiles.
         st.caption("The checks run once the template compiles.")
         return
-    if not findings:
+    if engine_mismatch_shown:
+        st.warning("The body is written for the other engine (see under the editor).", icon=":material/swap_horiz:")
+    elif not findings:
         st.caption(f":green[:material/check_circle:] {NO_PROBLEMS}")
         return
     for finding in findings[:SHOWN_FINDINGS]:
@@ -90,9 +99,24 @@ def checks(findings: list[LintFinding], preview: Preview) -> None:
         st.caption(f"And {len(findings) - SHOWN_FINDINGS} more.")
 
 
-def _show_rendered(subject: str, sender: str, body: str, *, mobile: bool, key: str) -> None:
-    """``key`` names the preview for the remote images switch: one per template, live and backend apart."""
-    st.markdown(f"**From:** {plain(sender)}  \n**Subject:** {plain(subject)}")
-    show_mail(body, key=key, mobile=mobile, height=560)
+def _provider(connection: Connection) -> EmailProvider | None:
+    """The provider settings (for the From of the preview), read once per session; None when they cannot be read
+    (the preview then shows the sender's name alone)."""
+    if connection.data.provider is None and connection.management is not None:
+        provider = attempt("Reading the provider settings", connection.management.get_email_provider)
+        if provider is not None:
+            remember_provider(connection, provider)
+    return connection.data.provider
+
+
+def _show_rendered(mail: Preview, provider: EmailProvider | None, *, mobile: bool, key: str) -> None:
+    """``key`` names the preview for the remote images switch: one per template, live and backend apart. The From
+    is the one a send uses (``from_identity``): the rendered sender, and the provider's address."""
+    sender = from_identity(provider, mail.sender)
+    address = f" {plain(f'<{sender.address}>')}" if sender.address else ""
+    st.markdown(f"**From:** {plain(sender.name)}{address}  \n**Subject:** {plain(mail.subject)}")
+    if provider is not None and not provider.enabled:
+        st.caption("Sent by the platform's built-in mail service, from its own address.")
+    show_mail(mail.html, key=key, mobile=mobile, height=560)
     with st.expander("Plain-text part"):
-        st.text(html_to_text(body))
+        st.text(html_to_text(mail.html))

@@ -103,6 +103,26 @@ TEMPLATE_TITLES: dict[TemplateType, str] = {
     T.EMAIL_UNBIND_VERIFY_CODE: "Unbind email code",
 }
 
+# The longer names the platform's documentation and console use for the types, so that the picker finds a
+# template by them as well as by its short title and its type.
+PLATFORM_NAMES: dict[TemplateType, str] = {
+    T.WELCOME_EMAIL: "Welcome email",
+    T.FIRST_CREATED_USER: "First created user notification",
+    T.REGISTER_VERIFY_CODE: "Registration verification code",
+    T.LOGIN_VERIFY_CODE: "Login verification code",
+    T.MFA_VERIFY_CODE: "MFA verification code",
+    T.INFORMATION_COMPLETION_VERIFY_CODE: "Information completion verification code",
+    T.FIRST_EMAIL_LOGIN_VERIFY: "First email login verification",
+    T.CONSOLE_CONDUCTED_VERIFY: "Console-initiated email verification",
+    T.USER_PASSWORD_UPDATE_REMIND: "Password update reminder",
+    T.ADMIN_RESET_USER_PASSWORD_NOTIFICATION: "Administrator reset user password notification",
+    T.USER_PASSWORD_RESET_NOTIFICATION: "User password reset notification",
+    T.RESET_PASSWORD_VERIFY_CODE: "Reset password verification code",
+    T.SELF_UNLOCKING_VERIFY_CODE: "Self-unlocking verification code",
+    T.EMAIL_BIND_VERIFY_CODE: "Email binding verification code",
+    T.EMAIL_UNBIND_VERIFY_CODE: "Email unbinding verification code",
+}
+
 # Mails that carry a code or a link that expires: only these have ``expiresIn``.
 CODE_TYPES: frozenset[TemplateType] = frozenset(
     {
@@ -155,6 +175,9 @@ CHANNELS: dict[Channel, ChannelInfo] = {
 
 # Variables every mail can use, then the ones that only some types provide (GenAuth documents one flat list;
 # this is the split by meaning that the contract page describes).
+# What a send fills with the application's (the user pool's) name.
+APP_NAME_VARIABLES: tuple[str, ...] = ("app_name", "client_name", "userpool_name", "subject_name")
+
 COMMON_VARIABLES: tuple[str, ...] = (
     "app_name",
     "app_description",

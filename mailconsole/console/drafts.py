@@ -7,13 +7,21 @@ under the same limits), so what the admin sees while typing is what the platform
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mailconsole.catalog import DEFAULT_EXPIRES_IN, REDIRECT_TYPES, VERIFICATION_TYPES
+from mailconsole.catalog import (
+    APP_NAME_VARIABLES,
+    DEFAULT_EXPIRES_IN,
+    REDIRECT_TYPES,
+    TEMPLATE_GROUPS,
+    VERIFICATION_TYPES,
+)
 from mailconsole.models import EmailTemplate, TemplateEngine, TemplateType
 from mailconsole.rendering import LintFinding, TemplateError, TemplateLimitError, check_template, render_template
 from mailconsole.rendering.samples import sample_context
+from mailconsole.service.defaults import default_template
 
 FIELDS = ("content", "subject", "sender")
 ENGINES = frozenset(engine.value for engine in TemplateEngine)
@@ -53,6 +61,60 @@ class Draft:
             tpl_engine=engine_of(template),
             content=template.content,
         )
+
+
+@dataclass
+class Drafts:
+    """The unsaved drafts of one tenant in this session, one per template type: an edit stays while the admin looks
+    at other templates, until it is saved or deliberately discarded."""
+
+    by_type: dict[TemplateType, Draft] = field(default_factory=dict)
+
+    def get(self, template_type: TemplateType) -> Draft | None:
+        return self.by_type.get(template_type)
+
+    def keep(self, saved: Draft, draft: Draft) -> None:
+        """Remember ``draft`` while it differs from ``saved``; one that equals it again is no draft."""
+        if draft == saved:
+            self.by_type.pop(draft.template_type, None)
+        else:
+            self.by_type[draft.template_type] = draft
+
+    def discard(self, template_type: TemplateType) -> None:
+        self.by_type.pop(template_type, None)
+
+    def waiting(self) -> list[TemplateType]:
+        """The types with a draft, in the order of the template groups."""
+        return [kind for group in TEMPLATE_GROUPS for kind in group.types if kind in self.by_type]
+
+
+def with_builtin(draft: Draft, engine: str) -> Draft:
+    """``draft`` with the built-in subject, sender and body of its type written for ``engine``: a start to edit
+    from. The other fields (name, customisation, validity, redirect) stay as they are."""
+    builtin = default_template(draft.template_type, engine)
+    return replace(
+        draft, subject=builtin.subject, sender=builtin.sender, content=builtin.content, tpl_engine=engine_of(builtin)
+    )
+
+
+_HANDLEBARS_TAG = re.compile(r"{{{?\s*[#/^>!]?\s*[A-Za-z_@]")
+_EJS_TAG = re.compile(r"<%[=_#-]?")
+
+
+def written_for(content: str) -> str | None:
+    """The engine a body's tags belong to (Handlebars ``{{…}}`` or EJS ``<%…%>``); None when it has no tags of
+    either, or of both."""
+    handlebars, ejs = bool(_HANDLEBARS_TAG.search(content)), bool(_EJS_TAG.search(content))
+    if handlebars == ejs:
+        return None
+    return TemplateEngine.HANDLEBAR.value if handlebars else TemplateEngine.EJS.value
+
+
+def engine_mismatch(draft: Draft) -> str | None:
+    """The engine the body is written for, when it is not the draft's engine: the other engine would print its
+    tags as text (and the checks would see no variables at all)."""
+    engine = written_for(draft.content)
+    return engine if engine is not None and engine != draft.tpl_engine else None
 
 
 @dataclass
@@ -110,11 +172,14 @@ def annotations_for(error: TemplateError | None, findings: list[LintFinding] | N
     ]
 
 
-def default_context(template_type: TemplateType, expires_in: int | None) -> dict[str, Any]:
-    """The sample variables of a type, with the validity in minutes as the platform prints it."""
+def default_context(template_type: TemplateType, expires_in: int | None, app_name: str | None = None) -> dict[str, Any]:
+    """The sample variables of a type, with the validity in minutes as the platform prints it, and the
+    application's name where a send prints it, when the console knows it (``Connection.app_name``)."""
     context = sample_context(template_type)
     if expires_in and "expires_in" in context:
         context["expires_in"] = max(1, -(-expires_in // 60))
+    if app_name:
+        context.update({name: app_name for name in APP_NAME_VARIABLES if name in context})
     return context
 
 

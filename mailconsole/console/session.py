@@ -31,7 +31,9 @@ CONNECTION_KEY = "mc.connection"
 TENANT_KEY = "mc.tenant"
 CHOSEN_KEY = "mc.tenant_chosen"
 SENDS_KEY = "mc.sends"  # a records.SendLog
-SESSION_KEYS = frozenset({CONNECTION_KEY, TENANT_KEY, CHOSEN_KEY, SENDS_KEY})
+# Template drafts by tenant name (``drafts.Drafts``): kept across a tenant switch, so that switching back finds them.
+DRAFTS_KEY = "mc.drafts"
+SESSION_KEYS = frozenset({CONNECTION_KEY, TENANT_KEY, CHOSEN_KEY, SENDS_KEY, DRAFTS_KEY})
 
 
 def is_page_state(key: str) -> bool:
@@ -74,6 +76,8 @@ class Connection:
     authentication: AuthenticationClient | None = None
     smtp_setup: SmtpSetupClient | None = None
     embedded_data_dir: Path | None = None
+    # The name a send prints for {{app_name}}, {{client_name}}…, when known (the embedded service's user pool).
+    app_name: str | None = None
     data: TenantData = field(default_factory=TenantData)
 
     @property
@@ -153,10 +157,12 @@ def connect(
     if tenant.kind is TenantKind.SMTP_SETUP:
         return Connection(tenant=tenant, actor=actor, smtp_setup=_smtp_setup_client(tenant))
     embedded_dir: Path | None = None
+    app_name: str | None = None
     if tenant.kind is TenantKind.EMBEDDED:
         if embedded is None:
             raise ConfigError("The embedded service is not available here; configure a backend.")
         service, embedded_dir = embedded()
+        app_name = service.userpool.name
         tenant = tenant.model_copy(
             update={
                 "api_host": service.base_url,
@@ -173,6 +179,7 @@ def connect(
         management=management,
         authentication=authentication,
         embedded_data_dir=embedded_dir,
+        app_name=app_name,
     )
 
 

@@ -7,8 +7,9 @@ import secrets
 from typing import Any
 
 from mailconsole.addresses import mailbox_key, normalize_email
-from mailconsole.catalog import CHANNELS, COMMON_VARIABLES
+from mailconsole.catalog import APP_NAME_VARIABLES, CHANNELS, COMMON_VARIABLES
 from mailconsole.models import Channel, EmailProvider, EmailTemplate, ProviderType
+from mailconsole.senders import from_identity
 from mailconsole.service.defaults import account_deletion_template
 from mailconsole.service.delivery import DeliveryError, Envelope, deliver, delivered_by
 from mailconsole.service.envelope import ServiceError
@@ -65,11 +66,8 @@ def _context(userpool: Userpool, template: EmailTemplate, to: str, settings: Ser
     """The variables of a real send. Values the service cannot know (a city from an IP, say) are left empty."""
     context: dict[str, Any] = dict.fromkeys(COMMON_VARIABLES, "")
     code = f"{secrets.randbelow(1_000_000):06d}"
+    context.update(dict.fromkeys(APP_NAME_VARIABLES, userpool.name))
     context.update(
-        app_name=userpool.name,
-        client_name=userpool.name,
-        userpool_name=userpool.name,
-        subject_name=userpool.name,
         user_email=to,
         verify_code=code,
         expires_in=minutes(template.expires_in) if template.expires_in else "",
@@ -96,7 +94,7 @@ def _envelope(provider: EmailProvider, settings: ServiceSettings, to: str, sende
             )
         return Envelope(
             from_address=from_address,
-            from_name=sender_name or smtp.from_display_name or "",
+            from_name=from_identity(provider, sender_name).name,
             to=to,
             reply_to=smtp.reply_to,
             reply_to_name=smtp.reply_to_display_name,

@@ -2,52 +2,25 @@
 
     .venv/bin/python scripts/corpus/builtin_cases.py [CORPUS_DIR]   (default: tests/rendering/corpus)
 
-Each case gets the template and the sample context of its type; an existing "expected" is kept for
-``render.js`` to rewrite (scripts/regenerate_corpus.sh runs both). The EJS translation is what an EJS author would
-write: ``<%= name %>`` for a value, ``<% if (locals.name) { %>`` for a test (a name missing from the context is an
-error in EJS, so tests go through ``locals``). The built-ins use only values, ``#if`` and ``else``: anything else
-stops the translation with an error rather than guess.
+It also writes the EJS built-ins the library ships (``mailconsole/service/defaults/NAME.ejs``). Each case gets
+the template and the sample context of its type; an existing "expected" is kept for ``render.js`` to rewrite
+(scripts/regenerate_corpus.sh runs both). The EJS translation is ``to_ejs`` of the library.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from mailconsole.rendering.samples import ACCOUNT_DELETION_TYPE, sample_context
-from mailconsole.service.defaults import DEFAULT_SUBJECTS, default_content
+from mailconsole.service.defaults import DEFAULT_SUBJECTS, default_content, to_ejs
 
 ROOT = Path(__file__).resolve().parents[2]
+DEFAULTS = ROOT / "mailconsole" / "service" / "defaults"
 PREFIX = "builtin-"
-
-_TAG = re.compile(r"{{{?([^{}]*)}}}?")
-_NAME = r"[A-Za-z_]\w*"
-
-
-def to_ejs(source: str) -> str:
-    """The EJS translation of a built-in Handlebars template."""
-    if "<%" in source or "%>" in source:
-        raise ValueError("the template holds EJS delimiters: escape them before translating")
-
-    def tag(match: re.Match[str]) -> str:
-        body = match[1].strip()
-        if match[0].startswith("{{{") and re.fullmatch(_NAME, body):
-            return f"<%- {body} %>"
-        if re.fullmatch(_NAME, body) and body != "else":
-            return f"<%= {body} %>"
-        if condition := re.fullmatch(rf"#if ({_NAME})", body):
-            return f"<% if (locals.{condition[1]}) {{ %>"
-        if body == "else":
-            return "<% } else { %>"
-        if body == "/if":
-            return "<% } %>"
-        raise ValueError(f"no EJS translation for {match[0]!r}")
-
-    return _TAG.sub(tag, source)
 
 
 def builtin_names() -> list[str]:
@@ -78,6 +51,8 @@ def main(corpus: Path) -> None:
                 "context": context,
             },
         )
+        # The EJS built-in the console offers, shipped beside the Handlebars one.
+        (DEFAULTS / f"{name}.ejs").write_text(to_ejs(source), encoding="utf-8")
         write_case(
             corpus / "ejs" / f"{PREFIX}{name}.json",
             {

@@ -7,6 +7,7 @@ Launched as every browser test (tests/browser/conftest.py); the screenshot lands
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -97,7 +98,7 @@ def test_a_template_saved_by_someone_else_shows_the_diff_then_overwrite(
             expires_in=loaded.expires_in,
         )
 
-        page.get_by_role("button", name="Save", exact=True).click()
+        page.get_by_role("button", name=re.compile(r"^Save\b")).click()  # its name includes the Ctrl+S shortcut
         expect(shown_text(page, "changed since you loaded it")).to_be_visible()
         expect(shown_text(page, "+Saved elsewhere {{verify_code}}")).to_be_visible()
         expect(shown_text(page, f"-{loaded.subject}")).to_be_visible()

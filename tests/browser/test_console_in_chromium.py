@@ -109,7 +109,7 @@ def test_editing_a_template_changes_the_preview(console: tuple[str, Path], page:
     open_page(page, f"{url}/templates", "Templates")
     editor = ace_editor(page)
     expect(editor.locator(".ace_content")).to_be_visible()
-    wait_until(page, preview_shows(page, "Welcome to Acme Cloud"), "the preview shows the welcome mail")
+    wait_until(page, preview_shows(page, "Welcome to Mail Console"), "the preview shows the welcome mail")
 
     editor.locator(".ace_content").click()
     page.keyboard.press("Control+End")

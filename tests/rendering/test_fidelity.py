@@ -9,6 +9,7 @@ purpose, ``KNOWN_DIFFERENCES`` says so, and the tests at the end check each sent
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from pathlib import Path
@@ -17,10 +18,10 @@ from typing import Any
 import pybars
 import pytest
 
-from mailconsole.models import TemplateEngine
+from mailconsole.models import TemplateEngine, TemplateType
 from mailconsole.rendering import TemplateError, check_template, ejs, handlebars, render_template
 from mailconsole.rendering.samples import ACCOUNT_DELETION_TYPE, sample_context
-from mailconsole.service.defaults import DEFAULT_SUBJECTS, default_content
+from mailconsole.service.defaults import DEFAULT_SUBJECTS, default_content, default_template
 
 CORPUS = Path(__file__).with_name("corpus")
 BUILTIN_PREFIX = "builtin-"
@@ -67,6 +68,22 @@ def test_builtin_cases_are_those_of_the_current_builtin_templates(name: str) -> 
     translation = load(CORPUS / "ejs" / f"{BUILTIN_PREFIX}{name}.json")
     assert translation["translated_from_sha256"] == hashlib.sha256(source.encode()).hexdigest(), REGENERATE
     assert translation["context"] == sample_context(name)
+    # The EJS built-in the library ships is this translation, whose output ejs on Node printed.
+    assert default_content(name, TemplateEngine.EJS) == translation["template"], REGENERATE
+
+
+@pytest.mark.parametrize("template_type", list(DEFAULT_SUBJECTS))
+def test_the_builtin_template_in_ejs_renders_as_the_handlebars_one(template_type: str) -> None:
+    context = sample_context(template_type)
+    hbs, ejs_template = (
+        default_template(TemplateType(template_type)),
+        default_template(TemplateType(template_type), TemplateEngine.EJS),
+    )
+    assert ejs_template.tpl_engine == TemplateEngine.EJS
+    for field in ("subject", "sender", "content"):
+        # The engines escape differently ("=" only in Handlebars, "'" as &#x27; or &#39;): compare the text.
+        expected = html.unescape(render_template(getattr(hbs, field), context, TemplateEngine.HANDLEBAR))
+        assert html.unescape(render_template(getattr(ejs_template, field), context, TemplateEngine.EJS)) == expected
 
 
 def test_the_corpus_was_made_with_the_ejs_build_we_vendor() -> None:

@@ -5,12 +5,17 @@ The body of each of the 15 template types is a Handlebars file beside this modul
 which has no public template type. The bodies use only documented variables and the built-in ``if``/``else``
 blocks, so they render the same in pybars3 and handlebars.js.
 
+Each body exists in EJS too (``NAME.ejs``, the same mail written as an EJS author would: ``to_ejs``), for a
+tenant that edits in EJS. ``scripts/corpus/builtin_cases.py`` writes them; the fidelity corpus holds the same
+translations with ejs' output on Node, and a test keeps the files equal to them.
+
 ``expires_in``: the stored template carries seconds (``catalog.DEFAULT_EXPIRES_IN``), the wire unit; the bodies
 print ``This code expires in {{expires_in}} minutes.``, so whoever renders a mail passes minutes.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
 
@@ -27,6 +32,7 @@ __all__ = [
     "default_content",
     "default_template",
     "default_templates",
+    "to_ejs",
 ]
 
 T = TemplateType
@@ -58,28 +64,62 @@ DEFAULT_SUBJECTS: dict[TemplateType, str] = {
 }
 
 
+_SUFFIXES = {TemplateEngine.HANDLEBAR: "hbs", TemplateEngine.EJS: "ejs"}
+_TAG = re.compile(r"{{{?([^{}]*)}}}?")
+_NAME = r"[A-Za-z_]\w*"
+
+
 @cache
-def default_content(name: str) -> str:
-    """The HTML body of the built-in mail ``name`` (a template type, or ``ACCOUNT_DELETION_TYPE``)."""
+def default_content(name: str, engine: TemplateEngine | str = TemplateEngine.HANDLEBAR) -> str:
+    """The HTML body of the built-in mail ``name`` (a template type, or ``ACCOUNT_DELETION_TYPE``) in ``engine``."""
     if name not in DEFAULT_SUBJECTS and name != ACCOUNT_DELETION_TYPE:
         raise KeyError(f"no built-in template named {name!r}")
-    return files(__name__).joinpath(f"{name}.hbs").read_text(encoding="utf-8")
+    suffix = _SUFFIXES[TemplateEngine(engine)]
+    return files(__name__).joinpath(f"{name}.{suffix}").read_text(encoding="utf-8")
 
 
-def default_template(template_type: TemplateType) -> EmailTemplate:
-    """A fresh copy of the built-in template of ``template_type``."""
+def default_template(
+    template_type: TemplateType, engine: TemplateEngine | str = TemplateEngine.HANDLEBAR
+) -> EmailTemplate:
+    """A fresh copy of the built-in template of ``template_type``, written for ``engine`` (subject and sender too)."""
     template_type = TemplateType(template_type)
+    engine = TemplateEngine(engine)
+    in_engine = to_ejs if engine is TemplateEngine.EJS else str
     return EmailTemplate(
         customize_enabled=False,
         type=template_type,
         name=TEMPLATE_TITLES[template_type],
-        subject=DEFAULT_SUBJECTS[template_type],
-        sender=DEFAULT_SENDER,
-        content=default_content(template_type.value),
+        subject=in_engine(DEFAULT_SUBJECTS[template_type]),
+        sender=in_engine(DEFAULT_SENDER),
+        content=default_content(template_type.value, engine),
         expires_in=DEFAULT_EXPIRES_IN if template_type in VERIFICATION_TYPES else None,
         redirect_to=None,
-        tpl_engine=TemplateEngine.HANDLEBAR,
+        tpl_engine=engine,
     )
+
+
+def to_ejs(source: str) -> str:
+    """A built-in Handlebars template in EJS: ``<%= name %>`` for a value, ``<% if (locals.name) { %>`` for a test
+    (a name missing from the context is an error in EJS, so tests go through ``locals``). The built-ins use only
+    values, ``#if`` and ``else``: anything else raises ValueError rather than guess."""
+    if "<%" in source or "%>" in source:
+        raise ValueError("the template holds EJS delimiters: escape them before translating")
+
+    def tag(match: re.Match[str]) -> str:
+        body = match[1].strip()
+        if match[0].startswith("{{{") and re.fullmatch(_NAME, body):
+            return f"<%- {body} %>"
+        if re.fullmatch(_NAME, body) and body != "else":
+            return f"<%= {body} %>"
+        if condition := re.fullmatch(rf"#if ({_NAME})", body):
+            return f"<% if (locals.{condition[1]}) {{ %>"
+        if body == "else":
+            return "<% } else { %>"
+        if body == "/if":
+            return "<% } %>"
+        raise ValueError(f"no EJS translation for {match[0]!r}")
+
+    return _TAG.sub(tag, source)
 
 
 def default_templates() -> list[EmailTemplate]:
