@@ -15,15 +15,17 @@ from components.feedback import show_error
 from components.not_found import not_found_page
 from components.sign_in import require_admin
 from mailconsole import MailConsoleError
+from mailconsole.actor import LOCAL_ADMIN
 from mailconsole.console.navigation import unknown_page
 from mailconsole.models import Extension
 
 st.set_page_config(page_title="Mail console", page_icon=":material/mail:", layout="wide")
 
 # Stops the run for anyone who may not see the tenant, before any backend is contacted; returns the signed-in
-# administrator (current_admin_email()), whom the backend's audit trail names for this session's changes.
+# administrator (current_admin_email()), whom the backend's audit trail names for this session's changes, or None
+# on a loopback console without sign-in.
 admin = require_admin()
-connection = setup_connection(actor=admin)
+connection = setup_connection(actor=admin or LOCAL_ADMIN)
 
 if connection.is_smtp_setup:
     # The SMTP set-up API has one operation: only the SMTP settings apply. "/" forwards to /provider.

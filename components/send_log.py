@@ -12,11 +12,12 @@ import pandas as pd
 import streamlit as st
 
 from components.feedback import explain
+from components.times import session_zone
 from mailconsole import MailConsoleError, ThrottledError
 from mailconsole.addresses import mailbox_key, normalize_email
 from mailconsole.catalog import CHANNELS, TEMPLATE_TITLES
 from mailconsole.console.markdown import plain
-from mailconsole.console.records import SendLog
+from mailconsole.console.records import SendLog, shown_time, zone_label
 from mailconsole.console.session import SENDS_KEY, Connection
 from mailconsole.models import Channel
 
@@ -34,13 +35,17 @@ def sends_table(tenant: str, *, limit: int | None = None) -> None:
     if not sends:
         st.caption("No test sends in this session yet.")
         return
+    zone = session_zone()
     frame = pd.DataFrame(
         [
-            {"Time": send.at.strftime("%H:%M:%S"), "Channel": send.channel, "To": send.to, "Result": send.result}
+            {"Time": shown_time(send.at, zone)[-8:], "Channel": send.channel, "To": send.to, "Result": send.result}
             for send in sends
         ]
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    help_ = f"In your browser's time zone ({zone_label(zone)})."
+    st.dataframe(
+        frame, hide_index=True, width="stretch", column_config={"Time": st.column_config.TextColumn(help=help_)}
+    )
 
 
 def countdown(tenant: str, channel: str, mailbox: str) -> None:

@@ -4,20 +4,26 @@ administrator's."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from mailconsole import ManagementClient
+from mailconsole.service.embedded import RunningService, start_service
+from mailconsole.service.settings import ServiceSettings
 from tests.browser.support import (
     clean_env,
     console_command,
+    settle,
     shoot,
     shown_text,
     start_process,
     stop_process,
 )
-from tests.support import free_port
+from tests.support import SECRETS_USED, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +31,25 @@ BROWSER_ZONE = "Asia/Shanghai"  # UTC+8 all year: a time shown in it differs fro
 
 
 @pytest.fixture(scope="module")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
+    running = start_service(ServiceSettings(data_dir=tmp_path_factory.mktemp("pages-service")))
+    SECRETS_USED.add(running.userpool.secret)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def console(service: RunningService, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run console_app.py` on loopback without sign-in, configured (by environment) for the service."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    env = clean_env(
+        MAILCONSOLE_API_HOST=service.base_url,
+        MAILCONSOLE_USERPOOL_ID=service.userpool.id,
+        MAILCONSOLE_USERPOOL_SECRET=service.userpool.secret,
+    )
     process = start_process(
-        console_command(port),
-        f"{url}/_stcore/health",
-        tmp_path_factory.mktemp("pages-log") / "streamlit.log",
-        clean_env(MAILCONSOLE_DATA_DIR=str(tmp_path_factory.mktemp("pages-data"))),
+        console_command(port), f"{url}/_stcore/health", tmp_path_factory.mktemp("pages-log") / "streamlit.log", env
     )
     yield url
     stop_process(process)
@@ -56,3 +73,31 @@ def test_an_unknown_address_says_page_not_found(console: str, page: Page) -> Non
     shoot(page, "page-not-found")
     page.get_by_role("link", name="Test sends").click()  # the right address is one click away
     expect(page.get_by_role("heading", name="Test sends")).to_be_visible()
+
+
+def test_a_change_made_here_shows_in_the_browsers_zone_by_the_local_admin(
+    service: RunningService, console: str, zoned_page: Page
+) -> None:
+    page = zoned_page
+    page.goto(f"{console}/templates?type=MFA_VERIFY_CODE")
+    expect(page.get_by_role("heading", name="MFA code")).to_be_visible()
+    subject = page.get_by_role("textbox", name="Subject", exact=True)
+    subject.fill("Zoned subject {{verify_code}}")
+    subject.press("Enter")
+    settle(page)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(shown_text(page, "Saved “MFA code”.")).to_be_visible()
+    with ManagementClient(service.base_url, service.userpool.id, service.userpool.secret) as management:
+        latest = management.list_audit(kind="template", limit=1)[0]
+    assert latest.actor == "local admin (no sign-in)"
+
+    page.goto(f"{console}/audit")
+    expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
+    utc = datetime.fromisoformat(latest.at)
+    local = (utc + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+    opened = page.get_by_role("combobox", name="Open an entry")
+    expect(opened).to_have_value(f"{local} · local admin (no sign-in) · MFA_VERIFY_CODE")
+    expect(shown_text(page, f"At {utc:%Y-%m-%d %H:%M:%S} UTC.")).to_be_visible()
+    expect(page.get_by_text("Time (Asia/Shanghai)").first).to_be_attached()
+    expect(page.get_by_text(re.compile('subject: .* → "Zoned subject')).first).to_be_attached()
+    shoot(page, "audit")
