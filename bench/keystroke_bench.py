@@ -6,10 +6,11 @@ or a built-in one.
 Starts ``streamlit run console_app.py`` on a free loopback port with the embedded service on a fresh data dir in a
 temporary directory, opens the templates page in Debian's chromium (Playwright, as tests/browser does), loads the
 ~22 KB template of bench/engines_bench.py (built-ins in a row, with a marker ``keystroke:`` in its first body), or
-with ``--template builtin`` the built-in welcome mail (about 4 KB) with that marker, into the Ace editor, and then, N times, types one digit after the marker and waits until the mail in the preview frame
-shows it. A keystroke's time runs from just before Playwright sends the key to the first poll of the preview that
-finds the change (a poll every 2 ms or so, plus the time to read the frame). streamlit-ace itself waits 200 ms
-after the last key before it sends the text (its debounce with auto_update): that is inside every figure. The
+with ``--template builtin`` the built-in welcome mail (about 3 KB) with that marker, into the Ace editor, and then,
+N times, types one digit after the marker and waits until the mail in the preview frame shows it. A keystroke's time
+runs from just before Playwright sends the key to the first poll of the preview that finds the change (a poll every
+2 ms or so, plus the time to read the frame). streamlit-ace itself waits 200 ms after the last key before it sends
+the text (its debounce with auto_update): that is inside every figure. The
 first keystroke warms up and is not counted.
 
 Prints each time, the median and the spread (min, max) in milliseconds. Measures only: the pages are not changed.
