@@ -14,6 +14,7 @@ from components.connection import setup_connection
 from components.feedback import show_error
 from components.not_found import not_found_page
 from components.sign_in import require_admin
+from components.warm_up import warm_up_later
 from mailconsole import MailConsoleError
 from mailconsole.actor import LOCAL_ADMIN
 from mailconsole.console.navigation import unknown_page
@@ -61,3 +62,4 @@ try:
     page.run()
 except MailConsoleError as err:
     show_error(err)
+warm_up_later()

@@ -4,7 +4,6 @@ records their values (rows: ``mailconsole.console.records``)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components.feedback import call
@@ -42,7 +41,7 @@ def audit_view(connection: Connection) -> None:
         return
     zone = session_zone()
     st.dataframe(
-        pd.DataFrame(audit_rows(entries, zone)),
+        audit_rows(entries, zone),
         hide_index=True,
         width="stretch",
         column_config={

@@ -6,7 +6,6 @@ from __future__ import annotations
 from email import policy
 from email.parser import Parser
 
-import pandas as pd
 import streamlit as st
 
 from components.email_preview import show_mail
@@ -46,18 +45,17 @@ def outbox_view(connection: Connection) -> None:
     zone = session_zone()
     times = {message.id: parse_utc(message.created_at) for message in messages}
     time_column = f"Time ({zone_label(zone)})"
+    rows = [
+        {
+            time_column: shown_time(times[message.id], zone),
+            "Channel": message.channel or "",
+            "To": message.to,
+            "Subject": message.subject,
+        }
+        for message in messages
+    ]
     st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    time_column: shown_time(times[message.id], zone),
-                    "Channel": message.channel or "",
-                    "To": message.to,
-                    "Subject": message.subject,
-                }
-                for message in messages
-            ]
-        ),
+        rows,
         hide_index=True,
         width="stretch",
         column_config={time_column: st.column_config.TextColumn(help="In your browser's time zone.")},
@@ -89,6 +87,7 @@ def outbox_view(connection: Connection) -> None:
         st.code(message.text, language="text", wrap_lines=True)
     with headers_tab:
         # A data frame, not st.table: st.table renders Markdown in its cells.
-        st.dataframe(pd.DataFrame(parse_headers(message.raw), columns=["Header", "Value"]), hide_index=True)
+        headers = [{"Header": name, "Value": value} for name, value in parse_headers(message.raw)]
+        st.dataframe(headers, hide_index=True)
     with raw_tab:
         st.code(message.raw, language="text")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from components.feedback import explain
@@ -36,15 +35,13 @@ def sends_table(tenant: str, *, limit: int | None = None) -> None:
         st.caption("No test sends in this session yet.")
         return
     zone = session_zone()
-    frame = pd.DataFrame(
-        [
-            {"Time": shown_time(send.at, zone)[-8:], "Channel": send.channel, "To": send.to, "Result": send.result}
-            for send in sends
-        ]
-    )
+    rows = [
+        {"Time": shown_time(send.at, zone)[-8:], "Channel": send.channel, "To": send.to, "Result": send.result}
+        for send in sends
+    ]
     help_ = f"In your browser's time zone ({zone_label(zone)})."
     st.dataframe(
-        frame, hide_index=True, width="stretch", column_config={"Time": st.column_config.TextColumn(help=help_)}
+        rows, hide_index=True, width="stretch", column_config={"Time": st.column_config.TextColumn(help=help_)}
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components.feedback import call
@@ -51,7 +50,7 @@ def template_table(templates: dict[str, EmailTemplate]) -> None:
                     "Engine": ENGINE_LABELS.get(engine_of(template), "") if template else "",
                 }
             )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def pick_template(templates: dict[str, EmailTemplate]) -> EmailTemplate | None:
