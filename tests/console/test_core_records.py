@@ -44,3 +44,11 @@ def test_audit_rows_in_the_browsers_zone_keep_utc_as_their_last_column() -> None
     assert (row["Time (Asia/Shanghai)"], row["Time (UTC)"]) == ("2026-11-05 18:00:00", "2026-11-05 10:00:00")
     (row,) = audit_rows([entry()], UTC)
     assert list(row) == ["Time (UTC)", "Who", "Kind", "Item", "Changes"]
+
+
+def test_the_conflict_panel_names_who_and_when_in_the_browsers_zone() -> None:
+    from mailconsole.console.saving import who_changed
+
+    assert who_changed(entry(), SHANGHAI) == "alice@example.com, 2026-11-05 18:00:00 Asia/Shanghai"
+    assert who_changed(entry()) == "alice@example.com, 2026-11-05 10:00:00 UTC"
+    assert who_changed(None, SHANGHAI) is None
