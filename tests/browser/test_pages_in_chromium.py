@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from mailconsole import ManagementClient
+from mailconsole import AuthenticationClient, ManagementClient
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import ServiceSettings
 from tests.browser.support import (
@@ -101,3 +101,37 @@ def test_a_change_made_here_shows_in_the_browsers_zone_by_the_local_admin(
     expect(page.get_by_text("Time (Asia/Shanghai)").first).to_be_attached()
     expect(page.get_by_text(re.compile('subject: .* → "Zoned subject')).first).to_be_attached()
     shoot(page, "audit")
+
+
+def test_the_outbox_shows_times_in_the_browsers_zone(service: RunningService, console: str, zoned_page: Page) -> None:
+    with AuthenticationClient(service.userpool.app_id, service.base_url) as application:
+        application.send_email("CHANNEL_LOGIN", "zoned@example.com")
+    with ManagementClient(service.base_url, service.userpool.id, service.userpool.secret) as management:
+        (mail,) = [item for item in management.list_outbox(limit=5) if item.to == "zoned@example.com"]
+    utc = datetime.fromisoformat(mail.created_at)
+    local = (utc + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+
+    page = zoned_page
+    page.goto(f"{console}/outbox")
+    expect(page.get_by_role("heading", name="Outbox")).to_be_visible()
+    expect(page.get_by_text("Time (Asia/Shanghai)").first).to_be_attached()
+    expect(shown_text(page, f"{local} (Asia/Shanghai)")).to_be_visible()
+    shoot(page, "outbox-zoned")
+
+
+def test_a_body_change_opens_as_a_diff(service: RunningService, console: str, page: Page) -> None:
+    with ManagementClient(service.base_url, service.userpool.id, service.userpool.secret) as management:
+        template = next(item for item in management.get_email_templates().templates if item.type == "WELCOME_EMAIL")
+        management.update_email_template(
+            type="WELCOME_EMAIL",
+            customize_enabled=True,
+            name=template.name,
+            subject=template.subject,
+            sender=template.sender,
+            content=template.content.replace("</p>", "</p>\n<p>A line added through the API</p>", 1),
+        )
+    page.goto(f"{console}/audit")
+    expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
+    expect(shown_text(page, "What changed in content")).to_be_visible()
+    expect(shown_text(page, "+<p>A line added through the API</p>")).to_be_visible()
+    shoot(page, "audit-diff")
