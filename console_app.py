@@ -8,19 +8,25 @@ this process; see ``components/connection.py`` for remote backends and several t
 """
 
 import streamlit as st
+from streamlit import config
 
 from components.connection import setup_connection
 from components.feedback import show_error
+from components.not_found import not_found_page
 from components.sign_in import require_admin
+from components.warm_up import warm_up_later
 from mailconsole import MailConsoleError
+from mailconsole.actor import LOCAL_ADMIN
+from mailconsole.console.navigation import unknown_page
 from mailconsole.models import Extension
 
 st.set_page_config(page_title="Mail console", page_icon=":material/mail:", layout="wide")
 
 # Stops the run for anyone who may not see the tenant, before any backend is contacted; returns the signed-in
-# administrator (current_admin_email()), whom the backend's audit trail names for this session's changes.
+# administrator (current_admin_email()), whom the backend's audit trail names for this session's changes, or None
+# on a loopback console without sign-in.
 admin = require_admin()
-connection = setup_connection(actor=admin)
+connection = setup_connection(actor=admin or LOCAL_ADMIN)
 
 if connection.is_smtp_setup:
     # The SMTP set-up API has one operation: only the SMTP settings apply. "/" forwards to /provider.
@@ -28,7 +34,6 @@ if connection.is_smtp_setup:
         st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page("app_pages/provider.py", title="SMTP settings", icon=":material/dns:", url_path="provider"),
     ]
-    page = st.navigation(pages, position="hidden")
 else:
     pages = [
         st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -41,9 +46,20 @@ else:
         pages.append(st.Page("app_pages/outbox.py", title="Outbox", icon=":material/inbox:", url_path="outbox"))
     if Extension.AUDIT in extensions:
         pages.append(st.Page("app_pages/audit.py", title="Audit trail", icon=":material/history:", url_path="audit"))
-    page = st.navigation(pages)
+
+# Streamlit runs the overview for an address no page has: say "Page not found" there instead (a nested path, which
+# no st.Page can hold, still gets Streamlit's own notice).
+requested = unknown_page(
+    st.context.url, [item.url_path for item in pages], base_path=config.get_option("server.baseUrlPath")
+)
+if requested and "/" not in requested:
+    missing = st.Page(not_found_page(requested, pages), title="Page not found", url_path=requested)
+    page = st.navigation([pages[0], missing], position="hidden")
+else:
+    page = st.navigation(pages, position="hidden" if connection.is_smtp_setup else "sidebar")
 
 try:
     page.run()
 except MailConsoleError as err:
     show_error(err)
+warm_up_later()

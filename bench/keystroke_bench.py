@@ -1,14 +1,16 @@
-"""From a keystroke in the template editor to the changed live preview, in headless Chromium, for a ~22 KB template.
+"""From a keystroke in the template editor to the changed live preview, in headless Chromium, for a ~22 KB template
+or a built-in one.
 
-    .venv/bin/python bench/keystroke_bench.py [--keystrokes N] [--engine handlebar|ejs]
+    .venv/bin/python bench/keystroke_bench.py [--keystrokes N] [--engine handlebar|ejs] [--template big|builtin]
 
 Starts ``streamlit run console_app.py`` on a free loopback port with the embedded service on a fresh data dir in a
 temporary directory, opens the templates page in Debian's chromium (Playwright, as tests/browser does), loads the
-~22 KB template of bench/engines_bench.py (built-ins in a row, with a marker ``keystroke:`` in its first body) into
-the Ace editor, and then, N times, types one digit after the marker and waits until the mail in the preview frame
-shows it. A keystroke's time runs from just before Playwright sends the key to the first poll of the preview that
-finds the change (a poll every 2 ms or so, plus the time to read the frame). streamlit-ace itself waits 200 ms
-after the last key before it sends the text (its debounce with auto_update): that is inside every figure. The
+~22 KB template of bench/engines_bench.py (built-ins in a row, with a marker ``keystroke:`` in its first body), or
+with ``--template builtin`` the built-in welcome mail (about 3 KB) with that marker, into the Ace editor, and then,
+N times, types one digit after the marker and waits until the mail in the preview frame shows it. A keystroke's time
+runs from just before Playwright sends the key to the first poll of the preview that finds the change (a poll every
+2 ms or so, plus the time to read the frame). streamlit-ace itself waits 200 ms after the last key before it sends
+the text (its debounce with auto_update): that is inside every figure. The
 first keystroke warms up and is not counted.
 
 Prints each time, the median and the spread (min, max) in milliseconds. Measures only: the pages are not changed.
@@ -47,6 +49,11 @@ TIMEOUT_S = 60.0
 POLL_MS = 2
 
 
+def builtin_template(engine: str) -> str:
+    """The built-in welcome mail with the marker at the start of its body."""
+    return _with_marker(workload()["builtins"][0]["hbs" if engine == "handlebar" else "ejs"])
+
+
 def big_template(engine: str) -> str:
     """A ~22 KB template with the marker at the start of its first mail's body: for Handlebars the one of
     engines_bench (built-ins in a row); for EJS the welcome mail, the page's template, over and over (EJS stops at
@@ -57,6 +64,10 @@ def big_template(engine: str) -> str:
     else:
         welcome = work["builtins"][0]["ejs"]
         source = "\n".join([welcome] * round(len(work["big"]["hbs"]) / len(welcome)))
+    return _with_marker(source)
+
+
+def _with_marker(source: str) -> str:
     body = source.index("<body")
     opened = source.index(">", body) + 1
     return f"{source[:opened]}<p>{MARKER}</p>{source[opened:]}"
@@ -103,8 +114,7 @@ def load_template(page: Page, source: str) -> None:
     )
 
 
-def measure(url: str, engine: str, keystrokes: int) -> list[float]:
-    source = big_template(engine)
+def measure(url: str, source: str, engine: str, keystrokes: int) -> list[float]:
     timings: list[float] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -140,7 +150,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--keystrokes", type=int, default=KEYSTROKES)
     parser.add_argument("--engine", choices=["handlebar", "ejs"], default="handlebar")
+    parser.add_argument("--template", choices=["big", "builtin"], default="big")
     options = parser.parse_args()
+    source = (big_template if options.template == "big" else builtin_template)(options.engine)
     if shutil.which("chromium") is None:
         sys.exit("Debian's chromium is needed: apt-get install chromium")
     with tempfile.TemporaryDirectory(prefix="keystroke-bench-") as scratch:
@@ -153,10 +165,10 @@ def main() -> None:
             clean_env(MAILCONSOLE_DATA_DIR=str(Path(scratch) / "data")),
         )
         try:
-            timings = measure(url, options.engine, options.keystrokes)
+            timings = measure(url, source, options.engine, options.keystrokes)
         finally:
             stop_process(process)
-    size = len(big_template(options.engine).encode()) / 1024
+    size = len(source.encode()) / 1024
     print(f"keystroke to changed preview, {options.engine} template of {size:.0f} KB, headless Chromium, ms")
     print("each:   " + " ".join(f"{timing:.0f}" for timing in timings))
     print(

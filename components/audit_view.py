@@ -4,12 +4,13 @@ records their values (rows: ``mailconsole.console.records``)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components.feedback import call
+from components.times import session_zone
+from mailconsole.actor import LOCAL_ADMIN
 from mailconsole.changes import describe_change
-from mailconsole.console.records import audit_rows, when
+from mailconsole.console.records import audit_rows, parse_utc, utc_time, when, zone_label
 from mailconsole.console.session import Connection
 from mailconsole.models import AuditKind, Extension
 
@@ -38,20 +39,37 @@ def audit_view(connection: Connection) -> None:
     if not entries:
         st.info("No changes recorded yet.", icon=":material/history:")
         return
-    st.dataframe(pd.DataFrame(audit_rows(entries)), hide_index=True, width="stretch")
+    zone = session_zone()
+    st.dataframe(
+        audit_rows(entries, zone),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            f"Time ({zone_label(zone)})": st.column_config.TextColumn(help="In your browser's time zone."),
+            "Changes": st.column_config.TextColumn(width="large"),
+        },
+    )
     st.caption(
         f'{len(entries)} change{"s" if len(entries) != 1 else ""}, newest first. "Who" is the signed-in '
-        "administrator the console named, else the access key or token the change came with."
+        f'administrator the console named ("{LOCAL_ADMIN}" on a console without sign-in), else the access key or '
+        "token the change came with."
     )
-    # A long list of changes does not fit a table cell: one entry at a time, a line per field.
+    # A long list of changes does not fit a table cell: one entry at a time, a line per field, a diff per text.
     by_id = {entry.id: entry for entry in entries}
     if st.session_state.get("audit.open") not in by_id:
         st.session_state["audit.open"] = entries[0].id
     chosen = st.selectbox(
         "Open an entry",
         options=list(by_id),
-        format_func=lambda item: f"{when(by_id[item])} · {by_id[item].actor} · {by_id[item].item}",
+        format_func=lambda item: f"{when(by_id[item], zone)} · {by_id[item].actor} · {by_id[item].item}",
         key="audit.open",
+        help="Times in your browser's time zone.",
     )
-    lines = [describe_change(change, inline=200) for change in by_id[chosen].changes]
+    entry = by_id[chosen]
+    st.caption(f"At {utc_time(parse_utc(entry.at))}.")
+    lines = [describe_change(change, inline=200) for change in entry.changes]
     st.code("\n".join(lines) or "no field changed", language=None, wrap_lines=True)
+    for change in entry.changes:
+        if change.diff:
+            with st.expander(f"What changed in {change.field}", icon=":material/difference:", expanded=True):
+                st.code(change.diff, language="diff")

@@ -68,7 +68,8 @@ def _drop_page_state() -> None:
 
 def setup_connection(*, actor: str | None = None) -> Connection:
     """For the entry file: the tenant switch and the backend/tenant badge in the sidebar, and this session's
-    connection, whose management client names ``actor`` (the signed-in admin, ``sign_in.current_admin_email()``).
+    connection, whose management client names ``actor`` (the signed-in admin, ``sign_in.current_admin_email()``, or
+    ``LOCAL_ADMIN`` on a loopback console without sign-in).
     A tenant that is configured wrongly stops the page with one sentence saying what to set."""
     tenants, problems = configured_tenants()
     by_name = {tenant.name: tenant for tenant in tenants}

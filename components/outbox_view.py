@@ -6,14 +6,15 @@ from __future__ import annotations
 from email import policy
 from email.parser import Parser
 
-import pandas as pd
 import streamlit as st
 
 from components.email_preview import show_mail
 from components.feedback import call
+from components.times import session_zone
 from mailconsole.console.markdown import plain
+from mailconsole.console.records import parse_utc, shown_time, utc_time, zone_label
 from mailconsole.console.session import Connection
-from mailconsole.models import Extension, OutboxMessage
+from mailconsole.models import Extension
 
 LIMIT = 100
 
@@ -22,10 +23,6 @@ def parse_headers(raw: str) -> list[tuple[str, str]]:
     """The headers of a raw message, decoded (RFC 2047 words become text), in their order."""
     message = Parser(policy=policy.default).parsestr(raw, headersonly=True)
     return [(name, str(value)) for name, value in message.items()]
-
-
-def _when(message: OutboxMessage) -> str:
-    return message.created_at.replace("T", " ")[:19]
 
 
 def outbox_view(connection: Connection) -> None:
@@ -45,15 +42,23 @@ def outbox_view(connection: Connection) -> None:
             icon=":material/inbox:",
         )
         return
+    zone = session_zone()
+    times = {message.id: parse_utc(message.created_at) for message in messages}
+    time_column = f"Time ({zone_label(zone)})"
+    rows = [
+        {
+            time_column: shown_time(times[message.id], zone),
+            "Channel": message.channel or "",
+            "To": message.to,
+            "Subject": message.subject,
+        }
+        for message in messages
+    ]
     st.dataframe(
-        pd.DataFrame(
-            [
-                {"Time": _when(message), "Channel": message.channel or "", "To": message.to, "Subject": message.subject}
-                for message in messages
-            ]
-        ),
+        rows,
         hide_index=True,
         width="stretch",
+        column_config={time_column: st.column_config.TextColumn(help="In your browser's time zone.")},
     )
     ids = [message.id for message in messages]
     by_id = {message.id: message for message in messages}
@@ -62,14 +67,18 @@ def outbox_view(connection: Connection) -> None:
     chosen = st.selectbox(
         "Open a mail",
         options=ids,
-        format_func=lambda item: f"{_when(by_id[item])} · {by_id[item].to} · {by_id[item].subject}",
+        format_func=lambda item: f"{shown_time(times[item], zone)} · {by_id[item].to} · {by_id[item].subject}",
         key="outbox.open",
     )
     message = by_id[chosen]
     # Every string here comes from the backend: plain text, never Markdown (a subject ![t](http://host/pixel.png)
     # would make the console fetch that image).
     st.markdown(f"**{plain(message.subject)}**")
-    st.caption(f"To {plain(message.to)} · {plain(message.channel or 'no channel')} · {plain(_when(message))}")
+    sent = shown_time(times[message.id], zone)
+    st.caption(
+        f"To {plain(message.to)} · {plain(message.channel or 'no channel')} · {sent} ({zone_label(zone)})",
+        help=f"Delivered at {utc_time(times[message.id])}.",
+    )
     html_tab, text_tab, headers_tab, raw_tab = st.tabs(["HTML", "Text", "Headers", "Raw source"])
     with html_tab:
         mobile = st.toggle("Mobile width (375 px)", key="outbox.mobile")
@@ -78,6 +87,7 @@ def outbox_view(connection: Connection) -> None:
         st.code(message.text, language="text", wrap_lines=True)
     with headers_tab:
         # A data frame, not st.table: st.table renders Markdown in its cells.
-        st.dataframe(pd.DataFrame(parse_headers(message.raw), columns=["Header", "Value"]), hide_index=True)
+        headers = [{"Header": name, "Value": value} for name, value in parse_headers(message.raw)]
+        st.dataframe(headers, hide_index=True)
     with raw_tab:
         st.code(message.raw, language="text")

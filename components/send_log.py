@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from components.feedback import explain
 from components.sign_in import current_admin_email
+from components.times import session_zone
 from mailconsole import MailConsoleError, ThrottledError
 from mailconsole.addresses import mailbox_key, normalize_email
 from mailconsole.catalog import CHANNELS, TEMPLATE_TITLES
 from mailconsole.console.markdown import plain
 from mailconsole.console.provider_form import describe_provider
-from mailconsole.console.records import SendLog, without_wait
+from mailconsole.console.records import SendLog, shown_time, without_wait, zone_label
 from mailconsole.console.session import SENDS_KEY, Connection
 from mailconsole.models import Channel
 
@@ -36,13 +36,15 @@ def sends_table(tenant: str, *, limit: int | None = None) -> None:
     if not sends:
         st.caption("No test sends in this session yet.")
         return
-    frame = pd.DataFrame(
-        [
-            {"Time": send.at.strftime("%H:%M:%S"), "Channel": send.channel, "To": send.to, "Result": send.result}
-            for send in sends
-        ]
+    zone = session_zone()
+    rows = [
+        {"Time": shown_time(send.at, zone)[-8:], "Channel": send.channel, "To": send.to, "Result": send.result}
+        for send in sends
+    ]
+    help_ = f"In your browser's time zone ({zone_label(zone)})."
+    st.dataframe(
+        rows, hide_index=True, width="stretch", column_config={"Time": st.column_config.TextColumn(help=help_)}
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def countdown(tenant: str, channel: str, mailbox: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components.feedback import call
@@ -52,7 +51,7 @@ def template_table(templates: dict[str, EmailTemplate], drafts: Drafts) -> None:
                     "Draft": "● unsaved" if drafts.get(template_type) else "",
                 }
             )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch")
 
 
 def pick_template(templates: dict[str, EmailTemplate]) -> EmailTemplate | None:

@@ -14,6 +14,9 @@ import unicodedata
 from urllib.parse import quote, unquote
 
 ACTOR_HEADER = "x-mailconsole-actor"
+# Who the console names while sign-in is not configured (it then serves loopback only): someone at this machine,
+# not the access key every change through this console would otherwise be recorded under.
+LOCAL_ADMIN = "local admin (no sign-in)"
 MAX_ACTOR_LENGTH = 200
 # Printable ASCII but "%", which starts an escape.
 _SAFE = "".join(char for char in string.printable if char not in "%" and char not in string.whitespace) + " "

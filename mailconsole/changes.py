@@ -7,6 +7,7 @@ so neither a plain nor a sealed secret can reach an audit record or a screen thr
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +19,10 @@ SECRET_FIELDS = frozenset(
 SECRET_CHANGED = "changed"  # noqa: S105 (what a secret's change reads, not a secret)
 # A value longer than this (a template body, a CA bundle) is recorded cut, with the count of what was left out.
 MAX_VALUE = 4000
+# A text longer than this, or with a line break, is also recorded as a unified diff of the whole values, itself cut
+# at MAX_DIFF: "3,795 characters → 3,799 characters" does not say what changed.
+DIFF_FROM = 60
+MAX_DIFF = 20_000
 _NOT_COMPARED = frozenset({"version"})
 
 
@@ -29,14 +34,18 @@ def template_changes(before: EmailTemplate, after: EmailTemplate) -> list[AuditC
     return _changes(_flat(before.to_wire()), _flat(after.to_wire()))
 
 
-def describe_change(change: AuditChange, *, inline: int = 60) -> str:
-    """One change as a person reads it: ``subject: "Hi" → "Hello"``; a long or multi-line value by its length."""
+def describe_change(change: AuditChange, *, inline: int = DIFF_FROM) -> str:
+    """One change as a person reads it: ``subject: "Hi" → "Hello"``; a long or multi-line value by the lines its
+    diff adds and removes (by its length when it has no diff)."""
     if change.field in SECRET_FIELDS:
         return f"{change.field} changed"
     before, after = change.before, change.after
-    if any(isinstance(value, str) and (len(value) > inline or "\n" in value) for value in (before, after)):
-        return f"{change.field}: changed ({_size(before)} → {_size(after)})"
-    return f"{change.field}: {_shown(before)} → {_shown(after)}"
+    if not any(isinstance(value, str) and (len(value) > inline or "\n" in value) for value in (before, after)):
+        return f"{change.field}: {_shown(before)} → {_shown(after)}"
+    if change.diff is not None:
+        added, removed = diff_counts(change.diff)
+        return f"{change.field}: changed ({_lines(added, '+')}, {_lines(removed, '−')})"
+    return f"{change.field}: changed ({_size(before)} → {_size(after)})"
 
 
 def _flat(wire: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -60,8 +69,36 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[AuditC
         if name in SECRET_FIELDS:
             changes.append(AuditChange(field=name, after=SECRET_CHANGED))
         else:
-            changes.append(AuditChange(field=name, before=_capped(old), after=_capped(new)))
+            changes.append(AuditChange(field=name, before=_capped(old), after=_capped(new), diff=_diff(name, old, new)))
     return changes
+
+
+def text_diff(name: str, before: str, after: str) -> str:
+    """A unified diff of two texts, by line, headed with the field's name."""
+    lines = difflib.unified_diff(
+        before.splitlines(), after.splitlines(), fromfile=f"{name} before", tofile=f"{name} after", lineterm=""
+    )
+    return "\n".join(lines)
+
+
+def diff_counts(diff: str) -> tuple[int, int]:
+    """The lines a unified diff adds and removes (its ``+++``/``---`` headers not counted)."""
+    lines = diff.splitlines()
+    added = sum(1 for line in lines if line.startswith("+") and not line.startswith("+++"))
+    removed = sum(1 for line in lines if line.startswith("-") and not line.startswith("---"))
+    return added, removed
+
+
+def _diff(name: str, old: Any, new: Any) -> str | None:
+    texts = [value if isinstance(value, str) else "" for value in (old, new)]
+    if not any(isinstance(value, str) and (len(value) > DIFF_FROM or "\n" in value) for value in (old, new)):
+        return None
+    diff = text_diff(name, *texts)
+    return diff if len(diff) <= MAX_DIFF else f"{diff[:MAX_DIFF]}\n… (diff cut at {MAX_DIFF:,} characters)"
+
+
+def _lines(count: int, sign: str) -> str:
+    return f"{sign}{count} line{'' if count == 1 else 's'}"
 
 
 def _capped(value: Any) -> Any:

@@ -347,11 +347,14 @@ class AuditKind(StrEnum):
 
 class AuditChange(WireModel):
     """One field that changed, by its wire name (``smtpConfig.smtp_host``, ``subject``). A secret's value is never
-    given: its ``before`` is left out and its ``after`` is ``"changed"``."""
+    given: its ``before`` is left out and its ``after`` is ``"changed"``. A long or multi-line text (a template body)
+    also comes as a unified ``diff`` of the whole values (an extension; records made before it have none)."""
 
     field: str
     before: Any = None
     after: Any = None
+    # Left out when absent: a change without a diff keeps the shape it always had.
+    diff: str | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class AuditEntry(WireModel):

@@ -1,5 +1,6 @@
 """What the console keeps of a session's activity and shows as tables: its test sends with the once-a-minute
-refusals it has seen (``SendLog``), and the backend's audit trail as rows (``audit_rows``)."""
+refusals it has seen (``SendLog``), and the backend's audit trail as rows (``audit_rows``); and how times show: in
+the browser's time zone (``st.context.timezone``), with UTC beside them."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import math
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mailconsole.changes import describe_change
 from mailconsole.models import AuditEntry, AuditKind
 
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 DEFAULT_WAIT = 60  # seconds: the platform's rule when a refusal does not say how long
 # How a refusal says how long to wait ("; try again in 59 seconds"): the console's live countdown says it instead.
 _WAIT_CLAUSE = re.compile(r"[;,.]?\s*(?:please\s+)?try again in \d+ seconds?", re.IGNORECASE)
@@ -22,7 +25,7 @@ AUDIT_KIND_LABELS = {AuditKind.PROVIDER.value: "Provider settings", AuditKind.TE
 @dataclass(frozen=True)
 class SentMail:
     tenant: str
-    at: datetime
+    at: datetime  # UTC
     channel: str
     to: str
     result: str
@@ -37,7 +40,7 @@ class SendLog:
     retry_at: dict[tuple[str, str, str], float] = field(default_factory=dict)  # (tenant, channel, mailbox)
 
     def record(self, tenant: str, channel: str, to: str, result: str) -> None:
-        self.sends.append(SentMail(tenant, datetime.now(), channel, to, result))
+        self.sends.append(SentMail(tenant, datetime.now(UTC), channel, to, result))
 
     def of(self, tenant: str) -> list[SentMail]:
         """The sends to ``tenant``, newest first."""
@@ -57,9 +60,38 @@ def without_wait(message: str) -> str:
     return _WAIT_CLAUSE.sub("", message).strip()
 
 
-def when(entry: AuditEntry) -> str:
-    """UTC, to the second: ``2026-11-05 10:00:00``."""
-    return entry.at.replace("T", " ")[:19]
+def browser_zone(name: str | None) -> tzinfo:
+    """The zone of an IANA name the browser reports; UTC when there is none or this machine does not know it."""
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return UTC
+
+
+def zone_label(zone: tzinfo) -> str:
+    return "UTC" if zone is UTC else str(zone)
+
+
+def parse_utc(stamp: str) -> datetime:
+    """A backend's ISO 8601 time (``2026-11-05T10:00:00.123Z``); one without a zone is UTC."""
+    at = datetime.fromisoformat(stamp)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def shown_time(at: datetime, zone: tzinfo) -> str:
+    """To the second in ``zone``: ``2026-11-05 18:00:00``."""
+    return at.astimezone(zone).strftime(TIME_FORMAT)
+
+
+def utc_time(at: datetime) -> str:
+    """``2026-11-05 10:00:00 UTC``: for a hover or an export beside a time shown in the browser's zone."""
+    return f"{shown_time(at, UTC)} UTC"
+
+
+def when(entry: AuditEntry, zone: tzinfo = UTC) -> str:
+    return shown_time(parse_utc(entry.at), zone)
 
 
 def describe_changes(entry: AuditEntry) -> str:
@@ -68,15 +100,19 @@ def describe_changes(entry: AuditEntry) -> str:
     return "; ".join(describe_change(change) for change in entry.changes)
 
 
-def audit_rows(entries: list[AuditEntry]) -> list[dict[str, Any]]:
-    """One row per change set, in the order given (the backend's: newest first)."""
-    return [
-        {
-            "Time (UTC)": when(entry),
+def audit_rows(entries: list[AuditEntry], zone: tzinfo = UTC) -> list[dict[str, Any]]:
+    """One row per change set, in the order given (the backend's: newest first); the time in ``zone``, and in UTC
+    as the last column when that is another zone."""
+    rows: list[dict[str, Any]] = []
+    for entry in entries:
+        row = {
+            f"Time ({zone_label(zone)})": when(entry, zone),
             "Who": entry.actor,
             "Kind": AUDIT_KIND_LABELS.get(str(entry.kind), str(entry.kind)),
             "Item": entry.item,
             "Changes": describe_changes(entry),
         }
-        for entry in entries
-    ]
+        if zone is not UTC:
+            row["Time (UTC)"] = when(entry)
+        rows.append(row)
+    return rows

@@ -13,10 +13,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from typing import Generic, Protocol, TypeVar
 
 from mailconsole import ConflictError, MailConsoleError, ManagementClient
 from mailconsole.changes import describe_change, provider_changes, template_changes
+from mailconsole.console.records import when, zone_label
 from mailconsole.models import AuditEntry, AuditKind, EmailProvider, EmailTemplate
 
 DIFFED_FIELDS = ("subject", "sender", "content")
@@ -111,7 +113,8 @@ def last_change(management: ManagementClient, kind: AuditKind, item: str) -> Aud
     return next((entry for entry in entries if entry.item == item), None)
 
 
-def who_changed(entry: AuditEntry | None) -> str | None:
+def who_changed(entry: AuditEntry | None, zone: tzinfo = UTC) -> str | None:
+    """``alice@example.com, 2026-11-05 18:00:00 Asia/Shanghai``: who, and when in ``zone`` (the browser's)."""
     if entry is None:
         return None
-    return f"{entry.actor}, {entry.at.replace('T', ' ')[:19]} UTC"
+    return f"{entry.actor}, {when(entry, zone)} {zone_label(zone)}"

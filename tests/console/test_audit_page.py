@@ -137,3 +137,30 @@ def test_a_backend_without_an_audit_trail_gets_no_page(remote_without_versions, 
     console.no_exception(at)
     with pytest.raises(ValueError, match=r"Could not find a navigation page for .*audit\.py"):
         at.switch_page(PAGE).run()
+
+
+def test_a_change_on_a_loopback_console_without_sign_in_names_the_local_admin(remote, console, management) -> None:
+    at = console.open(TEMPLATES)
+    console.no_exception(at)
+    save_subject_in_editor(at, "Local subject {{verify_code}}")
+    (latest,) = management.list_audit(kind="template", limit=1)
+    assert latest.actor == "local admin (no sign-in)"
+    at.switch_page(PAGE).run()
+    assert table(at)["Who"][0] == "local admin (no sign-in)"
+
+
+def test_a_body_change_opens_as_a_diff(remote, console, management) -> None:
+    template = next(item for item in management.get_email_templates().templates if item.type == "WELCOME_EMAIL")
+    management.update_email_template(
+        type="WELCOME_EMAIL",
+        customize_enabled=True,
+        name=template.name,
+        subject=template.subject,
+        sender=template.sender,
+        content=template.content.replace("</p>", "</p>\n<p>One more line for the audit page</p>", 1),
+    )
+    at = console.open(PAGE)
+    console.no_exception(at)
+    assert "content: changed (+" in table(at)["Changes"][0]
+    diffs = [block.value for block in at.code if block.language == "diff"]
+    assert any("+<p>One more line for the audit page</p>" in diff for diff in diffs), diffs

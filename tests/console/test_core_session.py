@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from mailconsole.changes import describe_change, text_diff
 from mailconsole.console.records import SendLog
 from mailconsole.console.session import SESSION_KEYS, Connection, TenantData, connect, is_page_state
 from mailconsole.console.tenants import EMBEDDED, ConfigError, ConsoleSettings, TenantConfig, TenantKind, tenants_from
-from mailconsole.models import EmailProvider
+from mailconsole.models import AuditChange, EmailProvider
 from mailconsole.service.settings import DEFAULT_DATA_DIR, ServiceSettings
 
 
@@ -105,3 +106,17 @@ def test_secrets_toml_comes_before_the_environment() -> None:
     assert problems == ["Two tenants are named 'default'; the first one (.streamlit/secrets.toml) is used."]
     (tenant,), _ = tenants_from(env, {})
     assert tenant.api_host == "https://env.example.com"  # the environment, where secrets.toml says nothing
+
+
+def test_a_body_change_reads_as_the_lines_its_diff_adds_and_removes() -> None:
+    before, after = "<p>a</p>\n<p>b</p>\n<p>c</p>", "<p>a</p>\n<p>B</p>\n<p>c</p>\n<p>d</p>"
+    change = AuditChange(field="content", before=before, after=after, diff=text_diff("content", before, after))
+    assert describe_change(change) == "content: changed (+2 lines, −1 line)"
+    # A record made before diffs were recorded still reads by length.
+    assert describe_change(AuditChange(field="content", before=before, after=after)) == (
+        "content: changed (26 characters → 35 characters)"
+    )
+    # A short one-line value reads as before and after, diff or not.
+    assert (
+        describe_change(AuditChange(field="subject", before="Hi", after="Hello", diff="x")) == 'subject: "Hi" → "Hello"'
+    )

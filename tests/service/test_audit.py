@@ -247,3 +247,24 @@ def test_an_email_with_non_ascii_characters_arrives_as_it_was(
     ) as zoe:
         zoe.config_email_provider(type="custom", enabled=False, smtp_config=SMTP)
     assert management.list_audit()[0].actor == "zoë.müller@exämple.com"
+
+
+def test_a_template_body_change_is_recorded_as_a_diff_of_the_whole_body(
+    service: RunningService, management: ManagementClient
+) -> None:
+    template = next(t for t in management.get_email_templates().templates if t.type == "WELCOME_EMAIL")
+    lines = [f"<p>line {number} of a long body</p>" for number in range(200)]  # far over the recorded 4,000
+    for body in ("\n".join(lines), "\n".join([*lines[:-1], "<p>the last line, edited</p>"])):
+        management.update_email_template(
+            type="WELCOME_EMAIL",
+            customize_enabled=True,
+            name=template.name,
+            subject=template.subject,
+            sender=template.sender,
+            content=body,
+        )
+    content = change_of(management.list_audit(kind="template", limit=1)[0], "content")
+    assert content.diff is not None
+    assert "\n-<p>line 199 of a long body</p>\n+<p>the last line, edited</p>" in content.diff
+    assert content.diff.startswith("--- content before\n+++ content after\n@@ -197,4 +197,4 @@")
+    assert "edited" not in str(content.after)  # the value itself is still cut, the diff is not
