@@ -87,14 +87,14 @@ def measure(switches: int) -> dict[str, list[float]]:
             wait_until_idle(page)
             figures["templates page"].append((time.perf_counter() - clicked) * 1000)
 
-            titles = list(TEMPLATE_TITLES.values())
+            kinds = list(TEMPLATE_TITLES.items())
             for number in range(switches + 1):
-                title = titles[(number + 1) % len(titles)]
+                kind, title = kinds[(number + 1) % len(kinds)]
                 page.wait_for_timeout(500)
                 before = preview_html(page)
                 chosen = time.perf_counter()
                 page.get_by_role("combobox", name="Template").click()
-                page.get_by_role("option").filter(has_text=f"› {title} ·").first.click()
+                page.get_by_role("option").filter(has_text=f"· {kind.value}").first.click()  # labels end with the type
                 page.get_by_role("heading", name=title, exact=True).wait_for()
                 wait_for_preview_change(page, before)
                 wait_until_idle(page)
