@@ -73,10 +73,14 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[AuditC
     return changes
 
 
-def text_diff(name: str, before: str, after: str) -> str:
-    """A unified diff of two texts, by line, headed with the field's name."""
+def text_diff(name: str, before: str, after: str, *, labels: tuple[str, str] = ("before", "after")) -> str:
+    """A unified diff of two texts, by line, headed with the field's name and ``labels`` ("" when equal)."""
     lines = difflib.unified_diff(
-        before.splitlines(), after.splitlines(), fromfile=f"{name} before", tofile=f"{name} after", lineterm=""
+        before.splitlines(),
+        after.splitlines(),
+        fromfile=f"{name} {labels[0]}",
+        tofile=f"{name} {labels[1]}",
+        lineterm="",
     )
     return "\n".join(lines)
 

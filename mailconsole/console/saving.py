@@ -10,18 +10,18 @@ how that was found out; the admin then reloads or overwrites on purpose (``save_
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from typing import Generic, Protocol, TypeVar
 
 from mailconsole import ConflictError, MailConsoleError, ManagementClient
-from mailconsole.changes import describe_change, provider_changes, template_changes
+from mailconsole.changes import describe_change, provider_changes, template_changes, text_diff
 from mailconsole.console.records import when, zone_label
 from mailconsole.models import AuditEntry, AuditKind, EmailProvider, EmailTemplate
 
 DIFFED_FIELDS = ("subject", "sender", "content")
+_CONFLICT_LABELS = ("(as you loaded it)", "(stored now)")
 
 
 class Versioned(Protocol):
@@ -75,20 +75,11 @@ def save_checked(
 
 def template_diff(loaded: EmailTemplate, current: EmailTemplate) -> str:
     """A unified diff of subject, sender and body, from what was loaded to what is stored now ("" when equal)."""
-    parts: list[str] = []
-    for name in DIFFED_FIELDS:
-        before, after = str(getattr(loaded, name)), str(getattr(current, name))
-        if before != after:
-            parts.extend(
-                difflib.unified_diff(
-                    before.splitlines(),
-                    after.splitlines(),
-                    fromfile=f"{name} (as you loaded it)",
-                    tofile=f"{name} (stored now)",
-                    lineterm="",
-                )
-            )
-    return "\n".join(parts)
+    diffs = (
+        text_diff(name, str(getattr(loaded, name)), str(getattr(current, name)), labels=_CONFLICT_LABELS)
+        for name in DIFFED_FIELDS
+    )
+    return "\n".join(diff for diff in diffs if diff)
 
 
 def other_template_changes(loaded: EmailTemplate, current: EmailTemplate) -> list[str]:
