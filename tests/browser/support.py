@@ -3,16 +3,20 @@ and reading the page the way an administrator does."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import FrameLocator, Locator, Page, expect
+
+from mailconsole.service.embedded import RunningService
+from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -65,6 +69,24 @@ def start_process(command: list[str], ready_url: str, log_path: Path, env: dict[
             process.kill()
             pytest.fail(f"{command[2]} did not start:\n{log_path.read_text()[-3000:]}")
         time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def console_for(service: RunningService, log_dir: Path) -> Iterator[str]:
+    """`streamlit run console_app.py` on loopback without sign-in, configured (by environment) for ``service``;
+    yields its URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = clean_env(
+        MAILCONSOLE_API_HOST=service.base_url,
+        MAILCONSOLE_USERPOOL_ID=service.userpool.id,
+        MAILCONSOLE_USERPOOL_SECRET=service.userpool.secret,
+    )
+    process = start_process(console_command(port), f"{url}/_stcore/health", log_dir / "streamlit.log", env)
+    try:
+        yield url
+    finally:
+        stop_process(process)
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:

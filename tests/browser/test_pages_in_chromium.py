@@ -15,15 +15,12 @@ from mailconsole import AuthenticationClient, ManagementClient
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import ServiceSettings
 from tests.browser.support import (
-    clean_env,
-    console_command,
+    console_for,
     settle,
     shoot,
     shown_text,
-    start_process,
-    stop_process,
 )
-from tests.support import SECRETS_USED, free_port
+from tests.support import SECRETS_USED
 
 pytestmark = pytest.mark.browser
 
@@ -41,18 +38,8 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService
 @pytest.fixture(scope="module")
 def console(service: RunningService, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run console_app.py` on loopback without sign-in, configured (by environment) for the service."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = clean_env(
-        MAILCONSOLE_API_HOST=service.base_url,
-        MAILCONSOLE_USERPOOL_ID=service.userpool.id,
-        MAILCONSOLE_USERPOOL_SECRET=service.userpool.secret,
-    )
-    process = start_process(
-        console_command(port), f"{url}/_stcore/health", tmp_path_factory.mktemp("pages-log") / "streamlit.log", env
-    )
-    yield url
-    stop_process(process)
+    with console_for(service, tmp_path_factory.mktemp("pages-log")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from mailconsole import AuthenticationClient, ManagementClient
 from mailconsole.models import Channel, ProviderType, TemplateType
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import ServiceSettings
-from tests.browser.support import clean_env, console_command, open_page, start_process, stop_process, wait_until
-from tests.support import SECRETS_USED, free_port
+from tests.browser.support import console_for, open_page, wait_until
+from tests.support import SECRETS_USED
 
 pytestmark = pytest.mark.browser
 
@@ -84,17 +84,8 @@ def service(tmp_path_factory: pytest.TempPathFactory, image_server: tuple[str, l
 
 @pytest.fixture(scope="module")
 def console_url(service: RunningService, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = clean_env(
-        MAILCONSOLE_API_HOST=service.base_url,
-        MAILCONSOLE_USERPOOL_ID=service.userpool.id,
-        MAILCONSOLE_USERPOOL_SECRET=service.userpool.secret,
-    )
-    log = tmp_path_factory.mktemp("console-log") / "streamlit.log"
-    process = start_process(console_command(port), f"{url}/_stcore/health", log, env)
-    yield url
-    stop_process(process)
+    with console_for(service, tmp_path_factory.mktemp("console-log")) as url:
+        yield url
 
 
 def test_no_request_reaches_the_image_server_until_asked(
