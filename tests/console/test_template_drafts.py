@@ -17,9 +17,9 @@ from mailconsole import ManagementClient
 from mailconsole.console.markdown import plain
 from mailconsole.models import SmtpConfig, TemplateType
 from mailconsole.service.defaults import DEFAULT_SUBJECTS, default_content
+from tests.console.templates_page import PAGE, key, open_template
 from tests.support import SECRETS_USED
 
-PAGE = "app_pages/templates.py"
 SMTP_PASSWORD = "pw-for-the-sender-test"
 SECRETS_USED.add(SMTP_PASSWORD)
 LOGIN = TemplateType.LOGIN_VERIFY_CODE.value
@@ -42,18 +42,6 @@ def default_templates(management: ManagementClient) -> None:
             expires_in=template.expires_in,
             tpl_engine="handlebar",
         )
-
-
-def open_template(console: Any, template_type: str) -> AppTest:
-    at = console.open(PAGE)
-    at.selectbox(key="tpl.type").set_value(template_type).run()
-    console.no_exception(at)
-    return at
-
-
-def key(at: AppTest, template_type: str, name: str) -> str:
-    generation = at.session_state[f"tpl.{template_type}.gen"]
-    return f"tpl.{template_type}.{generation}.{name}"
 
 
 def picker_labels(at: AppTest) -> list[str]:

@@ -8,16 +8,9 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 from mailconsole.models import TemplateType
+from tests.console.templates_page import open_template
 
-PAGE = "app_pages/templates.py"
 LOGIN = TemplateType.LOGIN_VERIFY_CODE.value
-
-
-def open_template(console: Any, template_type: str) -> AppTest:
-    at = console.open(PAGE)
-    at.selectbox(key="tpl.type").set_value(template_type).run()
-    console.no_exception(at)
-    return at
 
 
 def content_key(at: AppTest, template_type: str) -> str:

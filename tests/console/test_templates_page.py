@@ -14,8 +14,8 @@ from mailconsole import ManagementClient
 from mailconsole.catalog import TEMPLATE_GROUPS
 from mailconsole.models import TemplateType
 from mailconsole.rendering import known_differences
+from tests.console.templates_page import PAGE, key, open_template
 
-PAGE = "app_pages/templates.py"
 LOGIN = TemplateType.LOGIN_VERIFY_CODE.value
 LINK = TemplateType.FIRST_EMAIL_LOGIN_VERIFY.value
 
@@ -37,18 +37,6 @@ def default_templates(management: ManagementClient) -> None:
                 expires_in=template.expires_in,
                 tpl_engine=template.tpl_engine,
             )
-
-
-def open_template(console: Any, template_type: str) -> AppTest:
-    at = console.open(PAGE)
-    at.selectbox(key="tpl.type").set_value(template_type).run()
-    console.no_exception(at)
-    return at
-
-
-def key(at: AppTest, template_type: str, name: str) -> str:
-    generation = at.session_state[f"tpl.{template_type}.gen"]
-    return f"tpl.{template_type}.{generation}.{name}"
 
 
 def mail_documents(at: AppTest) -> list[str]:
