@@ -123,14 +123,7 @@ def template_actions(
                 template,
                 baseline,
                 doing="Saving the template",
-                customize_enabled=draft.customize_enabled,
-                name=draft.name,
-                subject=draft.subject,
-                sender=draft.sender,
-                content=draft.content,
-                expires_in=draft.expires_in,
-                redirect_to=draft.redirect_to,
-                tpl_engine=draft.tpl_engine,
+                **draft.saved_fields(),
             )
             if stored is not None:
                 _saved(connection, keys, stored, f"Saved “{title}”.")
@@ -168,14 +161,7 @@ def _reset(connection: Connection, keys: dict[str, str], template: EmailTemplate
         template,
         template,
         doing="Resetting to the built-in mail",
-        customize_enabled=False,
-        name=template.name,
-        subject=template.subject,
-        sender=template.sender,
-        content=template.content,
-        expires_in=saved.expires_in,
-        redirect_to=saved.redirect_to,
-        tpl_engine=saved.tpl_engine,
+        **replace(saved, customize_enabled=False).saved_fields(),  # what is stored, customisation off
     )
     if stored is not None:
         title = TEMPLATE_TITLES[saved.template_type]

@@ -62,6 +62,10 @@ class Draft:
             content=template.content,
         )
 
+    def saved_fields(self) -> dict[str, Any]:
+        """The fields of ``update-email-template`` that save this draft (its type aside)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "template_type"}
+
 
 @dataclass
 class Drafts:
