@@ -125,11 +125,12 @@ def _check(errors: dict[str, FieldError], name: str, check: Callable[[Any], Any]
         return None
 
 
-def _required(errors: dict[str, FieldError], name: str, value: str, what: str) -> bool:
+def _required(errors: dict[str, FieldError], name: str, value: str, what: str, check: Callable[[Any], Any]) -> Any:
+    """``check(value)``, or None with the field's error: "<what> is required" when empty, else the check's words."""
     if not value:
         errors[name] = FieldError(f"{what} is required.", missing=True)
-        return False
-    return True
+        return None
+    return _check(errors, name, check, value)
 
 
 def _optional_address(errors: dict[str, FieldError], name: str, value: str, smtp_host: str) -> str | None:
@@ -159,7 +160,7 @@ def build_smtp(values: Mapping[str, Any], stored: SmtpConfig | None, *, extras: 
     errors: dict[str, FieldError] = {}
     notes: dict[str, str] = {}
     host_text = _text(values, "host")
-    host = _check(errors, "host", check_host, host_text) if _required(errors, "host", host_text, "The host") else None
+    host = _required(errors, "host", host_text, "The host", check_host)
     port_value = values.get("port")
     port = None
     if port_value is None or port_value == "":
@@ -243,11 +244,7 @@ def build_exmail(values: Mapping[str, Any], stored: ExmailConfig | None) -> Buil
     """``aliExmailConfig`` / ``tencentExmailConfig``: the mailbox (also the login) and its password."""
     errors: dict[str, FieldError] = {}
     sender_text = _text(values, "sender")
-    sender = (
-        _check(errors, "sender", normalize_email, sender_text)
-        if _required(errors, "sender", sender_text, "The mailbox address")
-        else None
-    )
+    sender = _required(errors, "sender", sender_text, "The mailbox address", normalize_email)
     edited = ExmailConfig(sender=sender or sender_text)
     secret = choose_secret(
         str(values.get("password") or ""),
@@ -267,11 +264,7 @@ def build_sendgrid(values: Mapping[str, Any], stored: SendGridConfig | None) -> 
     """``sendGridConfig``: a verified From address and the API key (which always goes to SendGrid's API)."""
     errors: dict[str, FieldError] = {}
     sender_text = _text(values, "sender")
-    sender = (
-        _check(errors, "sender", normalize_email, sender_text)
-        if _required(errors, "sender", sender_text, "The verified From address")
-        else None
-    )
+    sender = _required(errors, "sender", sender_text, "The verified From address", normalize_email)
     # The console cannot choose where the key goes: the backend's API base, as it stored it, goes back unchanged.
     api_base = stored.api_base if stored else None
     secret = choose_secret(
@@ -293,12 +286,10 @@ def build_setup(values: Mapping[str, Any], *, saved: Mapping[str, Any] | None, c
     the one it has where ``reuse_refusal`` allows it; ``clear_password`` sends an empty one."""
     errors: dict[str, FieldError] = {}
     host_text = _text(values, "host")
-    host = _check(errors, "host", check_host, host_text) if _required(errors, "host", host_text, "The host") else None
+    host = _required(errors, "host", host_text, "The host", check_host)
     from_text = _text(values, "from")
-    from_address = (
-        _check(errors, "from", lambda address: sender_address(address, host_text), from_text)
-        if _required(errors, "from", from_text, "The From address")
-        else None
+    from_address = _required(
+        errors, "from", from_text, "The From address", lambda address: sender_address(address, host_text)
     )
     port_value = values.get("port")
     port = _check(errors, "port", lambda value: check_port(int(value)), port_value) if port_value else None
