@@ -149,7 +149,7 @@ def _apply_provider(client: ManagementClient, item: ProviderPlan) -> None:
         active = config_name == item.configs[-1] and provider.type == CONFIG_FIELDS_BY_NAME[config_name]
         request = provider_request(provider, config_name, active=active, version=version)
         try:
-            saved = client.config_email_provider(**{name: getattr(request, name) for name in request.model_fields})
+            saved = client.config_email_provider(**{name: getattr(request, name) for name in ConfigEmailProviderRequest.model_fields})
         except ConflictError:
             current = client.get_email_provider()
             changes = "\n".join(f"  {line}" for line in provider_differences(item.current or current, current))

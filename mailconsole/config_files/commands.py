@@ -38,7 +38,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         parser.add_argument("--secrets", type=Path, default=Path(SECRETS_FILE), help=argparse.SUPPRESS)
 
 
-def run(args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
+def run(args: argparse.Namespace, ask: Callable[[str], str] | None = None) -> int:
+    """Run ``export``, ``plan`` or ``apply``; ``ask`` puts apply's question (``input`` by default)."""
+    ask = ask or input
     try:
         with open_backend(
             tenant=args.tenant, data_dir=args.data_dir, env=os.environ, secrets_file=args.secrets
