@@ -32,6 +32,7 @@ from mailconsole.service.provider_settings import CONFIG_FIELDS, apply_provider_
 from mailconsole.service.templates import check_template_request
 
 CONFIG_FIELDS_BY_NAME = {wire_name: kind for kind, (wire_name, _) in CONFIG_FIELDS.items()}
+_REQUEST_FIELDS = tuple(ConfigEmailProviderRequest.model_fields)
 # Stands in for a secret whose variable is not set, so that the other checks of its settings still run.
 _UNSET = "unset-variable"
 
@@ -149,7 +150,7 @@ def _apply_provider(client: ManagementClient, item: ProviderPlan) -> None:
         active = config_name == item.configs[-1] and provider.type == CONFIG_FIELDS_BY_NAME[config_name]
         request = provider_request(provider, config_name, active=active, version=version)
         try:
-            saved = client.config_email_provider(**{name: getattr(request, name) for name in ConfigEmailProviderRequest.model_fields})
+            saved = client.config_email_provider(**{name: getattr(request, name) for name in _REQUEST_FIELDS})
         except ConflictError:
             current = client.get_email_provider()
             changes = "\n".join(f"  {line}" for line in provider_differences(item.current or current, current))
