@@ -21,6 +21,7 @@ from mailconsole.models import (
     PROVIDER_SECRETS,
     ConfigEmailProviderRequest,
     EmailProvider,
+    EmailTemplate,
     ProviderType,
     SmtpConfig,
     SmtpSetupRequest,
@@ -163,27 +164,31 @@ def _apply_provider(client: ManagementClient, item: ProviderPlan) -> None:
 
 
 def _apply_template(client: ManagementClient, item: TemplatePlan) -> None:
-    template = item.desired
     try:
-        client.update_email_template(
-            type=template.type,
-            customize_enabled=template.customize_enabled,
-            name=template.name,
-            subject=template.subject,
-            sender=template.sender,
-            content=template.content,
-            expires_in=template.expires_in,
-            redirect_to=template.redirect_to,
-            tpl_engine=template.tpl_engine,
-            version=item.version,
-        )
+        save_template(client, item.desired, version=item.version)
     except ConflictError:
-        current = next(t for t in client.get_email_templates().templates if t.type == template.type)
+        current = next(t for t in client.get_email_templates().templates if t.type == item.desired.type)
         raise ApplyConflict(
             f"The template {item.template_type.value} changed after the plan (version {item.version} was planned "
             f"against, {current.version} is stored now); it and the items after it were not applied. What "
             f"changed:\n{template_diff(item.current, current)}\nRun `mailconsole plan` again."
         ) from None
+
+
+def save_template(client: ManagementClient, template: EmailTemplate, *, version: int | None) -> EmailTemplate:
+    """Save every field of ``template`` (of another tenant, or of the files), based on ``version``."""
+    return client.update_email_template(
+        type=template.type,
+        customize_enabled=template.customize_enabled,
+        name=template.name,
+        subject=template.subject,
+        sender=template.sender,
+        content=template.content,
+        expires_in=template.expires_in,
+        redirect_to=template.redirect_to,
+        tpl_engine=template.tpl_engine,
+        version=version,
+    )
 
 
 def apply_smtp_setup(client: SmtpSetupClient, desired: DesiredProvider) -> None:

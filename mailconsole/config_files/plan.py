@@ -121,7 +121,7 @@ def plan_provider(
 ) -> ProviderPlan:
     if current is None:
         return _unreadable_provider(desired)
-    changes = provider_changes(_comparable(current, None), _comparable(desired.provider, current))
+    changes = provider_changes(comparable_provider(current, None), comparable_provider(desired.provider, current))
     lines = [f"~ {describe_change(change)}" for change in changes]
     changed_configs = {change.field.split(".")[0] for change in changes if "." in change.field}
     secret_lines, secret_configs = _secret_lines(current, desired, compare)
@@ -134,7 +134,7 @@ def plan_provider(
     return ProviderPlan(current.version, current, desired, tuple(lines), tuple(configs))
 
 
-def _comparable(provider: EmailProvider, fill_from: EmailProvider | None) -> EmailProvider:
+def comparable_provider(provider: EmailProvider, fill_from: EmailProvider | None) -> EmailProvider:
     """Without secrets, version and what the service chooses; settings of a type the file leaves out taken from
     ``fill_from`` (what is stored), since apply leaves them alone."""
     updates: dict[str, object] = {"version": None}
