@@ -291,3 +291,57 @@ def test_apply_asks_first(
     assert outcome.status == 1
     assert "Nothing was changed." in outcome.out
     assert _audit_and_state(production)[0] == 0
+
+
+def test_backends_by_tenant_name_and_by_data_dir(
+    exported: Path, production: RunningService, mailconsole: Command, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SMTP_PASSWORD", SMTP_PASSWORD)
+    secrets = tmp_path / "secrets.toml"
+    pool = production.userpool
+    secrets.write_text(
+        f'[tenants.prod]\nkind = "genauth"\napi_host = "{production.base_url}"\n'
+        f'userpool_id = "{pool.id}"\nuserpool_secret = "{pool.secret}"\n'
+    )
+    for name in ("MAILCONSOLE_API_HOST", "MAILCONSOLE_USERPOOL_ID", "MAILCONSOLE_USERPOOL_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    from mailconsole.cli import main
+
+    assert main(["apply", str(exported), "--yes", "--tenant", "prod", "--secrets", str(secrets)]) == 0
+    assert main(["plan", str(exported), "--tenant", "prod", "--secrets", str(secrets)]) == 0
+    assert main(["plan", str(exported), "--tenant", "nope", "--secrets", str(secrets)]) == 1
+
+    data_dir = tmp_path / "another-service"
+    assert main(["apply", str(exported), "--yes", "--data-dir", str(data_dir), "--secrets", str(secrets)]) == 0
+    assert main(["plan", str(exported), "--data-dir", str(data_dir), "--secrets", str(secrets)]) == 0
+
+
+def test_an_smtp_set_up_backend_takes_provider_yaml_only(
+    exported: Path,
+    production: RunningService,
+    smtp_server: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    from mailconsole.cli import main
+    from tests.support import ask_for_token
+
+    monkeypatch.setenv("SMTP_PASSWORD", SMTP_PASSWORD)
+    token = ask_for_token(production.base_url, production.userpool.id, production.userpool.secret)["data"][
+        "access_token"
+    ]
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        f'[tenants.shift]\nkind = "smtp_setup"\nform = "shift"\nhost = "{production.base_url}"\n'
+        f'tenant_id = "{production.userpool.id}"\ntoken = "{token}"\n'
+    )
+    assert main(["plan", str(exported), "--tenant", "shift", "--secrets", str(secrets)]) == 2
+    assert "an SMTP set-up backend has no templates" in capsys.readouterr().out
+    assert main(["apply", str(exported), "--yes", "--tenant", "shift", "--secrets", str(secrets)]) == 0
+    with client_of(production) as client:
+        smtp = client.get_email_provider().smtp_config
+        assert smtp is not None and (smtp.smtp_host, smtp.smtp_port) == (smtp_server.host, smtp_server.port)
+        assert all(template.version == 0 for template in client.get_email_templates().templates)
+    assert main(["export", str(tmp_path / "out"), "--tenant", "shift", "--secrets", str(secrets)]) == 1
+    assert "cannot be read back" in capsys.readouterr().err
