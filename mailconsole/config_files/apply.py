@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
 
 from mailconsole.client import ManagementClient, SmtpSetupClient
 from mailconsole.config_files.desired import DesiredConfig, DesiredProvider, DesiredTemplate, validation_problems
-from mailconsole.config_files.plan import CONFIG_NAMES, Plan, ProviderPlan, TemplatePlan
+from mailconsole.config_files.plan import CONFIG_NAMES, Plan, ProviderPlan, TemplatePlan, other_configs
 from mailconsole.console.saving import provider_differences, template_diff
 from mailconsole.errors import ConflictError
 from mailconsole.models import (
+    PROVIDER_CONFIGS,
     PROVIDER_SECRETS,
     ConfigEmailProviderRequest,
     EmailProvider,
@@ -71,7 +73,7 @@ def _provider_problems(desired: DesiredProvider, secrets_needed: bool) -> list[s
         attribute = _attribute(name.split(".")[0])
         config = getattr(filled, attribute)
         filled = filled.model_copy(update={attribute: config.model_copy(update={PROVIDER_SECRETS[attribute]: _UNSET})})
-    for config_name in _configs_in(desired):
+    for config_name in [*other_configs(filled, desired.file.data), None]:
         problems += _request_problems(desired, filled, config_name)
     return problems
 
@@ -80,37 +82,35 @@ def _attribute(config_name: str) -> str:
     return next(attribute for attribute, name in CONFIG_NAMES.items() if name == config_name)
 
 
-def _configs_in(desired: DesiredProvider) -> list[str]:
-    return [name for name in CONFIG_NAMES.values() if name in desired.file.data]
-
-
 def provider_request(
-    provider: EmailProvider, config_name: str, *, active: bool, version: int | None = None
+    provider: EmailProvider, config_name: str | None, *, version: int | None = None
 ) -> ConfigEmailProviderRequest:
-    """The request that writes one type's settings: the active type's with the file's ``enabled``; another type's
-    with the provider off, since the API stores only the settings of the type it is given."""
-    attribute = _attribute(config_name)
-    kind = CONFIG_FIELDS_BY_NAME[config_name]
-    return ConfigEmailProviderRequest.model_validate(
-        {
-            "type": kind if not active else provider.type,
-            "enabled": provider.enabled if active else False,
-            config_name: getattr(provider, attribute).to_wire(),
-            "version": version,
-        }
-    )
+    """The request that writes another type's settings (``config_name``), with the provider off, since the API
+    stores only the settings of the type it is given; or (None) the file's type and ``enabled`` with the active
+    type's settings, the last write."""
+    if config_name is None:
+        body = {"type": provider.type, "enabled": provider.enabled}
+        for kind, attribute in PROVIDER_CONFIGS.items():
+            config = getattr(provider, attribute)
+            if kind == provider.type and config is not None:
+                body[to_camel(attribute)] = config.to_wire()
+    else:
+        body = {"type": CONFIG_FIELDS_BY_NAME[config_name], "enabled": False}
+        body[config_name] = getattr(provider, _attribute(config_name)).to_wire()
+    return ConfigEmailProviderRequest.model_validate({**body, "version": version})
 
 
-def _request_problems(desired: DesiredProvider, provider: EmailProvider, config_name: str) -> list[str]:
-    kind = CONFIG_FIELDS_BY_NAME[config_name]
+def _request_problems(desired: DesiredProvider, provider: EmailProvider, config_name: str | None) -> list[str]:
     try:
-        request = provider_request(provider, config_name, active=provider.type == kind)
+        request = provider_request(provider, config_name)
         apply_provider_request(EmailProvider(enabled=False), request, sendgrid_api_base=DEFAULT_SENDGRID_API_BASE)
     except ValidationError as err:
         return validation_problems(desired.file, err)
     except ServiceError as err:
         dotted = err.message.split(" ")[0].rstrip(":.")
-        return [f"{desired.file.where(dotted)}: {err.message}"]
+        # Settings the file lacks are required by its type: point there.
+        where = dotted if dotted.split(".")[0] in desired.file.lines else "type"
+        return [f"{desired.file.where(where)}: {err.message}"]
     return []
 
 
@@ -147,9 +147,8 @@ def apply_plan(client: ManagementClient, plan: Plan, report: Callable[[str], Non
 def _apply_provider(client: ManagementClient, item: ProviderPlan) -> None:
     provider = item.desired.provider
     version = item.version
-    for config_name in item.configs:
-        active = config_name == item.configs[-1] and provider.type == CONFIG_FIELDS_BY_NAME[config_name]
-        request = provider_request(provider, config_name, active=active, version=version)
+    for config_name in [*item.configs, None]:
+        request = provider_request(provider, config_name, version=version)
         try:
             saved = client.config_email_provider(**{name: getattr(request, name) for name in _REQUEST_FIELDS})
         except ConflictError:

@@ -9,7 +9,7 @@ are left as they are (the API cannot remove them).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from pydantic.alias_generators import to_camel
@@ -18,7 +18,15 @@ from mailconsole.changes import describe_change, provider_changes, stored_secret
 from mailconsole.client import ManagementClient
 from mailconsole.config_files.desired import DesiredConfig, DesiredProvider
 from mailconsole.config_files.export import SERVICE_CHOSEN
-from mailconsole.models import PROVIDER_CONFIGS, SECRET_MASK, EmailProvider, EmailTemplate, Extension, TemplateType
+from mailconsole.models import (
+    PROVIDER_CONFIGS,
+    SECRET_MASK,
+    EmailProvider,
+    EmailTemplate,
+    Extension,
+    ProviderType,
+    TemplateType,
+)
 from mailconsole.service.defaults import default_template
 
 LABELS = ("(now)", "(in the files)")
@@ -44,7 +52,7 @@ class ProviderPlan:
     current: EmailProvider | None  # None: a backend that cannot be read (the SMTP set-up API)
     desired: DesiredProvider
     lines: tuple[str, ...]
-    configs: tuple[str, ...]  # wire names of the settings to write, the active type's last
+    configs: tuple[str, ...]  # other types' settings to write first (wire names); then the active type's
 
 
 @dataclass
@@ -127,11 +135,15 @@ def plan_provider(
     secret_lines, secret_configs = _secret_lines(current, desired, compare)
     lines += secret_lines
     changed_configs |= secret_configs
-    active = next((a for kind, a in PROVIDER_CONFIGS.items() if kind == desired.provider.type), None)
-    configs = [name for attribute, name in CONFIG_NAMES.items() if name in changed_configs and attribute != active]
-    if lines and active is not None and getattr(desired.provider, active) is not None:
-        configs.append(CONFIG_NAMES[active])
+    configs = other_configs(desired.provider, changed_configs)
     return ProviderPlan(current.version, current, desired, tuple(lines), tuple(configs))
+
+
+def other_configs(provider: EmailProvider, names: Collection[str]) -> list[str]:
+    """Of ``names`` (wire names), the settings of provider types other than the active one, in a fixed order."""
+    active_attribute = PROVIDER_CONFIGS.get(provider.type) if isinstance(provider.type, ProviderType) else None
+    active = CONFIG_NAMES.get(active_attribute or "")
+    return [name for name in CONFIG_NAMES.values() if name in names and name != active]
 
 
 def comparable_provider(provider: EmailProvider, fill_from: EmailProvider | None) -> EmailProvider:

@@ -345,3 +345,44 @@ def test_an_smtp_set_up_backend_takes_provider_yaml_only(
         assert all(template.version == 0 for template in client.get_email_templates().templates)
     assert main(["export", str(tmp_path / "out"), "--tenant", "shift", "--secrets", str(secrets)]) == 1
     assert "cannot be read back" in capsys.readouterr().err
+
+
+def test_settings_of_every_provider_type_round_trip(
+    staging: RunningService,
+    production: RunningService,
+    smtp_server: SmtpServer,
+    mailconsole: Command,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from mailconsole.models import SendGridConfig
+
+    with client_of(staging) as client:
+        client.config_email_provider(
+            type="sendgrid",
+            enabled=False,
+            send_grid_config=SendGridConfig(sender="a@example.com", apikey="SG.key-7Hn2x"),
+        )
+    customise(staging, smtp_server)  # custom SMTP, enabled: the active type
+    directory = tmp_path / "both"
+    assert mailconsole(staging, "export", str(directory)).status == 0
+    provider_yaml = (directory / "provider.yaml").read_text()
+    assert "apikey: ${SENDGRID_API_KEY}" in provider_yaml and "SG.key-7Hn2x" not in provider_yaml
+
+    monkeypatch.setenv("SMTP_PASSWORD", SMTP_PASSWORD)
+    monkeypatch.setenv("SENDGRID_API_KEY", "SG.key-7Hn2x")
+    assert mailconsole(production, "apply", str(directory), "--yes").status == 0
+    with client_of(staging) as source, client_of(production) as target:
+        assert state(target)[0] == state(source)[0]
+    assert mailconsole(production, "plan", str(directory)).status == 0
+
+
+def test_an_enabled_type_without_its_settings_is_refused(
+    production: RunningService, mailconsole: Command, tmp_path: Path
+) -> None:
+    directory = tmp_path / "bare"
+    directory.mkdir()
+    (directory / "provider.yaml").write_text("enabled: true\ntype: custom\n")
+    outcome = mailconsole(production, "apply", str(directory), "--yes")
+    assert outcome.status == 1
+    assert "provider.yaml, line 2: smtpConfig is required when type is custom." in outcome.err
