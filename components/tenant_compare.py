@@ -17,7 +17,7 @@ from mailconsole import MailConsoleError, ManagementClient
 from mailconsole.catalog import TEMPLATE_TITLES
 from mailconsole.console.promotion import TemplateComparison, copy_template
 from mailconsole.console.session import Connection, connect
-from mailconsole.console.tenants import TenantConfig, TenantKind
+from mailconsole.console.tenants import ConfigError, TenantConfig, TenantKind
 from mailconsole.models import EmailProvider, EmailTemplate
 
 _READS = "compare.reads"  # what was read of each tenant, by name
@@ -48,7 +48,11 @@ def management_of(tenant: TenantConfig, current: Connection) -> Iterator[Managem
         assert current.management is not None
         yield current.management
         return
-    other = connect(tenant, actor=current.actor)
+    try:
+        other = connect(tenant, actor=current.actor)
+    except ConfigError as err:
+        st.error(f"{err} Then reload the page.", icon=":material/settings:")
+        st.stop()
     try:
         assert other.management is not None
         yield other.management

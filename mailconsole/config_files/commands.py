@@ -79,7 +79,7 @@ def _plan_or_apply(connection: Connection, args: argparse.Namespace, ask: Callab
         return EXIT_OK
     if not applying:
         return EXIT_CHANGES
-    if not args.yes and ask(f"Apply these changes to tenant {connection.tenant.name!r}? Type yes: ").strip() != "yes":
+    if not args.yes and not _confirmed(ask, connection.tenant.name):
         print("Nothing was changed.")
         return EXIT_ERROR
     if connection.smtp_setup is not None and desired.provider is not None:
@@ -88,6 +88,14 @@ def _plan_or_apply(connection: Connection, args: argparse.Namespace, ask: Callab
     elif connection.management is not None:
         apply_plan(connection.management, plan)
     return EXIT_OK
+
+
+def _confirmed(ask: Callable[[str], str], tenant: str) -> bool:
+    try:
+        return ask(f"Apply these changes to tenant {tenant!r}? Type yes: ").strip() == "yes"
+    except EOFError:  # no terminal to answer from: CI says --yes
+        print("\nNo answer (no terminal): give --yes to apply without asking.")
+        return False
 
 
 def _plan(connection: Connection, desired: DesiredConfig) -> Plan:

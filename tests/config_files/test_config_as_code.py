@@ -386,3 +386,18 @@ def test_an_enabled_type_without_its_settings_is_refused(
     outcome = mailconsole(production, "apply", str(directory), "--yes")
     assert outcome.status == 1
     assert "provider.yaml, line 2: smtpConfig is required when type is custom." in outcome.err
+
+
+def test_apply_without_a_terminal_needs_yes(
+    exported: Path, production: RunningService, mailconsole: Command, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SMTP_PASSWORD", SMTP_PASSWORD)
+
+    def no_terminal(question: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", no_terminal)
+    outcome = mailconsole(production, "apply", str(exported))
+    assert outcome.status == 1
+    assert "give --yes" in outcome.out
+    assert _audit_and_state(production)[0] == 0

@@ -131,3 +131,32 @@ def test_compare_shows_the_differences_and_promotes_a_template(
         assert copied.model_copy(update={"version": None}) == wanted.model_copy(update={"version": None})
         assert target.get_email_provider().smtp_config is None  # the provider is not copied, nor its secret
     assert not [item for item in at.expander if "different" in item.label]
+
+
+def test_compare_copies_all_that_differ(
+    two_tenants: dict[str, Any], service: RunningService, production: RunningService, console: Any
+) -> None:
+    _customise(service)
+    with _client(service) as client:
+        welcome = next(t for t in client.get_email_templates().templates if t.type == "WELCOME_EMAIL")
+        client.update_email_template(
+            type="WELCOME_EMAIL",
+            customize_enabled=True,
+            name="Hi",
+            subject="Hi <%= app_name %>",
+            sender="Acme",
+            content="<p><%= app_name %></p>",
+            tpl_engine="ejs",
+            version=welcome.version,
+        )
+    at = console.open(COMPARE, secrets=two_tenants)
+    assert len([item for item in at.expander if "different" in item.label]) == 2
+    at.button(key="compare.copy_all").click().run()
+    at.button(key="compare.all_yes").click().run()
+    console.no_exception(at)
+    assert not [item for item in at.expander if "different" in item.label]
+    assert "Copied to production: WELCOME_EMAIL, LOGIN_VERIFY_CODE." in [str(item.value) for item in at.success]
+    with _client(service) as source, _client(production) as target:
+        assert [t.model_copy(update={"version": None}) for t in target.get_email_templates().templates] == [
+            t.model_copy(update={"version": None}) for t in source.get_email_templates().templates
+        ]
