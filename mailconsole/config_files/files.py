@@ -152,8 +152,11 @@ class YamlFile:
 
 def load_yaml(path: str, text: str) -> YamlFile:
     """Parse one file of mappings; ConfigFileError with the line of a syntax error."""
+    lines: dict[str, int] = {}
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            _record_lines(path, node, "", lines, set())
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
@@ -163,17 +166,26 @@ def load_yaml(path: str, text: str) -> YamlFile:
         raise ConfigFileError(f"{path}: not valid YAML ({err}).") from None
     if data is None:
         data = {}
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode | None):
+    if not isinstance(data, dict):
         raise ConfigFileError(f"{path}: expected `field: value` lines (a YAML mapping).")
-    lines: dict[str, int] = {}
-    if node is not None:
-        _record_lines(node, "", lines)
     return YamlFile(path, data, lines)
 
 
-def _record_lines(node: yaml.MappingNode, prefix: str, lines: dict[str, int]) -> None:
+def _record_lines(path: str, node: yaml.Node, prefix: str, lines: dict[str, int], seen: set[int]) -> None:
+    """The line of every key. A collection met twice is an alias: refused, since a few nested aliases expand to
+    billions of values for whoever walks them (and a configuration file needs none)."""
+    if not isinstance(node, yaml.CollectionNode):
+        return
+    if id(node) in seen:
+        raise ConfigFileError(
+            f"{path}, line {node.start_mark.line + 1}: YAML aliases (*name) are not supported; write the value out."
+        )
+    seen.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _record_lines(path, item, prefix, lines, seen)
+        return
     for key, value in node.value:
         name = f"{prefix}{key.value}"
         lines[name] = key.start_mark.line + 1
-        if isinstance(value, yaml.MappingNode):
-            _record_lines(value, f"{name}.", lines)
+        _record_lines(path, value, f"{name}.", lines, seen)
