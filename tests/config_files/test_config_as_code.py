@@ -115,6 +115,8 @@ def test_round_trip_to_a_fresh_service(
     applied = mailconsole(production, "apply", str(exported), "--yes")
     assert applied.status == 0, applied.err
     assert "template WELCOME_EMAIL: applied" in applied.out
+    with client_of(production) as target:
+        assert {entry.actor.split(" (")[0] for entry in target.list_audit()} == {"mailconsole apply"}
 
     # Production answers as staging does, through the typed client...
     with client_of(staging) as source, client_of(production) as target:
@@ -235,8 +237,11 @@ def test_a_bad_value_is_refused_with_its_file_and_line(
     provider.write_text(provider.read_text().replace("smtp_port: ", "smtp_port: 99999 #"))
     subject = exported / "templates/WELCOME_EMAIL.yaml"
     subject.write_text(subject.read_text().replace("subject:", "subjekt:"))
+    login = exported / "templates/LOGIN_VERIFY_CODE.yaml"
+    login.write_text(login.read_text().replace("subject: ", "subject: '{{#if verify_code}}' #"))
     outcome = mailconsole(production, "apply", str(exported), "--yes")
     assert outcome.status == 1
+    assert "templates/LOGIN_VERIFY_CODE.yaml, line 3: subject: line 1, column 1: unclosed block {{#if}}" in outcome.err
     assert "provider.yaml, line 8: smtpConfig.smtp_port:" in outcome.err
     assert "templates/WELCOME_EMAIL.yaml, line 3: unknown field subjekt" in outcome.err
     assert _audit_and_state(production)[0] == 0
