@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pydantic import ValidationError
-from pydantic.alias_generators import to_camel
 
 from mailconsole.client import ManagementClient, SmtpSetupClient
 from mailconsole.config_files.desired import DesiredConfig, DesiredProvider, DesiredTemplate, validation_problems
@@ -19,7 +18,6 @@ from mailconsole.config_files.plan import CONFIG_NAMES, Plan, ProviderPlan, Temp
 from mailconsole.console.saving import provider_differences, template_diff
 from mailconsole.errors import ConflictError
 from mailconsole.models import (
-    PROVIDER_CONFIGS,
     PROVIDER_SECRETS,
     ConfigEmailProviderRequest,
     EmailProvider,
@@ -90,10 +88,11 @@ def provider_request(
     type's settings, the last write."""
     if config_name is None:
         body = {"type": provider.type, "enabled": provider.enabled}
-        for kind, attribute in PROVIDER_CONFIGS.items():
+        if isinstance(provider.type, ProviderType):
+            wire_name, attribute = CONFIG_FIELDS[provider.type]
             config = getattr(provider, attribute)
-            if kind == provider.type and config is not None:
-                body[to_camel(attribute)] = config.to_wire()
+            if config is not None:
+                body[wire_name] = config.to_wire()
     else:
         body = {"type": CONFIG_FIELDS_BY_NAME[config_name], "enabled": False}
         body[config_name] = getattr(provider, _attribute(config_name)).to_wire()

@@ -12,26 +12,26 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
-from pydantic.alias_generators import to_camel
-
 from mailconsole.changes import describe_change, provider_changes, stored_secrets, template_changes, text_diff
 from mailconsole.client import ManagementClient
 from mailconsole.config_files.desired import DesiredConfig, DesiredProvider
-from mailconsole.config_files.export import SERVICE_CHOSEN
 from mailconsole.models import (
     PROVIDER_CONFIGS,
+    PROVIDER_SECRETS,
     SECRET_MASK,
     EmailProvider,
     EmailTemplate,
     Extension,
     ProviderType,
+    SendGridConfig,
     TemplateType,
 )
 from mailconsole.service.defaults import default_template
+from mailconsole.service.provider_settings import CONFIG_FIELDS
 
 LABELS = ("(now)", "(in the files)")
-# Each provider type's settings: attribute -> wire name (smtp_config -> smtpConfig).
-CONFIG_NAMES = {attribute: to_camel(attribute) for attribute in PROVIDER_CONFIGS.values()}
+# Each provider type's settings: attribute -> wire name (smtp_config -> smtpConfig), in the API's order.
+CONFIG_NAMES = {attribute: wire_name for wire_name, attribute in CONFIG_FIELDS.values()}
 # Asks the backend whether secrets (by wire field) are the stored ones.
 SecretComparer = Callable[[Mapping[str, str]], dict[str, bool]]
 
@@ -150,14 +150,14 @@ def comparable_provider(provider: EmailProvider, fill_from: EmailProvider | None
     """Without secrets, version and what the service chooses; settings of a type the file leaves out taken from
     ``fill_from`` (what is stored), since apply leaves them alone."""
     updates: dict[str, object] = {"version": None}
-    for attribute, config_name in CONFIG_NAMES.items():
+    for attribute in CONFIG_NAMES:
         config = getattr(provider, attribute)
         if config is None and fill_from is not None:
             config = getattr(fill_from, attribute)
         if config is not None:
-            blank = {name: None for name in ("sender_pass", "apikey") if name in type(config).model_fields}
-            if f"{config_name}.apiBase" in SERVICE_CHOSEN and "api_base" in type(config).model_fields:
-                blank["api_base"] = None
+            blank = {PROVIDER_SECRETS[attribute]: None}
+            if isinstance(config, SendGridConfig):
+                blank["api_base"] = None  # export.SERVICE_CHOSEN
             config = config.model_copy(update=blank)
         updates[attribute] = config
     return provider.model_copy(update=updates)
@@ -210,4 +210,4 @@ def _unreadable_provider(desired: DesiredProvider) -> ProviderPlan:
     lines = [f"= smtpConfig.{name}: {value}" for name, value in wire.items() if "${" not in str(value)]
     lines += [f"~ {name}: will be set" for name in desired.variables]
     lines.append("(the SMTP set-up API cannot be read back: every apply sends these settings)")
-    return ProviderPlan(None, None, desired, tuple(lines), ("smtpConfig",))
+    return ProviderPlan(None, None, desired, tuple(lines), ())
