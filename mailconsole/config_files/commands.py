@@ -35,7 +35,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         parser.add_argument("dir", type=Path, help="the configuration directory")
         parser.add_argument("--tenant", help=f"a tenant of {SECRETS_FILE} (default: the console's first tenant)")
         parser.add_argument("--data-dir", type=Path, help="an embedded service's data dir, served for the command")
-        parser.add_argument("--secrets", type=Path, default=Path(SECRETS_FILE), help=argparse.SUPPRESS)
+        parser.add_argument("--secrets", type=Path, default=Path(SECRETS_FILE), help="the console's secrets.toml")
 
 
 def run(args: argparse.Namespace, ask: Callable[[str], str] | None = None) -> int:
