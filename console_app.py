@@ -14,6 +14,7 @@ from components.connection import setup_connection
 from components.feedback import show_error
 from components.not_found import not_found_page
 from components.sign_in import require_admin
+from components.tenant_compare import comparable_tenants
 from components.warm_up import warm_up_later
 from mailconsole import MailConsoleError
 from mailconsole.actor import LOCAL_ADMIN
@@ -46,6 +47,8 @@ else:
         pages.append(st.Page("app_pages/outbox.py", title="Outbox", icon=":material/inbox:", url_path="outbox"))
     if Extension.AUDIT in extensions:
         pages.append(st.Page("app_pages/audit.py", title="Audit trail", icon=":material/history:", url_path="audit"))
+    if len(comparable_tenants()) >= 2:
+        pages.append(st.Page("app_pages/compare.py", title="Compare and promote", icon=":material/compare_arrows:"))
 
 # Streamlit runs the overview for an address no page has: say "Page not found" there instead (a nested path, which
 # no st.Page can hold, still gets Streamlit's own notice).

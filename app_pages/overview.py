@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.config_download import config_download
 from components.connection import current_connection
 from components.provider_state import provider_snapshot
 from components.send_log import sends_table
@@ -30,6 +31,8 @@ with templates_col, st.container(border=True, height="stretch"):
     st.metric("Customised templates", f"{customised_count(templates)} of {len(TEMPLATE_TITLES)}")
     st.caption("The others send the platform's built-in mail.")
     st.page_link("app_pages/templates.py", label="Templates", icon=":material/edit_note:")
+
+config_download(connection.tenant.name, provider, templates)
 
 st.subheader("Latest test sends")
 sends_table(connection.tenant.name, limit=5)

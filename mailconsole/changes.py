@@ -26,6 +26,18 @@ MAX_DIFF = 20_000
 _NOT_COMPARED = frozenset({"version"})
 
 
+def stored_secrets(provider: EmailProvider) -> dict[str, str]:
+    """The provider's non-empty secrets by wire field (``smtpConfig.senderPass``): for comparing, never showing."""
+    wire = provider.to_wire()
+    secrets = {}
+    for field in SECRET_FIELDS:
+        config_name, secret_name = field.split(".")
+        value = (wire.get(config_name) or {}).get(secret_name)
+        if value:
+            secrets[field] = value
+    return secrets
+
+
 def provider_changes(before: EmailProvider, after: EmailProvider) -> list[AuditChange]:
     return _changes(_flat(before.to_wire()), _flat(after.to_wire()))
 

@@ -1,4 +1,5 @@
-"""The ``mailconsole`` command: ``mailconsole serve`` runs the embedded email service on its own."""
+"""The ``mailconsole`` command: ``mailconsole serve`` runs the embedded email service on its own; ``export``,
+``plan`` and ``apply`` keep a tenant's email configuration as files (``mailconsole.config_files``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 import uvicorn
 from pydantic import ValidationError
 
+from mailconsole.config_files.commands import add_commands as add_config_commands
+from mailconsole.config_files.commands import run as run_config_command
 from mailconsole.service.app import PoolOrigin, create_app
 from mailconsole.service.settings import ServiceSettings
 from mailconsole.service.store import Userpool
@@ -22,7 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     serve.add_argument("--port", type=int, default=8710)
     serve.add_argument("--data-dir", type=Path, help="where the SQLite state lives (default: $MAILCONSOLE_DATA_DIR)")
+    add_config_commands(commands)
     args = parser.parse_args(argv)
+    if args.command != "serve":
+        return run_config_command(args)
 
     given = {"listen_host": args.host} | ({"data_dir": args.data_dir} if args.data_dir else {})
     try:

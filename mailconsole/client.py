@@ -48,6 +48,7 @@ from mailconsole.models import (
     ProviderTestRequest,
     ProviderType,
     RenderedEmail,
+    SecretComparison,
     SendEmailReply,
     SendEmailRequest,
     SendGridConfig,
@@ -386,6 +387,14 @@ class ManagementClient:
         )
         data = self._call("POST", "/local/v1/test-email-provider", request.to_wire(), timeout=PROVIDER_TIMEOUT)
         return _parse(ConnectionReport, data, self.host)
+
+    def compare_provider_secrets(self, secrets: Mapping[str, str]) -> dict[str, bool]:
+        """Whether each secret (by wire field, ``smtpConfig.senderPass``) is the one stored; the service never shows
+        a stored secret. Embedded service only ("secret-comparison" extension); counts as a connection test."""
+        data = self._call(
+            "POST", "/local/v1/compare-provider-secrets", SecretComparison(secrets=dict(secrets)).to_wire()
+        )
+        return _parse(SecretComparison, data, self.host).same
 
     def service_info(self) -> ServiceInfo | None:
         """What the backend is, when it is the embedded service; None for GenAuth cloud and other backends."""

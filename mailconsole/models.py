@@ -378,6 +378,15 @@ class Extension(StrEnum):
     CONNECTION_TEST = "connection-test"  # POST /local/v1/test-email-provider
     AUDIT = "audit"  # GET /local/v1/audit: who changed what, and when
     VERSIONS = "versions"  # provider settings and templates carry a version; a stale save is refused with 409
+    SECRET_COMPARISON = "secret-comparison"  # POST /local/v1/compare-provider-secrets: same as stored, or not
+
+
+class SecretComparison(WireModel):
+    """``POST /local/v1/compare-provider-secrets``: secrets by wire field (``smtpConfig.senderPass``) in the
+    request; in the reply, whether each is the one stored (``plan`` tells "changed" from "unchanged" with it)."""
+
+    secrets: dict[str, str] = {}
+    same: dict[str, bool] = {}
 
 
 class ServiceInfo(WireModel):

@@ -56,19 +56,8 @@ def update_template(
     """Validate and save with an audit record; a template that does not compile is refused with the line of the
     fault. The reply carries the template's version; a request with another ``version`` than the stored one is
     refused with 409. A save that changes nothing is not written (no new version, no audit record)."""
+    check_template_request(request)
     engine = request.tpl_engine or TemplateEngine.HANDLEBAR
-    context = _sample_context(request.type, request.expires_in)
-    for field, source in (("subject", request.subject), ("sender", request.sender)):
-        _check_header(field, source, "")
-    for field, source in (("content", request.content), ("subject", request.subject), ("sender", request.sender)):
-        _check(field, source, engine)
-        _check_limits(field, source, context, engine)
-    if (
-        request.redirect_to
-        and request.type in LINK_TYPES
-        and not request.redirect_to.startswith(("https://", "http://"))
-    ):
-        raise ServiceError(400, "redirectTo must be an http(s) URL, such as https://example.com/welcome.")
     template = EmailTemplate(
         customize_enabled=request.customize_enabled,
         type=request.type,
@@ -94,6 +83,25 @@ def update_template(
         return template.model_copy(update={"version": saved_version})
 
     return versioned_write(what, request.version, attempt)
+
+
+def check_template_request(request: UpdateEmailTemplateRequest) -> None:
+    """What a save checks before storing (also ``mailconsole apply``, before it changes anything): headers, a
+    compile of subject, sender and body, a bounded trial render, the redirect URL. ServiceError 400 naming the
+    field (``content: line 3, column 7: ...``)."""
+    engine = request.tpl_engine or TemplateEngine.HANDLEBAR
+    context = _sample_context(request.type, request.expires_in)
+    for field, source in (("subject", request.subject), ("sender", request.sender)):
+        _check_header(field, source, "")
+    for field, source in (("content", request.content), ("subject", request.subject), ("sender", request.sender)):
+        _check(field, source, engine)
+        _check_limits(field, source, context, engine)
+    if (
+        request.redirect_to
+        and request.type in LINK_TYPES
+        and not request.redirect_to.startswith(("https://", "http://"))
+    ):
+        raise ServiceError(400, "redirectTo must be an http(s) URL, such as https://example.com/welcome.")
 
 
 def preview_template(store: Store, userpool_id: str, request: PreviewEmailTemplateRequest) -> RenderedEmail:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hmac
 import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
 from mailconsole import __version__
-from mailconsole.models import AuditKind, Extension, ProviderTestRequest, ServiceInfo
+from mailconsole.changes import SECRET_FIELDS, stored_secrets
+from mailconsole.models import AuditKind, Extension, ProviderTestRequest, SecretComparison, ServiceInfo
 from mailconsole.service.dependencies import ManagedPool, SettingsDep, StoreDep
 from mailconsole.service.envelope import ServiceError, ok
 from mailconsole.service.limits import SlidingWindowLimit
@@ -52,8 +54,14 @@ def test_email_provider(
     the server and login it was saved for. A failure is a report, not an error: statusCode 200 with ok false.
     Each test connects where the tenant says, so a tenant gets ``connection_tests_per_minute`` of them (429 with
     the wait beyond that)."""
+    _take_connection_test(request, userpool.id)
+    report = check_provider(body, store.provider(userpool.id), settings)
+    return ok(report.to_wire())
+
+
+def _take_connection_test(request: Request, userpool_id: str) -> None:
     limit: SlidingWindowLimit = request.app.state.connection_test_limit
-    wait = limit.take(userpool.id)
+    wait = limit.take(userpool_id)
     if wait is not None:
         seconds = max(1, math.ceil(wait))
         raise ServiceError(
@@ -61,5 +69,20 @@ def test_email_provider(
             f"Too many connection tests: {limit.limit} a minute; try again in {seconds} seconds.",
             data={"retryAfter": seconds},
         )
-    report = check_provider(body, store.provider(userpool.id), settings)
-    return ok(report.to_wire())
+
+
+@router.post("/compare-provider-secrets")
+def compare_provider_secrets(
+    body: SecretComparison, userpool: ManagedPool, store: StoreDep, request: Request
+) -> dict[str, Any]:
+    """Whether each given secret is the one stored, so that ``mailconsole plan`` can say "unchanged" without the
+    service ever showing a secret. It answers what a connection test would (does this password work), so it
+    shares the connection tests' budget per minute."""
+    _take_connection_test(request, userpool.id)
+    stored = stored_secrets(store.provider(userpool.id))
+    same = {
+        field: field in stored and hmac.compare_digest(stored[field].encode(), value.encode())
+        for field, value in body.secrets.items()
+        if field in SECRET_FIELDS
+    }
+    return ok(SecretComparison(same=same).to_wire())
