@@ -3,8 +3,9 @@ headless Chromium how long until an administrator sees all 15.
 
     .venv/bin/python bench/gallery_bench.py [--rounds N] [--no-browser]
 
-Library (``render_gallery``): the first gallery of a process (the pool starts its zygote and workers), then with
-warm workers and an empty cache one mail at a time and in parallel, and an unchanged gallery (all from the cache).
+Library (``render_gallery``): the first gallery of a process (the pool starts its zygote and workers), then into an
+empty cache with 1, the default (one per core) and 8 mails at once, another profile (mails render again, their
+findings are kept) and an unchanged gallery (all from the cache).
 Browser: a fresh `streamlit run console_app.py` on an empty data dir; from opening /gallery until the 15 mails show,
 from choosing another profile until the 15 show it, and from choosing the first profile again (from the cache)
 until they show it. Prints milliseconds; medians of the rounds where there are several.
@@ -60,13 +61,15 @@ def library(rounds: int) -> dict[str, float]:
         assert result.rendered == 15 and all(card.preview.ok for card in result.cards)
 
     parallel = gallery.PARALLEL_RENDERS
-    gallery.PARALLEL_RENDERS = 1
-    figures["one at a time"] = median_ms(fresh, rounds)
+    for threads in (1, parallel, 8):
+        gallery.PARALLEL_RENDERS = threads
+        figures[f"{threads} at once"] = median_ms(fresh, rounds)
     gallery.PARALLEL_RENDERS = parallel
-    figures["parallel"] = median_ms(fresh, rounds)
     cache = MailCache()
     render_gallery(entries, SampleProfile.DEFAULT, cache)
     figures["unchanged"] = median_ms(lambda: render_gallery(entries, SampleProfile.DEFAULT, cache), rounds)
+    switches = iter(profiles[1:] * rounds)
+    figures["another profile"] = median_ms(lambda: render_gallery(entries, next(switches), cache), rounds)
     return figures
 
 
@@ -128,12 +131,12 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true")
     options = parser.parse_args()
     figures = library(options.rounds)
-    print(f"gallery of 15, first in the process (pool starting)   {figures['first']:6.0f} ms")
-    print(f"gallery of 15, empty cache, one mail at a time        {figures['one at a time']:6.0f} ms")
-    print(
-        f"gallery of 15, empty cache, {gallery.PARALLEL_RENDERS} in parallel             {figures['parallel']:6.0f} ms"
-    )
-    print(f"gallery of 15, unchanged (from the cache)             {figures['unchanged']:6.1f} ms")
+    print(f"gallery of 15, first in the process (pool starting)     {figures['first']:6.0f} ms")
+    for threads in dict.fromkeys((1, gallery.PARALLEL_RENDERS, 8)):
+        label = f"{threads} at once" + (" (default)" if threads == gallery.PARALLEL_RENDERS else "")
+        print(f"gallery of 15, empty cache, {label:<28}{figures[f'{threads} at once']:6.0f} ms")
+    print(f"gallery of 15, another profile (findings kept)          {figures['another profile']:6.0f} ms")
+    print(f"gallery of 15, unchanged (all from the cache)           {figures['unchanged']:6.1f} ms")
     if options.no_browser:
         return
     if shutil.which("chromium") is None:

@@ -8,13 +8,14 @@ from (subject, sender, body, engine, context): a gallery shown again with nothin
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from mailconsole.catalog import TEMPLATE_GROUPS
 from mailconsole.console.drafts import Draft, Drafts, Preview, default_context, render_draft
@@ -23,9 +24,14 @@ from mailconsole.rendering import LintFinding, lint_template
 from mailconsole.rendering.profiles import SampleProfile, profile_context
 from mailconsole.rendering.workers import default_pool
 
-# Mails rendered at once: each waits for a worker process, of which the pool has at most ``max_workers``.
-PARALLEL_RENDERS = 8
+# Mails rendered at once, one per core (each waits for a worker process of the pool). Not more: every worker
+# compiles each template anew (compiled templates are cached per worker), so more threads start more cold workers.
+# Measured on 2 busy cores (bench/gallery_bench.py): 15 mails in about 40 ms warm with 1 to 4 at once, 300 ms and
+# more with 8.
+PARALLEL_RENDERS = min(4, os.cpu_count() or 1)
 CACHED_MAILS = 256  # about 17 galleries of 15; a mail is some kilobytes
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,59 +86,97 @@ def gallery_context(draft: Draft, profile: SampleProfile | str, app_name: str | 
     return profile_context(profile, draft.template_type, base)
 
 
-class MailCache:
-    """Rendered mails by what they were rendered from, the least recently used dropped first; thread-safe."""
+class _Recent(Generic[T]):
+    """Values by key, the least recently used dropped first; thread-safe."""
 
-    def __init__(self, size: int = CACHED_MAILS) -> None:
+    def __init__(self, size: int) -> None:
         self.size = size
-        self._cards: OrderedDict[str, tuple[Preview, tuple[LintFinding, ...]]] = OrderedDict()
+        self._values: OrderedDict[str, T] = OrderedDict()
         self._lock = threading.Lock()
 
-    @staticmethod
-    def key(draft: Draft, context: Mapping[str, Any]) -> str:
-        sources = (draft.template_type.value, draft.tpl_engine, draft.subject, draft.sender, draft.content)
-        return json.dumps([sources, context], sort_keys=True, ensure_ascii=False, default=str)
-
-    def get(self, key: str) -> tuple[Preview, tuple[LintFinding, ...]] | None:
+    def get(self, key: str) -> T | None:
         with self._lock:
-            found = self._cards.get(key)
+            found = self._values.get(key)
             if found is not None:
-                self._cards.move_to_end(key)
+                self._values.move_to_end(key)
             return found
 
-    def put(self, key: str, value: tuple[Preview, tuple[LintFinding, ...]]) -> None:
+    def put(self, key: str, value: T) -> None:
         with self._lock:
-            self._cards[key] = value
-            self._cards.move_to_end(key)
-            while len(self._cards) > self.size:
-                self._cards.popitem(last=False)
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
 
 
-def render_mail(draft: Draft, context: dict[str, Any]) -> tuple[Preview, tuple[LintFinding, ...]]:
-    """One mail as the editor shows it: rendered, and linted (the linter renders with the type's sample data)."""
-    findings = lint_template(
-        draft.content, draft.tpl_engine, draft.template_type, subject=draft.subject, sender=draft.sender
+class MailCache:
+    """What the gallery rendered, by what it was rendered from: a mail by its subject, sender, body, engine and
+    context; its findings by the template alone (the linter renders with the type's own sample data), so another
+    profile renders the mails again but does not lint them again."""
+
+    def __init__(self, size: int = CACHED_MAILS) -> None:
+        self.previews: _Recent[Preview] = _Recent(size)
+        self.findings: _Recent[tuple[LintFinding, ...]] = _Recent(size)
+
+    @staticmethod
+    def template_key(draft: Draft) -> str:
+        sources = (draft.template_type.value, draft.tpl_engine, draft.subject, draft.sender, draft.content)
+        return json.dumps(sources, ensure_ascii=False)
+
+    @staticmethod
+    def mail_key(draft: Draft, context: Mapping[str, Any]) -> str:
+        return json.dumps([MailCache.template_key(draft), context], sort_keys=True, ensure_ascii=False, default=str)
+
+
+def lint_draft(draft: Draft) -> tuple[LintFinding, ...]:
+    """The findings the editor shows for this template."""
+    return tuple(
+        lint_template(draft.content, draft.tpl_engine, draft.template_type, subject=draft.subject, sender=draft.sender)
     )
-    return render_draft(draft, context), tuple(findings)
+
+
+class _Job(NamedTuple):
+    entry: GalleryEntry
+    context: dict[str, Any]
+    mail_key: str
+    template_key: str
+
+
+def _complete(job: _Job, cache: MailCache) -> None:
+    """Render and lint what the cache does not have of this mail yet."""
+    if cache.previews.get(job.mail_key) is None:
+        cache.previews.put(job.mail_key, render_draft(job.entry.draft, job.context))
+    if cache.findings.get(job.template_key) is None:
+        cache.findings.put(job.template_key, lint_draft(job.entry.draft))
 
 
 def render_gallery(
     entries: list[GalleryEntry], profile: SampleProfile | str, cache: MailCache, app_name: str | None = None
 ) -> GalleryRender:
-    """Every entry rendered in ``profile``: from ``cache`` where nothing changed, the rest in parallel."""
+    """Every entry rendered in ``profile`` and linted: from ``cache`` where nothing changed, the rest in parallel."""
     started = time.perf_counter()
-    jobs = [(entry, gallery_context(entry.draft, profile, app_name)) for entry in entries]
-    keys = [MailCache.key(entry.draft, context) for entry, context in jobs]
-    missing = {key: job for key, job in zip(keys, jobs, strict=True) if cache.get(key) is None}
+    jobs = []
+    for entry in entries:
+        context = gallery_context(entry.draft, profile, app_name)
+        jobs.append(_Job(entry, context, MailCache.mail_key(entry.draft, context), MailCache.template_key(entry.draft)))
+    missing = [
+        job for job in jobs if cache.previews.get(job.mail_key) is None or cache.findings.get(job.template_key) is None
+    ]
+    rendered = sum(cache.previews.get(job.mail_key) is None for job in missing)
     if missing:
         workers = max(1, min(PARALLEL_RENDERS, default_pool().limits.max_workers, len(missing)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gallery") as pool:
-            done = pool.map(lambda job: render_mail(job[0].draft, job[1]), missing.values())
-            for key, outcome in zip(missing, done, strict=True):
-                cache.put(key, outcome)
+            list(pool.map(lambda job: _complete(job, cache), missing))
     cards = []
-    for (entry, _context), key in zip(jobs, keys, strict=True):
-        # Rendered just now, or found in the cache above; a cache smaller than one gallery renders it again.
-        preview, findings = cache.get(key) or render_mail(entry.draft, _context)
-        cards.append(Card(entry, preview, findings))
-    return GalleryRender(cards, rendered=len(missing), seconds=time.perf_counter() - started)
+    for job in jobs:
+        # Found, or made just now; a cache smaller than one gallery may have dropped it since: made again.
+        preview = cache.previews.get(job.mail_key)
+        findings = cache.findings.get(job.template_key)  # () when clean: compared with None, not as a truth value
+        cards.append(
+            Card(
+                job.entry,
+                render_draft(job.entry.draft, job.context) if preview is None else preview,
+                lint_draft(job.entry.draft) if findings is None else findings,
+            )
+        )
+    return GalleryRender(cards, rendered=rendered, seconds=time.perf_counter() - started)

@@ -8,9 +8,11 @@ from dataclasses import replace
 import pytest
 
 from mailconsole.catalog import TEMPLATE_GROUPS
+from mailconsole.console import gallery
 from mailconsole.console.drafts import Draft, Drafts
 from mailconsole.console.gallery import MailCache, gallery_entries, render_gallery
 from mailconsole.models import TemplateType
+from mailconsole.rendering import LintFinding
 from mailconsole.rendering.profiles import SampleProfile
 from mailconsole.service.defaults import default_templates
 
@@ -79,3 +81,20 @@ def test_the_cache_keeps_the_most_recently_used_mails() -> None:
     render_gallery(gallery_entries(TEMPLATES, Drafts()), SampleProfile.DEFAULT, cache)
     assert render_gallery(gallery_entries(TEMPLATES, Drafts()), SampleProfile.LONG, cache).rendered == 15
     assert render_gallery(gallery_entries(TEMPLATES, Drafts()), SampleProfile.DEFAULT, cache).rendered == 15
+
+
+def test_another_profile_renders_the_mails_again_but_keeps_their_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    linted: list[TemplateType] = []
+    real_lint = gallery.lint_draft
+
+    def counted(draft: Draft) -> tuple[LintFinding, ...]:
+        linted.append(draft.template_type)
+        return real_lint(draft)
+
+    monkeypatch.setattr(gallery, "lint_draft", counted)
+    cache = MailCache()
+    render_gallery(gallery_entries(TEMPLATES, Drafts()), SampleProfile.DEFAULT, cache)
+    assert len(linted) == 15
+    result = render_gallery(gallery_entries(TEMPLATES, Drafts()), SampleProfile.LONG, cache)
+    assert result.rendered == 15 and len(linted) == 15  # the linter's verdict does not depend on the profile
+    assert all("Maximiliane" in card.preview.html for card in result.cards)
