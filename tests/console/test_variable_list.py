@@ -3,6 +3,8 @@ value, and one ready to copy, written for the template's engine."""
 
 from __future__ import annotations
 
+import json
+
 from streamlit.testing.v1 import AppTest
 
 from mailconsole.catalog import VARIABLE_MEANINGS, variables_for
@@ -19,6 +21,12 @@ def variable_table(at: AppTest) -> dict[str, tuple[str, str]]:
     return {row["Variable"]: (row["Meaning"], row["Sample value"]) for _, row in frame.iterrows()}
 
 
+def insert_buttons(at: AppTest) -> list[str]:
+    """The variables the insert buttons offer (the buttons themselves are drawn in the browser)."""
+    (buttons,) = [item for item in at.get("bidi_component") if item.proto.component_name.endswith("variable_insert")]
+    return [variable["tag"] for variable in json.loads(buttons.proto.json)["variables"]]
+
+
 def code_blocks(at: AppTest) -> list[str]:
     return [element.value for element in at.code]
 
@@ -32,6 +40,7 @@ def test_the_variables_of_the_type_with_meaning_and_sample_value(remote, console
     assert listed["{{app_logo}}"][1].endswith("…")  # a data: URL, cut
     assert "{{password}}" not in listed  # a login code mail has none
     assert "Variables of this template (23)" in console.text(at)
+    assert insert_buttons(at) == list(listed)
     # The sample value is the preview's: a profile changes it.
     at.selectbox(key=f"tpl.{LOGIN.value}.profile").set_value("chinese").run()
     assert variable_table(at)["{{user_display_name}}"][1] == "陈爱丽"
@@ -44,8 +53,9 @@ def test_a_variable_is_ready_to_copy_in_the_templates_engine(remote, console) ->
     assert (
         f"password: {VARIABLE_MEANINGS['password']}" in at.selectbox(key=f"tpl.{RESET_BY_ADMIN.value}.variable").options
     )
-    assert "the editor cannot be driven from the console" in console.text(at)
+    assert insert_buttons(at)[-4:] == ["{{password}}", "{{login_url}}", "{{username}}", "{{admin_name}}"]
     at.radio(key=key(at, RESET_BY_ADMIN.value, "tpl_engine")).set_value("ejs").run()
     console.no_exception(at)
     assert "<%= password %>" in code_blocks(at)
     assert "<%= admin_name %>" in variable_table(at)
+    assert "<%= admin_name %>" in insert_buttons(at)

@@ -1,5 +1,6 @@
-"""The review gallery in a real headless Chromium (issue 14): the 15 mails rendered side by side, each in its
-sandboxed frame, another profile for all of them at once, and a link into the editor at one template."""
+"""Reviewing templates in a real headless Chromium (issue 14): the gallery's 15 mails rendered side by side, each
+in its sandboxed frame, another profile for all of them at once, a link into the editor at one template; and in the
+editor, a variable inserted at the cursor from the list of the type's variables."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from playwright.sync_api import Page, expect
 
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import ServiceSettings
-from tests.browser.support import console_for, mails_showing, open_page, settle, shoot, wait_until
+from tests.browser.support import (
+    ace_editor,
+    console_for,
+    mails_showing,
+    open_page,
+    settle,
+    shoot,
+    shown_text,
+    wait_until,
+)
 from tests.support import SECRETS_USED
 
 pytestmark = pytest.mark.browser
@@ -53,3 +63,20 @@ def test_a_link_opens_the_editor_at_its_template(console: str, page: Page) -> No
     page.locator(".st-key-gallery-card-MFA_VERIFY_CODE").get_by_role("link", name="Open in the editor").click()
     expect(page.get_by_role("heading", name="MFA code")).to_be_visible()
     assert page.url.endswith("/templates?type=MFA_VERIFY_CODE")
+
+
+def test_a_variable_is_inserted_at_the_editors_cursor(console: str, page: Page) -> None:
+    open_page(page, f"{console}/templates?type=WELCOME_EMAIL", "Templates")
+    expect(page.get_by_role("heading", name="Welcome email")).to_be_visible()
+    editor = ace_editor(page).locator(".ace_content").first  # the autocompletion popup is an Ace too
+    expect(editor).to_be_visible()
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("<p>Marker for ")
+    settle(page)
+    page.get_by_text("Variables of this template (22)").click()
+    page.get_by_role("button", name="{{user_display_name}}", exact=True).click()
+    expect(shown_text(page, "Inserted {{user_display_name}} at the cursor.")).to_be_visible()
+    wait_until(page, lambda: mails_showing(page, "Marker for Alice Chen") == 1, "the preview shows the inserted name")
+    expect(editor).to_contain_text("<p>Marker for {{user_display_name}}")
+    shoot(page, "templates-variable-inserted")
