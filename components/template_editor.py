@@ -74,7 +74,7 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
     with edit_col:
         template_fields(keys, saved, preview)
         _body(keys, draft, preview, findings)
-        variable_list(template_type, draft.tpl_engine, context)  # issue 14: the type's variables, to copy
+        variable_list(template_type, draft.tpl_engine, context)  # issue 14: the type's variables, to insert or copy
         mismatch = engine_warning(connection, keys, draft)
         if not draft.customize_enabled:
             st.caption(
