@@ -26,8 +26,8 @@ from mailconsole.rendering.workers import default_pool
 
 # Mails rendered at once, one per core (each waits for a worker process of the pool). Not more: every worker
 # compiles each template anew (compiled templates are cached per worker), so more threads start more cold workers.
-# Measured on 2 busy cores (bench/gallery_bench.py): 15 mails in about 40 ms warm with 1 to 4 at once, 300 ms and
-# more with 8.
+# Measured on 2 busy cores (bench/gallery_bench.py, empty cache): 15 mails in 35-95 ms with 1 or 2 at once, in
+# 55-450 ms with 8, the slowest while the new workers compile.
 PARALLEL_RENDERS = min(4, os.cpu_count() or 1)
 CACHED_MAILS = 256  # about 17 galleries of 15; a mail is some kilobytes
 
