@@ -42,6 +42,8 @@ else:
         st.Page("app_pages/templates.py", title="Templates", icon=":material/edit_note:", url_path="templates"),
         st.Page("app_pages/send_test.py", title="Test sends", icon=":material/send:", url_path="send-test"),
     ]
+    # The review gallery: every template rendered at once (issue 14).
+    pages.insert(3, st.Page("app_pages/gallery.py", title="Gallery", icon=":material/grid_view:", url_path="gallery"))
     extensions = connection.extensions()
     if Extension.OUTBOX in extensions:
         pages.append(st.Page("app_pages/outbox.py", title="Outbox", icon=":material/inbox:", url_path="outbox"))

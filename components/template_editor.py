@@ -13,6 +13,7 @@ from components.template_fields import engine_warning, template_fields
 from components.template_list import ENGINE_LABELS
 from components.template_preview import checks, previews
 from components.template_state import current_draft, editor_keys, sample_context_of, session_drafts, start_widgets
+from components.variable_list import variable_list
 from mailconsole.catalog import TEMPLATE_TITLES
 from mailconsole.console.drafts import Draft, Preview, annotations_for, render_draft
 from mailconsole.console.session import Connection
@@ -73,6 +74,7 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
     with edit_col:
         template_fields(keys, saved, preview)
         _body(keys, draft, preview, findings)
+        variable_list(template_type, draft.tpl_engine, context)  # issue 14: the type's variables, to insert or copy
         mismatch = engine_warning(connection, keys, draft)
         if not draft.customize_enabled:
             st.caption(

@@ -6,8 +6,9 @@ import streamlit as st
 
 from components.email_preview import show_mail
 from components.feedback import attempt
+from components.profile_picker import profile_picker, save_profile
 from components.provider_state import remember_provider
-from mailconsole.console.drafts import Draft, Preview
+from mailconsole.console.drafts import Draft, Preview, default_context
 from mailconsole.console.markdown import plain
 from mailconsole.console.session import Connection
 from mailconsole.models import EmailProvider, RenderedEmail
@@ -24,10 +25,17 @@ def previews(
     management = connection.management
     provider = _provider(connection)
     mobile = st.toggle("Mobile width (375 px)", key="tpl.mobile", help="Off: a desktop reading pane, 600 px and up.")
+    # Sample profiles (issue 14): loaded into the sample context below, which stays editable.
+    profile_picker(
+        keys["context"],
+        draft.template_type,
+        default_context(draft.template_type, draft.expires_in, connection.app_name),
+    )
     live_tab, backend_tab, context_tab = st.tabs(["Live preview", "Backend preview", "Sample context"])
     with context_tab:
         st.caption("The variables the preview renders with. Edit them to try other values.")
         st.text_area("Sample context (JSON)", key=keys["context"], height=380, label_visibility="collapsed")
+        save_profile(keys["context"], draft.template_type)
         if context_error:
             st.error(context_error, icon=":material/data_object:")
     with live_tab:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mailconsole.models import Channel, EmailTemplateCategory, TemplateType
+from mailconsole.models import Channel, EmailTemplateCategory, TemplateEngine, TemplateType
 
 T = TemplateType
 
@@ -223,3 +223,43 @@ def variables_for(template_type: TemplateType) -> tuple[str, ...]:
 
 def group_of(template_type: TemplateType) -> TemplateGroup:
     return next(group for group in TEMPLATE_GROUPS if template_type in group.types)
+
+
+# What each variable holds, for the editor's list of variables (issue 14). A send fills what it knows; the rest
+# stays empty (see ``service/sending.py``).
+VARIABLE_MEANINGS: dict[str, str] = {
+    "app_name": "The application's name (the user pool's, in a send).",
+    "app_description": "The application's description.",
+    "app_logo": "The application's logo: an image URL for <img src>.",
+    "app_domain": "The application's domain.",
+    "client_name": "The sender's name: the application's.",
+    "subject_name": "The name the subject speaks of: the application's.",
+    "user_email": "The recipient's email address.",
+    "user_display_name": "The user's display name (empty when the user has none).",
+    "user_name": "The user's name.",
+    "username": "The user's login name.",
+    "userpool_name": "The user pool's name.",
+    "userpool_logo": "The user pool's logo: an image URL.",
+    "tenant_name": "The tenant's name, in a multi-tenant user pool.",
+    "tenant_logo": "The tenant's logo: an image URL.",
+    "tenant_domain": "The tenant's domain.",
+    "host_url": "The address of the application's sign-in host.",
+    "ip": "The IP address the request came from.",
+    "country": "The country of that IP address.",
+    "province": "The province or state of that IP address.",
+    "city": "The city of that IP address.",
+    "datetime": "When the mail was requested.",
+    "verify_code": "The verification code the user types.",
+    "verify_link": "The link the user opens to verify the mailbox.",
+    "expires_in": "How long the code or link is valid, in minutes.",
+    "login_url": "Where the user signs in.",
+    "password": "The password an administrator set (created or reset account).",
+    "admin_name": "The administrator who created the account or reset the password.",
+    "password_effective_time": "When the current password expires.",
+    "update_password_link": "Where the user changes the password.",
+}
+
+
+def variable_tag(name: str, engine: TemplateEngine) -> str:
+    """How a template prints a variable, HTML-escaped: ``{{name}}`` in Handlebars, ``<%= name %>`` in EJS."""
+    return f"<%= {name} %>" if engine is TemplateEngine.EJS else f"{{{{{name}}}}}"

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Literal
 
-from mailconsole.catalog import CODE_TYPES, LINK_TYPES, TEMPLATE_TITLES, variables_for
+from mailconsole.catalog import CODE_TYPES, LINK_TYPES, TEMPLATE_TITLES, variable_tag, variables_for
 from mailconsole.models import TemplateEngine, TemplateType
 
 # Where a tag ends and where a block's parameters (as |item|) are, read as the compiler reads them.
@@ -193,7 +193,7 @@ def _closest(name: str, known: tuple[str, ...]) -> str | None:
 
 
 def _shown(name: str, engine: TemplateEngine) -> str:
-    return f"`<%= {name} %>`" if engine is TemplateEngine.EJS else f"`{{{{{name}}}}}`"
+    return f"`{variable_tag(name, engine)}`"
 
 
 def _missing_variable(mailing: _Mailing, mentions: set[str], engine: TemplateEngine) -> Iterator[LintFinding]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
 from mailconsole.service.embedded import RunningService
@@ -132,3 +133,14 @@ def wait_until(page: Page, condition: Callable[[], bool], what: str, timeout: fl
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting until {what}"
         page.wait_for_timeout(200)
+
+
+def mails_showing(page: Page, text: str) -> int:
+    """How many mails on the page show ``text``: the sandboxed frames inside the console's preview frames."""
+    count = 0
+    for frame in page.frames:
+        if frame.parent_frame is None or frame.parent_frame.parent_frame is None:
+            continue
+        with contextlib.suppress(PlaywrightError):  # the frame went away meanwhile (Streamlit replaced it)
+            count += text in frame.content()
+    return count

@@ -1,0 +1,88 @@
+"""The review gallery: its controls (group, sample profile, width) and the grid of rendered mails, each with its
+linter findings and a link into the editor. What is rendered, and the cache, are the core's
+(``mailconsole.console.gallery``); this module only draws."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import streamlit as st
+
+from components.email_preview import show_mail
+from components.template_preview import checks
+from mailconsole.catalog import TEMPLATE_GROUPS, TEMPLATE_TITLES
+from mailconsole.console.gallery import Card, GalleryRender, MailCache
+from mailconsole.console.markdown import plain
+from mailconsole.rendering.profiles import PROFILES, SampleProfile
+
+ALL_GROUPS = "all"
+WIDTHS = ("Desktop", "Mobile")
+COLUMNS = {"Desktop": 2, "Mobile": 3}  # mails side by side in the wide layout
+MAIL_HEIGHT = 460
+CACHE_KEY = "gallery.cache"  # this session's MailCache
+EDITOR_PAGE = "app_pages/templates.py"
+
+
+class GallerySettings(NamedTuple):
+    group: str | None  # a TemplateGroup key; None: every group
+    profile: SampleProfile
+    mobile: bool
+
+
+def gallery_cache() -> MailCache:
+    cache: MailCache = st.session_state.setdefault(CACHE_KEY, MailCache())
+    return cache
+
+
+def gallery_controls() -> GallerySettings:
+    group_col, profile_col, width_col = st.columns([2, 2, 1], vertical_alignment="bottom")
+    titles = {ALL_GROUPS: "All 15 templates", **{group.key: group.category.title_en for group in TEMPLATE_GROUPS}}
+    group = group_col.selectbox("Group", list(titles), format_func=titles.__getitem__, key="gallery.group")
+    profile = profile_col.selectbox(
+        "Sample profile",
+        list(SampleProfile),
+        format_func=lambda item: PROFILES[item].label,
+        key="gallery.profile",
+        help="The same variation of the sample values for every mail; the editor offers the same profiles.",
+    )
+    width = width_col.segmented_control("Width", WIDTHS, default=WIDTHS[0], key="gallery.width")
+    chosen = SampleProfile(profile or SampleProfile.DEFAULT)
+    st.caption(PROFILES[chosen].description)
+    return GallerySettings(None if group == ALL_GROUPS else group, chosen, width == "Mobile")
+
+
+def gallery_grid(result: GalleryRender, *, mobile: bool) -> None:
+    drafts = sum(card.entry.is_draft for card in result.cards)
+    reused = len(result.cards) - result.rendered
+    st.caption(
+        f"{len(result.cards)} mails: {result.rendered} rendered in {result.seconds:.2f} s, {reused} unchanged "
+        "(kept from before)." + (f" :orange[{drafts} shown as the unsaved draft (●).]" if drafts else "")
+    )
+    per_row = COLUMNS["Mobile" if mobile else "Desktop"]
+    for start in range(0, len(result.cards), per_row):
+        columns = st.columns(per_row, gap="medium")
+        for column, card in zip(columns, result.cards[start : start + per_row], strict=False):
+            with column, st.container(border=True, key=f"gallery-card-{card.entry.template_type.value}"):
+                _card(card, mobile=mobile)
+
+
+def _card(card: Card, *, mobile: bool) -> None:
+    template_type = card.entry.template_type
+    title = TEMPLATE_TITLES[template_type]
+    marker = " :orange[● unsaved draft]" if card.entry.is_draft else ""
+    st.markdown(f"**{title}**{marker}")
+    st.caption(f"`{template_type.value}`")
+    st.page_link(
+        EDITOR_PAGE,
+        label="Open in the editor",
+        icon=":material/edit_note:",
+        query_params={"type": template_type.value},
+    )
+    preview = card.preview
+    if preview.ok:
+        st.markdown(f"**From:** {plain(preview.sender)}  \n**Subject:** {plain(preview.subject)}")
+        show_mail(preview.html, key=f"gallery.{template_type.value}", mobile=mobile, height=MAIL_HEIGHT)
+    for field, error in preview.errors.items():
+        label = {"content": "The body", "subject": "The subject", "sender": "The sender"}[field]
+        st.error(f"{label} does not render: {plain(str(error))}", icon=":material/code_off:")
+    checks(list(card.findings), preview)
