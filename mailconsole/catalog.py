@@ -223,3 +223,9 @@ def variables_for(template_type: TemplateType) -> tuple[str, ...]:
 
 def group_of(template_type: TemplateType) -> TemplateGroup:
     return next(group for group in TEMPLATE_GROUPS if template_type in group.types)
+
+
+def channel_for(template_type: TemplateType) -> Channel | None:
+    """The send-email channel that sends a template type (the first, where two share it); None: no channel does
+    (welcome and notification mails, sent by the platform on its own)."""
+    return next((info.channel for info in CHANNELS.values() if info.template == template_type), None)
