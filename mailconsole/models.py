@@ -424,6 +424,7 @@ class DeliveryStatus(StrEnum):
 
 
 DRAFT_CHANNEL = "draft"  # the delivery log's channel of a draft send
+BUILTIN_PROVIDER = "builtin"  # the delivery log's provider while none is switched on (the built-in mail service)
 
 
 class Delivery(WireModel):

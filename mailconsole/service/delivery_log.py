@@ -10,14 +10,21 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from mailconsole.models import AuditChange, AuditKind, Delivery, DeliveryStatus, EmailProvider, ProviderType
+from mailconsole.models import (
+    BUILTIN_PROVIDER,
+    AuditChange,
+    AuditKind,
+    Delivery,
+    DeliveryStatus,
+    EmailProvider,
+    ProviderType,
+)
 from mailconsole.secret_reuse import Security
 from mailconsole.service.delivery import smtp_target
 from mailconsole.service.providers import DeliveryError
 from mailconsole.service.settings import ServiceSettings
 from mailconsole.service.store import AuditRecord, Store
 
-BUILTIN = "builtin"  # the provider column when no provider is switched on
 SECURITY_LABELS: dict[Security, str] = {
     "ssl": "SSL",
     "starttls": "STARTTLS",
@@ -27,7 +34,7 @@ SECURITY_LABELS: dict[Security, str] = {
 
 
 def provider_label(provider: EmailProvider) -> str:
-    return str(provider.type) if provider.enabled and provider.type else BUILTIN
+    return str(provider.type) if provider.enabled and provider.type else BUILTIN_PROVIDER
 
 
 def destination(provider: EmailProvider, settings: ServiceSettings) -> str:
