@@ -412,8 +412,9 @@ class RestoreTemplateRequest(WireModel):
     """``POST /local/v1/templates/{type}/restore``: save ``version``'s fields as a new version. ``base_version``,
     the version the admin is looking at, works as ``version`` does in ``UpdateEmailTemplateRequest``."""
 
-    version: int = Field(ge=1)
-    base_version: int | None = Field(default=None, ge=0)
+    # Bounded as the store's integers are (SQLite and PostgreSQL refuse larger ones with an error, not a 404).
+    version: int = Field(ge=1, le=2**31 - 1)
+    base_version: int | None = Field(default=None, ge=0, le=2**31 - 1)
 
 
 class DeliveryStatus(StrEnum):
