@@ -43,7 +43,7 @@ def history_panel(connection: Connection, template: EmailTemplate, draft: Draft,
     if not revisions:
         st.caption("No saved version yet: the template has never been saved on this backend.")
     _differences(left, right)
-    for column, side in ((left_col, left), (right_col, right)):
+    for column, side in zip(st.columns(2), (left, right), strict=True):
         with column:
             _rendered(kind, side, context)
     _restore(connection, kind, [side for side in options.values() if side.version is not None])
