@@ -203,3 +203,18 @@ def test_a_backend_without_them_says_why_in_one_line(remote_without_versions, co
     console.no_exception(at)
     assert "This backend keeps no history of templates: only the embedded mailconsole service does." in console.text(at)
     assert not [widget for widget in at.selectbox if str(widget.key).startswith("history.")]
+
+
+def test_a_draft_send_is_in_the_audit_trail_as_a_test_send(remote, management: ManagementClient, console: Any) -> None:
+    to = mailbox()
+    management.send_draft(
+        type=WELCOME, email=to, customize_enabled=True, name="w", subject="Hi", sender="Acme", content="<p>Hi</p>"
+    )
+    at = console.open("app_pages/audit.py")
+    at.segmented_control(key="audit.kind").set_value("Draft sends").run()
+    console.no_exception(at)
+    (table,) = at.dataframe
+    newest = table.value.iloc[0].to_dict()
+    assert (newest["Kind"], newest["Item"]) == ("Test send of a draft", WELCOME)
+    assert f'to: none → "{to}"; subject: none → "Hi"; result: none → "delivered"' == newest["Changes"]
+    assert set(table.value["Kind"]) == {"Test send of a draft"}

@@ -8,7 +8,7 @@ from email.parser import Parser
 
 import pytest
 
-from mailconsole import AuthenticationClient, ManagementClient, ProviderError, ThrottledError
+from mailconsole import AuthenticationClient, InvalidArgumentError, ManagementClient, ProviderError, ThrottledError
 from mailconsole.models import Delivery, SmtpConfig
 from tests.mail_servers import Mailbox, MailServer, ThrowawayCA, mail_server
 
@@ -103,3 +103,24 @@ def test_a_saved_template_is_logged_with_its_version_and_the_outbox_mail_with_it
     assert (delivery.provider, delivery.destination, delivery.subject) == ("builtin", "built-in outbox", mail.subject)
     headers = Parser(policy=policy.default).parsestr(mail.raw, headersonly=True)
     assert delivery.message_id == headers["Message-ID"]
+
+
+def test_a_send_whose_template_fails_with_the_real_data_is_logged_as_failed(
+    management: ManagementClient, authentication: AuthenticationClient
+) -> None:
+    management.config_email_provider(type="custom", enabled=False)
+    management.update_email_template(  # passes the save's trial render (sample data), fails for this recipient
+        type="LOGIN_VERIFY_CODE",
+        customize_enabled=True,
+        name="Login",
+        subject="Code",
+        sender="Acme",
+        content="<p><%= user_email.indexOf('mallory') === 0 ? no_such_function() : verify_code %></p>",
+        tpl_engine="ejs",
+    )
+    with pytest.raises(InvalidArgumentError, match="content: "):
+        authentication.send_email("CHANNEL_LOGIN", "mallory@example.com")
+    [failed] = management.list_deliveries()
+    assert (failed.status, failed.to, failed.message_id, failed.subject) == ("failed", "mallory@example.com", None, "")
+    assert failed.reply is not None and failed.reply.startswith("content: ")
+    assert management.list_outbox() == []
