@@ -18,7 +18,7 @@ from components.feedback import call, flash
 from components.template_state import load_draft
 from components.times import session_zone
 from mailconsole.console.drafts import Draft, render_draft
-from mailconsole.console.history import DRAFT, Side, other_differences, side_diff, sides
+from mailconsole.console.history import BUILTIN, DRAFT, Side, other_differences, side_diff, sides
 from mailconsole.console.markdown import plain
 from mailconsole.console.records import parse_utc, shown_time
 from mailconsole.console.session import Connection
@@ -38,7 +38,8 @@ def history_panel(connection: Connection, template: EmailTemplate, draft: Draft,
     revisions = _revisions(connection, template)
     options = {side.key: side for side in sides(revisions, draft, template.version)}
     left_col, right_col = st.columns(2)
-    left = options[_pick(left_col, kind, "left", options, default=next(iter(options)))]
+    newest = f"v{revisions[0].version}" if revisions else BUILTIN
+    left = options[_pick(left_col, kind, "left", options, default=newest)]
     right = options[_pick(right_col, kind, "right", options, default=DRAFT)]
     if not revisions:
         st.caption("No saved version yet: the template has never been saved on this backend.")

@@ -218,3 +218,18 @@ def test_a_draft_send_is_in_the_audit_trail_as_a_test_send(remote, management: M
     assert (newest["Kind"], newest["Item"]) == ("Test send of a draft", WELCOME)
     assert f'to: none → "{to}"; subject: none → "Hi"; result: none → "delivered"' == newest["Changes"]
     assert set(table.value["Kind"]) == {"Test send of a draft"}
+
+
+def test_a_template_never_saved_compares_the_built_in_default_with_the_draft(remote, console: Any) -> None:
+    kind = "EMAIL_UNBIND_VERIFY_CODE"
+    at = open_template(console, kind)
+    at.session_state[key(at, kind, "subject")] = "My own subject {{verify_code}}"
+    at.run()
+    at.toggle(key=f"history.{kind}.open").set_value(True).run()
+    console.no_exception(at)
+    assert at.selectbox(key=f"history.{kind}.left").value == "builtin"
+    assert at.selectbox(key=f"history.{kind}.right").value == "draft"
+    assert "No saved version yet: the template has never been saved on this backend." in console.text(at)
+    [diff] = [block.value for block in at.code if block.language == "diff"]
+    assert "+My own subject {{verify_code}}" in diff
+    assert not [button for button in at.button if str(button.key).startswith(f"history.{kind}.load")]
