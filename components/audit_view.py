@@ -18,6 +18,7 @@ KINDS: dict[str, AuditKind | None] = {
     "Everything": None,
     "Provider settings": AuditKind.PROVIDER,
     "Templates": AuditKind.TEMPLATE,
+    "Draft sends": AuditKind.TEST_SEND,
 }
 LIMITS = (50, 100, 500)
 

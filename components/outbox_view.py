@@ -14,7 +14,7 @@ from components.times import session_zone
 from mailconsole.console.markdown import plain
 from mailconsole.console.records import parse_utc, shown_time, utc_time, zone_label
 from mailconsole.console.session import Connection
-from mailconsole.models import Extension
+from mailconsole.models import Extension, OutboxMessage
 
 LIMIT = 100
 
@@ -70,7 +70,13 @@ def outbox_view(connection: Connection) -> None:
         format_func=lambda item: f"{shown_time(times[item], zone)} · {by_id[item].to} · {by_id[item].subject}",
         key="outbox.open",
     )
-    message = by_id[chosen]
+    show_outbox_mail(by_id[chosen])
+
+
+def show_outbox_mail(message: OutboxMessage) -> None:
+    """One mail of the outbox: subject, to and when, then its HTML (sandboxed), text, headers and raw source."""
+    zone = session_zone()
+    times = {message.id: parse_utc(message.created_at)}
     # Every string here comes from the backend: plain text, never Markdown (a subject ![t](http://host/pixel.png)
     # would make the console fetch that image).
     st.markdown(f"**{plain(message.subject)}**")

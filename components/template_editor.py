@@ -7,9 +7,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_ace import st_ace
 
+from components.draft_send import draft_send
 from components.feedback import show_flash
 from components.template_actions import action_bar, template_actions
 from components.template_fields import engine_warning, template_fields
+from components.template_history import history_panel
 from components.template_list import ENGINE_LABELS
 from components.template_preview import checks, previews
 from components.template_state import current_draft, editor_keys, sample_context_of, session_drafts, start_widgets
@@ -91,6 +93,9 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
         checks(findings, preview, engine_mismatch_shown=mismatch)
 
     template_actions(connection, keys, template, saved, draft, preview, pressed)
+    # Below everything (nothing above the editor moves): the draft sent as a real send, and the saved versions.
+    draft_send(connection, draft, context, broken=bool(preview.compile_errors))
+    history_panel(connection, template, draft, context)
 
 
 def _body(keys: dict[str, str], draft: Draft, preview: Preview, findings: list[LintFinding]) -> None:

@@ -263,3 +263,16 @@ VARIABLE_MEANINGS: dict[str, str] = {
 def variable_tag(name: str, engine: TemplateEngine) -> str:
     """How a template prints a variable, HTML-escaped: ``{{name}}`` in Handlebars, ``<%= name %>`` in EJS."""
     return f"<%= {name} %>" if engine is TemplateEngine.EJS else f"{{{{{name}}}}}"
+
+
+def channel_for(template_type: TemplateType) -> Channel | None:
+    """The send-email channel that sends a template type (the first, where two share it); None: no channel does
+    (welcome and notification mails, sent by the platform on its own)."""
+    return next((info.channel for info in CHANNELS.values() if info.template == template_type), None)
+
+
+def draft_slot(template_type: TemplateType) -> str:
+    """The once-a-minute slot a draft send of a type takes: its channel's, so that a draft and a real send to one
+    mailbox wait for each other; a type no channel sends has a slot of its own."""
+    channel = channel_for(template_type)
+    return channel.value if channel is not None else f"draft:{template_type.value}"

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -38,6 +38,8 @@ from mailconsole.models import (
     Channel,
     ConfigEmailProviderRequest,
     ConnectionReport,
+    Delivery,
+    DeliveryStatus,
     EmailProvider,
     EmailTemplate,
     EmailTemplates,
@@ -48,7 +50,10 @@ from mailconsole.models import (
     ProviderTestRequest,
     ProviderType,
     RenderedEmail,
+    RestoreTemplateRequest,
     SecretComparison,
+    SendDraftReply,
+    SendDraftRequest,
     SendEmailReply,
     SendEmailRequest,
     SendGridConfig,
@@ -57,6 +62,7 @@ from mailconsole.models import (
     SmtpSetupReply,
     SmtpSetupRequest,
     TemplateEngine,
+    TemplateRevision,
     TemplateType,
     UpdateEmailTemplateRequest,
 )
@@ -395,6 +401,72 @@ class ManagementClient:
             "POST", "/local/v1/compare-provider-secrets", SecretComparison(secrets=dict(secrets)).to_wire()
         )
         return _parse(SecretComparison, data, self.host).same
+
+    def send_draft(
+        self,
+        *,
+        type: TemplateType | str,
+        email: str,
+        customize_enabled: bool,
+        name: str,
+        subject: str,
+        sender: str,
+        content: str,
+        expires_in: int | None = None,
+        redirect_to: str | None = None,
+        tpl_engine: TemplateEngine | str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> SendDraftReply:
+        """Send a template as the editor holds it (unsaved) to ``email``, as a real send of its type would be;
+        ``context`` (a sample profile) replaces values of a real send. ThrottledError within a minute of a send of
+        the type's channel to that mailbox. Embedded service only ("send-draft" extension)."""
+        body = {
+            "type": type,
+            "email": email,
+            "customizeEnabled": customize_enabled,
+            "name": name,
+            "subject": subject,
+            "sender": sender,
+            "content": content,
+            "expiresIn": expires_in,
+            "redirectTo": redirect_to,
+            "tplEngine": tpl_engine,
+            "context": dict(context) if context is not None else None,
+        }
+        request = SendDraftRequest.model_validate(_without_none(body))
+        data = self._call("POST", "/local/v1/send-draft", request.to_wire(), timeout=PROVIDER_TIMEOUT)
+        return _parse(SendDraftReply, data, self.host)
+
+    def template_history(self, *, type: TemplateType | str, limit: int = 50) -> list[TemplateRevision]:
+        """The saved versions of a template, newest first. Embedded service only ("history" extension)."""
+        kind = str(getattr(type, "value", type))
+        data = self._call("GET", f"/local/v1/templates/{quote(kind, safe='')}/history?limit={int(limit)}")
+        versions = data.get("versions") if isinstance(data, dict) else None
+        return [_parse(TemplateRevision, item, self.host) for item in versions or []]
+
+    def restore_template(
+        self, *, type: TemplateType | str, version: int, base_version: int | None = None
+    ) -> EmailTemplate:
+        """Save a saved version's fields as a new version. With ``base_version`` (the version looked at),
+        ConflictError if the template changed since. Embedded service only ("history" extension)."""
+        kind = str(getattr(type, "value", type))
+        request = RestoreTemplateRequest(version=version, base_version=base_version)
+        data = self._call("POST", f"/local/v1/templates/{quote(kind, safe='')}/restore", request.to_wire())
+        return _parse(EmailTemplate, data, self.host)
+
+    def list_deliveries(
+        self, *, limit: int = 100, to: str | None = None, status: DeliveryStatus | str | None = None
+    ) -> list[Delivery]:
+        """Every mail the backend sent or tried to send, newest first; ``to`` keeps recipients containing it,
+        ``status`` one result. Embedded service only ("deliveries" extension)."""
+        query: dict[str, str | int] = {"limit": int(limit)}
+        if to:
+            query["to"] = to
+        if status is not None:
+            query["status"] = str(getattr(status, "value", status))
+        data = self._call("GET", f"/local/v1/deliveries?{urlencode(query)}")
+        deliveries = data.get("deliveries") if isinstance(data, dict) else None
+        return [_parse(Delivery, item, self.host) for item in deliveries or []]
 
     def service_info(self) -> ServiceInfo | None:
         """What the backend is, when it is the embedded service; None for GenAuth cloud and other backends."""

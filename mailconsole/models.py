@@ -343,6 +343,7 @@ class OutboxMessage(WireModel):
 class AuditKind(StrEnum):
     PROVIDER = "provider"
     TEMPLATE = "template"
+    TEST_SEND = "test-send"  # a draft sent to a recipient (``POST /local/v1/send-draft``): not a change
 
 
 class AuditChange(WireModel):
@@ -379,6 +380,9 @@ class Extension(StrEnum):
     AUDIT = "audit"  # GET /local/v1/audit: who changed what, and when
     VERSIONS = "versions"  # provider settings and templates carry a version; a stale save is refused with 409
     SECRET_COMPARISON = "secret-comparison"  # POST /local/v1/compare-provider-secrets: same as stored, or not
+    SEND_DRAFT = "send-draft"  # POST /local/v1/send-draft: an unsaved template sent as a real send would be
+    HISTORY = "history"  # GET /local/v1/templates/{type}/history and POST .../restore: saved versions
+    DELIVERIES = "deliveries"  # GET /local/v1/deliveries: every mail the service sent or tried to send
 
 
 class SecretComparison(WireModel):
@@ -387,6 +391,71 @@ class SecretComparison(WireModel):
 
     secrets: dict[str, str] = {}
     same: dict[str, bool] = {}
+
+
+class SendDraftRequest(UpdateEmailTemplateRequest):
+    """``POST /local/v1/send-draft``: the template as the editor holds it (unsaved; ``version`` is ignored), the
+    recipient, and optionally a sample profile whose values replace those of a real send (a long name, say)."""
+
+    email: str
+    context: dict[str, Any] | None = None
+
+
+class SendDraftReply(WireModel):
+    """What ``send-draft`` answers: who delivered the draft, and its subject as sent."""
+
+    delivered_by: str
+    subject: str
+    message_id: str | None = None
+
+
+class TemplateRevision(EmailTemplate):
+    """One saved version of a template (``GET /local/v1/templates/{type}/history``): its fields as saved, the
+    ``version`` the save made, when (UTC, ISO 8601) and who."""
+
+    at: str
+    actor: str
+
+
+class RestoreTemplateRequest(WireModel):
+    """``POST /local/v1/templates/{type}/restore``: save ``version``'s fields as a new version. ``base_version``,
+    the version the admin is looking at, works as ``version`` does in ``UpdateEmailTemplateRequest``."""
+
+    # Bounded as the store's integers are (SQLite and PostgreSQL refuse larger ones with an error, not a 404).
+    version: int = Field(ge=1, le=2**31 - 1)
+    base_version: int | None = Field(default=None, ge=0, le=2**31 - 1)
+
+
+class DeliveryStatus(StrEnum):
+    DELIVERED = "delivered"
+    REFUSED = "refused"  # the provider refused or could not be reached: ``reply`` holds what it said
+    THROTTLED = "throttled"  # the once-a-minute rule: nothing was tried
+    FAILED = "failed"  # the mail could not be made (a template fault): nothing was tried
+
+
+DRAFT_CHANNEL = "draft"  # the delivery log's channel of a draft send
+BUILTIN_PROVIDER = "builtin"  # the delivery log's provider while none is switched on (the built-in mail service)
+
+
+class Delivery(WireModel):
+    """One mail the service sent or tried to send (``GET /local/v1/deliveries``). ``channel`` is the send-email
+    channel or ``draft``; ``provider`` the provider type (``builtin`` for the built-in mail service) and
+    ``destination`` where it went (``smtp.example.com:465 (SSL)``, ``SendGrid (https://api.sendgrid.com)``,
+    ``built-in outbox``); ``reply`` the provider's or the service's own words when not delivered."""
+
+    id: int
+    at: str
+    channel: str
+    to: str
+    subject: str = ""
+    template_type: str | None = None
+    template_version: int | None = None
+    provider: str
+    destination: str
+    status: Annotated[DeliveryStatus | str, Field(union_mode="left_to_right")]
+    reply: str | None = None
+    message_id: str | None = None
+    duration_ms: int = 0
 
 
 class ServiceInfo(WireModel):

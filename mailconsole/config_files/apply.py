@@ -30,7 +30,7 @@ from mailconsole.models import (
 from mailconsole.secret_reuse import DEFAULT_SENDGRID_API_BASE
 from mailconsole.service.envelope import ServiceError
 from mailconsole.service.provider_settings import CONFIG_FIELDS, apply_provider_request
-from mailconsole.service.templates import check_template_request
+from mailconsole.service.templates import checked_template
 
 CONFIG_FIELDS_BY_NAME = {wire_name: kind for kind, (wire_name, _) in CONFIG_FIELDS.items()}
 _REQUEST_FIELDS = tuple(ConfigEmailProviderRequest.model_fields)
@@ -117,7 +117,7 @@ def _template_problems(item: DesiredTemplate) -> list[str]:
     wire = item.template.to_wire()
     wire.pop("version", None)
     try:
-        check_template_request(UpdateEmailTemplateRequest.model_validate(wire))
+        checked_template(UpdateEmailTemplateRequest.model_validate(wire))
     except ValidationError as err:
         return validation_problems(item.file, err)
     except ServiceError as err:

@@ -19,7 +19,11 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 DEFAULT_WAIT = 60  # seconds: the platform's rule when a refusal does not say how long
 # How a refusal says how long to wait ("; try again in 59 seconds"): the console's live countdown says it instead.
 _WAIT_CLAUSE = re.compile(r"[;,.]?\s*(?:please\s+)?try again in \d+ seconds?", re.IGNORECASE)
-AUDIT_KIND_LABELS = {AuditKind.PROVIDER.value: "Provider settings", AuditKind.TEMPLATE.value: "Template"}
+AUDIT_KIND_LABELS = {
+    AuditKind.PROVIDER.value: "Provider settings",
+    AuditKind.TEMPLATE.value: "Template",
+    AuditKind.TEST_SEND.value: "Test send of a draft",
+}
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import math
 import secrets
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from mailconsole.addresses import mailbox_key, normalize_email
 from mailconsole.catalog import APP_NAME_VARIABLES, CHANNELS, COMMON_VARIABLES
-from mailconsole.models import Channel, EmailProvider, EmailTemplate, ProviderType
+from mailconsole.models import Channel, DeliveryStatus, EmailProvider, EmailTemplate, ProviderType
 from mailconsole.senders import from_identity
 from mailconsole.service.defaults import account_deletion_template
 from mailconsole.service.delivery import DeliveryError, Envelope, deliver, delivered_by
+from mailconsole.service.delivery_log import Attempt, destination, provider_label
 from mailconsole.service.envelope import ServiceError
 from mailconsole.service.settings import ServiceSettings
 from mailconsole.service.store import Store, Userpool
@@ -20,46 +23,101 @@ from mailconsole.service.templates import minutes, render_email, sending_templat
 
 def send_email(store: Store, settings: ServiceSettings, userpool: Userpool, channel: Channel, email: str) -> str:
     """Deliver the channel's mail to ``email``; returns who delivered it (``delivered_by``)."""
+    to = recipient(email)
+    template, template_type, version = _template_for(store, userpool, channel)
+    outgoing = Outgoing(channel.value, channel.value, template, template_type, version)
+    return send_mail(store, settings, userpool, outgoing, to).delivered_by
+
+
+def recipient(email: str) -> str:
     try:
-        to = normalize_email(email)
+        return normalize_email(email)
     except ValueError as err:
         raise ServiceError(400, f"email: {err}.") from None
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One mail to send: its template, and the names the delivery log and the once-a-minute rule know it by."""
+
+    channel: str  # the send-email channel, or "draft"
+    rule_key: str  # the once-a-minute slot it takes: a channel's
+    template: EmailTemplate
+    template_type: str | None
+    template_version: int | None
+    profile: Mapping[str, Any] | None = None  # values that replace a real send's (a draft's sample profile)
+    audit_actor: str | None = None  # a draft send is audited, under this name
+
+
+class Sent(NamedTuple):
+    delivered_by: str
+    subject: str
+    message_id: str
+
+
+def send_mail(store: Store, settings: ServiceSettings, userpool: Userpool, outgoing: Outgoing, to: str) -> Sent:
+    """Render with a real send's context, deliver through the tenant's provider, honour the once-a-minute rule, and
+    log the outcome whatever it is (``delivery_log``)."""
+    provider = store.provider(userpool.id)
+    attempt = Attempt(
+        store,
+        userpool.id,
+        outgoing.channel,
+        to,
+        provider_label(provider),
+        destination(provider, settings),
+        outgoing.template_type,
+        outgoing.template_version,
+        outgoing.audit_actor,
+    )
     mailbox = mailbox_key(to)
-    wait = store.reserve_send(userpool.id, channel.value, mailbox, settings.send_interval)
+    wait = store.reserve_send(userpool.id, outgoing.rule_key, mailbox, settings.send_interval)
     if wait is not None:
         seconds = math.ceil(wait)
-        raise ServiceError(
+        throttled = ServiceError(
             429,
             f"A mail of this channel was sent to this mailbox less than a minute ago; try again in {seconds} seconds.",
             data={"retryAfter": seconds},
         )
+        attempt.finish(DeliveryStatus.THROTTLED, throttled.message)
+        raise throttled
     try:
-        template = _template_for(store, userpool, channel)
-        mail = render_email(template, _context(userpool, template, to, settings))
-        provider = store.provider(userpool.id)
-        deliver(
+        context = {**_context(userpool, outgoing.template, to, settings), **(outgoing.profile or {})}
+        mail = render_email(outgoing.template, context)
+        attempt.subject = mail.subject
+        message = deliver(
             provider,
             _envelope(provider, settings, to, mail.sender),
             mail,
             settings=settings,
             store=store,
             userpool_id=userpool.id,
-            channel=channel.value,
+            channel=outgoing.channel,
         )
     except DeliveryError as err:
-        store.release_send(userpool.id, channel.value, mailbox)
+        store.release_send(userpool.id, outgoing.rule_key, mailbox)
+        attempt.finish(DeliveryStatus.REFUSED, err.message)
         raise ServiceError(err.status_code, err.message) from None
-    except BaseException:
-        store.release_send(userpool.id, channel.value, mailbox)
+    except ServiceError as err:  # the template does not render
+        store.release_send(userpool.id, outgoing.rule_key, mailbox)
+        attempt.finish(DeliveryStatus.FAILED, err.message)
         raise
-    return delivered_by(provider, settings)
+    except BaseException:
+        store.release_send(userpool.id, outgoing.rule_key, mailbox)
+        raise
+    attempt.message_id = str(message["Message-ID"])
+    attempt.finish(DeliveryStatus.DELIVERED)
+    return Sent(delivered_by(provider, settings), mail.subject, attempt.message_id)
 
 
-def _template_for(store: Store, userpool: Userpool, channel: Channel) -> EmailTemplate:
+def _template_for(store: Store, userpool: Userpool, channel: Channel) -> tuple[EmailTemplate, str | None, int | None]:
+    """The template a send uses, its type, and its saved version (None: a built-in mail)."""
     template_type = CHANNELS[channel].template
     if template_type is None:
-        return account_deletion_template()
-    return sending_template(store, userpool.id, template_type)
+        return account_deletion_template(), None, None
+    template = sending_template(store, userpool.id, template_type)
+    _, version = store.versioned_template(userpool.id, template_type.value)
+    return template, template_type.value, version if template.customize_enabled and version else None
 
 
 def _context(userpool: Userpool, template: EmailTemplate, to: str, settings: ServiceSettings) -> dict[str, Any]:

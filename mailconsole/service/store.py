@@ -29,9 +29,11 @@ from mailconsole.models import (
     AuditChange,
     AuditEntry,
     AuditKind,
+    Delivery,
     EmailProvider,
     EmailTemplate,
     OutboxMessage,
+    TemplateRevision,
 )
 from mailconsole.service.secret_box import SecretBox, is_sealed
 
@@ -84,11 +86,51 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 CREATE INDEX IF NOT EXISTS audit_by_pool ON audit (userpool_id, seq);
 CREATE INDEX IF NOT EXISTS audit_by_kind ON audit (userpool_id, kind, seq);
+CREATE TABLE IF NOT EXISTS template_history (
+    userpool_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    template TEXT NOT NULL,
+    PRIMARY KEY (userpool_id, type, version)
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    userpool_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    template_type TEXT,
+    template_version INTEGER,
+    provider TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reply TEXT,
+    message_id TEXT,
+    duration_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_by_pool ON deliveries (userpool_id, seq);
 """
 # Items saved before versions were kept start at version 1.
 _FIRST_VERSIONS = """
 INSERT OR IGNORE INTO versions SELECT userpool_id, 'provider', 1 FROM providers;
 INSERT OR IGNORE INTO versions SELECT userpool_id, 'template:' || type, 1 FROM templates;
+"""
+# A template saved before its history was kept: its stored fields are its current version, by the last audit
+# record of it where there is one. (``WHERE true``: SQLite's grammar for an upsert after a SELECT.)
+_FIRST_REVISIONS = """
+INSERT INTO template_history (userpool_id, type, version, at, actor, template)
+SELECT t.userpool_id, t.type, COALESCE(v.version, 1),
+    COALESCE((SELECT a.at FROM audit a WHERE a.userpool_id = t.userpool_id AND a.kind = 'template'
+        AND a.item = t.type ORDER BY a.seq DESC LIMIT 1), ''),
+    COALESCE((SELECT a.actor FROM audit a WHERE a.userpool_id = t.userpool_id AND a.kind = 'template'
+        AND a.item = t.type ORDER BY a.seq DESC LIMIT 1), 'unknown (saved before the history was kept)'),
+    t.template
+FROM templates t LEFT JOIN versions v ON v.userpool_id = t.userpool_id AND v.item = 'template:' || t.type
+WHERE true
+ON CONFLICT (userpool_id, type, version) DO NOTHING;
 """
 _PROVIDER = "provider"
 
@@ -149,6 +191,7 @@ class Store:
             self._db.execute("PRAGMA secure_delete=ON")
             self._db.executescript(_SCHEMA)
             self._db.executescript(_FIRST_VERSIONS)
+            self._db.executescript(_FIRST_REVISIONS)
         self._seal_plain_secrets()
 
     def _seal_plain_secrets(self) -> None:
@@ -344,6 +387,7 @@ class Store:
                 ),
             )
             self._audit(db, userpool_id, audit)
+            self._keep_revision(db, userpool_id, template, version, audit)
         return version
 
     # ---- versions and the audit trail --------------------------------------------------------------------
@@ -366,7 +410,7 @@ class Store:
     def _audit(db: sqlite3.Connection, userpool_id: str, record: AuditRecord | None) -> None:
         if record is None:
             return
-        at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        at = _utc_now()
         changes = json.dumps([change.model_dump(mode="json") for change in record.changes], ensure_ascii=False)
         db.execute(
             "INSERT INTO audit (userpool_id, at, actor, kind, item, changes) VALUES (?, ?, ?, ?, ?, ?)",
@@ -432,6 +476,103 @@ class Store:
                 "SELECT message FROM outbox WHERE userpool_id = ? ORDER BY seq DESC LIMIT ?", (userpool_id, limit)
             ).fetchall()
         return [OutboxMessage.model_validate_json(row[0]) for row in rows]
+
+    # ---- template history and the delivery log (named parameters, portable SQL) -------------------------
+
+    @staticmethod
+    def _keep_revision(
+        db: sqlite3.Connection, userpool_id: str, template: EmailTemplate, version: int, audit: AuditRecord | None
+    ) -> None:
+        """Every saved version of a template, in the save's transaction."""
+        db.execute(
+            "INSERT INTO template_history (userpool_id, type, version, at, actor, template) "
+            "VALUES (:userpool_id, :type, :version, :at, :actor, :template)",
+            {
+                "userpool_id": userpool_id,
+                "type": str(template.type),
+                "version": version,
+                "at": _utc_now(),
+                "actor": audit.actor if audit is not None else "unknown",
+                "template": template.model_dump_json(by_alias=True, exclude_none=True, exclude={"version"}),
+            },
+        )
+
+    def template_history(self, userpool_id: str, template_type: str, limit: int) -> list[TemplateRevision]:
+        """The saved versions of a template, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT version, at, actor, template FROM template_history "
+                "WHERE userpool_id = :userpool_id AND type = :type ORDER BY version DESC LIMIT :limit",
+                {"userpool_id": userpool_id, "type": template_type, "limit": limit},
+            ).fetchall()
+        return [
+            TemplateRevision.model_validate({**json.loads(data), "version": version, "at": at, "actor": actor})
+            for version, at, actor, data in rows
+        ]
+
+    def template_revision(self, userpool_id: str, template_type: str, version: int) -> TemplateRevision | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT version, at, actor, template FROM template_history "
+                "WHERE userpool_id = :userpool_id AND type = :type AND version = :version",
+                {"userpool_id": userpool_id, "type": template_type, "version": version},
+            ).fetchone()
+        if row is None:
+            return None
+        version, at, actor, data = row
+        return TemplateRevision.model_validate({**json.loads(data), "version": version, "at": at, "actor": actor})
+
+    def add_delivery(self, userpool_id: str, delivery: Delivery, *, audit: AuditRecord | None = None) -> None:
+        """Log one mail sent or tried (its ``id`` and ``at`` are the store's), with its audit record if any."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO deliveries (userpool_id, at, channel, recipient, subject, template_type, "
+                "template_version, provider, destination, status, reply, message_id, duration_ms) VALUES "
+                "(:userpool_id, :at, :channel, :recipient, :subject, :template_type, :template_version, :provider, "
+                ":destination, :status, :reply, :message_id, :duration_ms)",
+                {
+                    "userpool_id": userpool_id,
+                    "at": _utc_now(),
+                    "channel": delivery.channel,
+                    "recipient": delivery.to,
+                    "subject": delivery.subject,
+                    "template_type": delivery.template_type,
+                    "template_version": delivery.template_version,
+                    "provider": delivery.provider,
+                    "destination": delivery.destination,
+                    "status": str(delivery.status),
+                    "reply": delivery.reply,
+                    "message_id": delivery.message_id,
+                    "duration_ms": delivery.duration_ms,
+                },
+            )
+            self._audit(db, userpool_id, audit)
+
+    def deliveries(
+        self, userpool_id: str, *, limit: int, to: str | None = None, status: str | None = None
+    ) -> list[Delivery]:
+        """The delivery log, newest first; ``to`` keeps recipients containing it (any case), ``status`` one result."""
+        sql = (
+            "SELECT seq, at, channel, recipient, subject, template_type, template_version, provider, destination, "
+            "status, reply, message_id, duration_ms FROM deliveries WHERE userpool_id = :userpool_id"
+        )
+        params: dict[str, object] = {"userpool_id": userpool_id, "limit": limit}
+        if to:
+            sql += " AND LOWER(recipient) LIKE :pattern ESCAPE '\\'"
+            escaped = to.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params["pattern"] = f"%{escaped}%"
+        if status:
+            sql += " AND status = :status"
+            params["status"] = status
+        with self._lock:
+            rows = self._db.execute(f"{sql} ORDER BY seq DESC LIMIT :limit", params).fetchall()
+        names = "id at channel to subject template_type template_version provider destination status reply"
+        names += " message_id duration_ms"
+        return [Delivery.model_validate(dict(zip(names.split(), row, strict=True))) for row in rows]
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _secrets_of(provider: EmailProvider) -> list[str]:

@@ -10,8 +10,19 @@ from fastapi import APIRouter, Query, Request
 
 from mailconsole import __version__
 from mailconsole.changes import SECRET_FIELDS, stored_secrets
-from mailconsole.models import AuditKind, Extension, ProviderTestRequest, SecretComparison, ServiceInfo
-from mailconsole.service.dependencies import ManagedPool, SettingsDep, StoreDep
+from mailconsole.models import (
+    AuditKind,
+    DeliveryStatus,
+    Extension,
+    ProviderTestRequest,
+    RestoreTemplateRequest,
+    SecretComparison,
+    SendDraftRequest,
+    ServiceInfo,
+    TemplateType,
+)
+from mailconsole.service import draft_sending, history
+from mailconsole.service.dependencies import ManagedPool, ManagementActor, SettingsDep, StoreDep
 from mailconsole.service.envelope import ServiceError, ok
 from mailconsole.service.limits import SlidingWindowLimit
 from mailconsole.service.provider_check import check_provider
@@ -86,3 +97,52 @@ def compare_provider_secrets(
         if field in SECRET_FIELDS
     }
     return ok(SecretComparison(same=same).to_wire())
+
+
+# ---- draft sends, template history, the delivery log -----------------------------------------------------------
+
+
+@router.post("/send-draft")
+def send_draft(
+    body: SendDraftRequest, userpool: ManagedPool, store: StoreDep, settings: SettingsDep, actor: ManagementActor
+) -> dict[str, Any]:
+    """Send the template in the body (unsaved) to ``email`` as a real send of its type would be; nothing is saved.
+    Takes the once-a-minute slot of the type's channel (429 with the wait); logged, and audited as a test send."""
+    return ok(draft_sending.send_draft(store, settings, userpool, body, actor=actor).to_wire())
+
+
+@router.get("/templates/{template_type}/history")
+def template_history(
+    template_type: TemplateType,
+    userpool: ManagedPool,
+    store: StoreDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    """Every saved version of the template, newest first: its fields as saved, the version, when and who."""
+    revisions = store.template_history(userpool.id, template_type.value, limit)
+    return ok({"versions": [revision.to_wire() for revision in revisions]})
+
+
+@router.post("/templates/{template_type}/restore")
+def restore_template(
+    template_type: TemplateType,
+    body: RestoreTemplateRequest,
+    userpool: ManagedPool,
+    store: StoreDep,
+    actor: ManagementActor,
+) -> dict[str, Any]:
+    """Save a saved version's fields as a new version; 409 when ``baseVersion`` is no longer the stored one."""
+    return ok(history.restore_template(store, userpool.id, template_type, body, actor=actor).to_wire())
+
+
+@router.get("/deliveries")
+def list_deliveries(
+    userpool: ManagedPool,
+    store: StoreDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    to: Annotated[str | None, Query(max_length=320, description="recipients containing this, in any case")] = None,
+    status: Annotated[DeliveryStatus | None, Query(description="one result; all when left out")] = None,
+) -> dict[str, Any]:
+    """Every mail the service sent or tried to send, newest first."""
+    deliveries = store.deliveries(userpool.id, limit=limit, to=to, status=status.value if status else None)
+    return ok({"deliveries": [delivery.to_wire() for delivery in deliveries]})

@@ -1,0 +1,137 @@
+"""The delivery log of the backend (embedded service, extension ``deliveries``): every mail it sent or tried to
+send, newest first, filterable by recipient, channel and result; one opened with what the provider said and, for a
+mail of the built-in mail service, its content from the outbox."""
+
+from __future__ import annotations
+
+from email import policy
+from email.parser import Parser
+
+import streamlit as st
+
+from components.feedback import call
+from components.outbox_view import show_outbox_mail
+from components.times import session_zone
+from mailconsole.console.markdown import plain
+from mailconsole.console.records import parse_utc, shown_time, utc_time, zone_label
+from mailconsole.console.session import Connection
+from mailconsole.models import (
+    BUILTIN_PROVIDER,
+    DRAFT_CHANNEL,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Extension,
+    OutboxMessage,
+)
+
+LIMIT = 200
+ALL = "All"
+RESULTS = [ALL, *(status.value for status in DeliveryStatus)]
+CHANNELS = [ALL, DRAFT_CHANNEL, *(channel.value for channel in Channel)]
+
+
+def delivery_log_view(connection: Connection) -> None:
+    management = connection.management
+    assert management is not None and Extension.DELIVERIES in connection.extensions()
+    to_col, channel_col, result_col, refresh_col = st.columns([2, 1.4, 1.2, 0.8], vertical_alignment="bottom")
+    to = to_col.text_input("Recipient contains", key="deliveries.to", placeholder="someone@example.com")
+    channel = channel_col.selectbox("Channel", options=CHANNELS, key="deliveries.channel")
+    result = result_col.selectbox("Result", options=RESULTS, key="deliveries.result")
+    refresh_col.button("Refresh", key="deliveries.refresh", icon=":material/refresh:")
+    deliveries = call(
+        "Reading the delivery log",
+        management.list_deliveries,
+        limit=LIMIT,
+        to=to.strip() or None,
+        status=None if result == ALL else result,
+    )
+    # The API filters by recipient and result; the channel is kept here.
+    deliveries = [delivery for delivery in deliveries if channel in (ALL, delivery.channel)]
+    if not deliveries:
+        st.info("No mail matches." if (to or channel != ALL or result != ALL) else "No mail sent yet.")
+        return
+    zone = session_zone()
+    time_column = f"Time ({zone_label(zone)})"
+    rows = [
+        {
+            time_column: shown_time(parse_utc(delivery.at), zone),
+            "Channel": delivery.channel,
+            "To": delivery.to,
+            "Subject": delivery.subject,
+            "Result": str(delivery.status),
+            "Provider": delivery.destination,
+            "Template": _template(delivery),
+            "ms": delivery.duration_ms,
+        }
+        for delivery in deliveries
+    ]
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        column_config={time_column: st.column_config.TextColumn(help="In your browser's time zone.")},
+    )
+    by_id = {delivery.id: delivery for delivery in deliveries}
+    if st.session_state.get("deliveries.open") not in by_id:
+        st.session_state["deliveries.open"] = deliveries[0].id
+    chosen = st.selectbox(
+        "Open a mail",
+        options=list(by_id),
+        format_func=lambda item: (
+            f"{shown_time(parse_utc(by_id[item].at), zone)} · {by_id[item].to} · {by_id[item].status} · "
+            f"{by_id[item].subject}"
+        ),
+        key="deliveries.open",
+    )
+    _details(connection, by_id[chosen])
+
+
+def _template(delivery: Delivery) -> str:
+    if delivery.template_type is None:
+        return "built-in"
+    if delivery.template_version is None:
+        return f"{delivery.template_type} ({'draft' if delivery.channel == DRAFT_CHANNEL else 'built-in'})"
+    return f"{delivery.template_type} v{delivery.template_version}"
+
+
+def _details(connection: Connection, delivery: Delivery) -> None:
+    """What the provider said, and the mail itself when the outbox has it. Every backend string as plain text."""
+    at = parse_utc(delivery.at)
+    status = str(delivery.status)
+    line = (
+        f"{status.capitalize()} · {plain(delivery.channel)} to {plain(delivery.to)} via {plain(delivery.destination)}"
+        f" · {delivery.duration_ms} ms"
+    )
+    st.caption(line, help=f"At {utc_time(at)}.")
+    if delivery.reply:
+        shown = st.error if status in (DeliveryStatus.REFUSED, DeliveryStatus.FAILED) else st.warning
+        shown(plain(delivery.reply))
+    if delivery.message_id:
+        st.caption(f"Message-ID {plain(delivery.message_id)}")
+    mail = _outbox_mail(connection, delivery) if status == DeliveryStatus.DELIVERED else None
+    if mail is not None:
+        show_outbox_mail(mail)
+    elif status == DeliveryStatus.DELIVERED:
+        st.caption(
+            "The content of a mail handed to a provider stays with that provider and the recipient; the service keeps "
+            "the content of the built-in mail service's mails only (the outbox)."
+        )
+
+
+def _outbox_mail(connection: Connection, delivery: Delivery) -> OutboxMessage | None:
+    """The outbox mail with the delivery's Message-ID, if the built-in mail service delivered it (and it is among
+    the latest)."""
+    if delivery.message_id is None or delivery.provider != BUILTIN_PROVIDER:
+        return None
+    management = connection.management
+    assert management is not None
+    for message in call("Reading the outbox", management.list_outbox, limit=LIMIT):
+        if message.to == delivery.to and _message_id(message.raw) == delivery.message_id:
+            return message
+    return None
+
+
+def _message_id(raw: str) -> str | None:
+    value = Parser(policy=policy.default).parsestr(raw, headersonly=True)["Message-ID"]
+    return str(value) if value is not None else None

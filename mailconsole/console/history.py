@@ -1,0 +1,68 @@
+"""What the editor's history panel compares: the saved versions of a template (the backend's ``history``
+extension), the built-in default and the draft in the editor, any two of them, as a diff by field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mailconsole.changes import text_diff
+from mailconsole.console.drafts import Draft
+from mailconsole.console.saving import DIFFED_FIELDS, other_template_changes
+from mailconsole.models import EmailTemplate, TemplateRevision
+from mailconsole.service.defaults import default_template
+
+DRAFT, BUILTIN = "draft", "builtin"
+
+
+@dataclass(frozen=True)
+class Side:
+    """One thing to compare: ``key`` is ``draft``, ``builtin`` or ``v<version>``."""
+
+    key: str
+    label: str
+    template: EmailTemplate
+    version: int | None = None  # the saved version this side is
+    at: str | None = None  # when it was saved (UTC, ISO 8601), and by whom
+    actor: str | None = None
+
+
+def draft_template(draft: Draft) -> EmailTemplate:
+    return EmailTemplate(type=draft.template_type, **draft.saved_fields())
+
+
+def as_edited(template: EmailTemplate) -> EmailTemplate:
+    """A template with the fields the editor has, as the editor fills them (a validity where the type has one):
+    so that two sides differ only where an admin would see a difference."""
+    return draft_template(Draft.of(template))
+
+
+def sides(revisions: list[TemplateRevision], draft: Draft, current_version: int | None) -> list[Side]:
+    """The versions newest first, then the draft and the built-in default. ``current_version``: the one stored."""
+    saved = [
+        Side(
+            f"v{revision.version}",
+            f"version {revision.version}" + (" (current)" if revision.version == current_version else ""),
+            as_edited(revision),
+            revision.version,
+            revision.at or None,
+            revision.actor,
+        )
+        for revision in revisions
+    ]
+    builtin = as_edited(default_template(draft.template_type, draft.tpl_engine))
+    return [*saved, Side(DRAFT, "your draft", draft_template(draft)), Side(BUILTIN, "the built-in default", builtin)]
+
+
+def side_diff(left: Side, right: Side) -> str:
+    """Subject, sender and body as a unified diff from ``left`` to ``right`` ("" when equal)."""
+    labels = (f"({left.label})", f"({right.label})")
+    diffs = (
+        text_diff(name, str(getattr(left.template, name)), str(getattr(right.template, name)), labels=labels)
+        for name in DIFFED_FIELDS
+    )
+    return "\n".join(diff for diff in diffs if diff)
+
+
+def other_differences(left: Side, right: Side) -> list[str]:
+    """Engine and settings (name, customisation, validity, redirect) that differ, one line each."""
+    return other_template_changes(left.template, right.template)
