@@ -8,6 +8,7 @@ failure last.
 from __future__ import annotations
 
 from mailconsole.addresses import normalize_email
+from mailconsole.i18n import localized
 from mailconsole.models import (
     ConnectionReport,
     EmailProvider,
@@ -46,7 +47,7 @@ def _recipient(address: str | None) -> str | None:
     try:
         return normalize_email(address)
     except ValueError as err:
-        raise ServiceError(400, f"probeRecipient: {err}.") from None
+        raise ServiceError(400, localized("{field}: {problem}.", field="probeRecipient", problem=err)) from None
 
 
 def _preset_target(provider_type: ProviderType, config: ExmailConfig, settings: ServiceSettings) -> SmtpTarget:
@@ -68,7 +69,9 @@ def _check_smtp(
             session.open()
             if recipient:
                 if not mail_from:
-                    raise ServiceError(400, "Set a From address (or a mailbox as user name) to check a recipient.")
+                    raise ServiceError(
+                        400, localized("Set a From address (or a mailbox as user name) to check a recipient.")
+                    )
                 session.probe(mail_from, recipient)
         except DeliveryError:
             pass  # the failed step is in the report

@@ -8,6 +8,7 @@ from typing import Any
 
 from mailconsole.addresses import mailbox_key, normalize_email
 from mailconsole.catalog import APP_NAME_VARIABLES, CHANNELS, COMMON_VARIABLES
+from mailconsole.i18n import localized
 from mailconsole.models import Channel, EmailProvider, EmailTemplate, ProviderType
 from mailconsole.senders import from_identity
 from mailconsole.service.defaults import account_deletion_template
@@ -23,14 +24,18 @@ def send_email(store: Store, settings: ServiceSettings, userpool: Userpool, chan
     try:
         to = normalize_email(email)
     except ValueError as err:
-        raise ServiceError(400, f"email: {err}.") from None
+        raise ServiceError(400, localized("{field}: {problem}.", field="email", problem=err)) from None
     mailbox = mailbox_key(to)
     wait = store.reserve_send(userpool.id, channel.value, mailbox, settings.send_interval)
     if wait is not None:
         seconds = math.ceil(wait)
         raise ServiceError(
             429,
-            f"A mail of this channel was sent to this mailbox less than a minute ago; try again in {seconds} seconds.",
+            localized(
+                "A mail of this channel was sent to this mailbox less than a minute ago; "
+                "try again in {seconds} seconds.",
+                seconds=seconds,
+            ),
             data={"retryAfter": seconds},
         )
     try:
@@ -58,7 +63,7 @@ def send_email(store: Store, settings: ServiceSettings, userpool: Userpool, chan
 def _template_for(store: Store, userpool: Userpool, channel: Channel) -> EmailTemplate:
     template_type = CHANNELS[channel].template
     if template_type is None:
-        return account_deletion_template()
+        return account_deletion_template(store.pool_language(userpool.id))
     return sending_template(store, userpool.id, template_type)
 
 
@@ -90,7 +95,10 @@ def _envelope(provider: EmailProvider, settings: ServiceSettings, to: str, sende
         from_address = smtp.from_address or (smtp.sender if smtp.sender and "@" in smtp.sender else None)
         if not from_address:
             raise DeliveryError(
-                601, "The SMTP settings have no From address: set smtpConfig.from, or use a mailbox as the user name."
+                601,
+                localized(
+                    "The SMTP settings have no From address: set smtpConfig.from, or use a mailbox as the user name."
+                ),
             )
         return Envelope(
             from_address=from_address,
@@ -107,5 +115,7 @@ def _envelope(provider: EmailProvider, settings: ServiceSettings, to: str, sende
     }
     config = configs.get(ProviderType(provider.type)) if provider.type in configs else None
     if config is None:
-        raise DeliveryError(601, f"The provider {provider.type} is enabled but has no configuration.")
+        raise DeliveryError(
+            601, localized("The provider {provider} is enabled but has no configuration.", provider=provider.type)
+        )
     return Envelope(from_address=config.sender, from_name=sender_name, to=to)

@@ -7,7 +7,7 @@ is a ``DeliveryError``: 601 when the provider could not be reached or refused us
 
 from __future__ import annotations
 
-from mailconsole.models import ConnectionStep
+from mailconsole.i18n import Text, localized
 
 UNREACHABLE = 601
 REFUSED = 602
@@ -16,17 +16,23 @@ REFUSED = 602
 class DeliveryError(Exception):
     """A provider failure, in one sentence that says what happened and, where we can tell, what to do."""
 
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, status_code: int, message: str | Text) -> None:
+        super().__init__(str(message))
         self.status_code = status_code
         self.message = message
 
 
-def failure_message(step: ConnectionStep) -> str:
-    """The sentence a failed step gives to the API reply and the console: what happened, the reply, the hint."""
-    parts = [step.detail.rstrip(".") + "."]
-    if step.reply:
-        parts.append(f"The server said: {step.reply}.")
-    if step.hint:
-        parts.append(step.hint)
-    return " ".join(parts)
+def failure_message(detail: Text | str, reply: str | None, hint: Text | str | None) -> Text:
+    """The sentence a failed step gives to the API reply: what happened, the server's own reply (as it was), the
+    hint; in the language of the request that gets it."""
+    if isinstance(detail, str):
+        detail = detail.rstrip(".")
+    if isinstance(hint, Text) and not hint.msgid:
+        hint = None
+    if reply and hint:
+        return localized("{detail}. The server said: {reply}. {hint}", detail=detail, reply=reply, hint=hint)
+    if reply:
+        return localized("{detail}. The server said: {reply}.", detail=detail, reply=reply)
+    if hint:
+        return localized("{detail}. {hint}", detail=detail, hint=hint)
+    return localized("{detail}.", detail=detail)

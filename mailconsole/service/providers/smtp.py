@@ -20,6 +20,7 @@ from email.message import EmailMessage
 from cryptography import x509
 
 from mailconsole.destinations import DestinationPolicy, DestinationRefused
+from mailconsole.i18n import Text, localized
 from mailconsole.models import ConnectionStep
 from mailconsole.secret_reuse import Security
 from mailconsole.service.providers import REFUSED, UNREACHABLE, DeliveryError, failure_message
@@ -256,16 +257,14 @@ class SmtpSession:
             yield outcome
         except Exception as err:
             status, detail, reply, hint = explain(err, name, self.target, self.timeout)
-            step = ConnectionStep(
-                name=name,
-                ok=False,
-                detail=f"{detail} ({outcome.detail})" if outcome.detail else detail,
-                reply=reply or outcome.reply,
-                hint=hint,
-            )
+            if outcome.detail:
+                detail = localized("{detail} ({context})", detail=detail, context=outcome.detail)
+            reply = reply or outcome.reply
+            # The report of the connection test keeps English; the failure of a send is said in the caller's language.
+            step = ConnectionStep(name=name, ok=False, detail=str(detail), reply=reply, hint=str(hint))
             self.steps.append(step)
             self._smtp_abort()
-            raise DeliveryError(status, failure_message(step)) from err
+            raise DeliveryError(status, failure_message(detail, reply, hint)) from err
         self.steps.append(
             ConnectionStep(name=name, ok=True, detail=outcome.detail, reply=outcome.reply, hint=outcome.hint)
         )
@@ -362,53 +361,63 @@ def _names(cert: x509.Certificate) -> str:
 # ---- what went wrong, and what to do -------------------------------------------------------------------------
 
 
-def explain(err: BaseException, step: str, target: SmtpTarget, timeout: float) -> tuple[int, str, str | None, str]:
+def explain(err: BaseException, step: str, target: SmtpTarget, timeout: float) -> tuple[int, Text, str | None, Text]:
     """(statusCode, what happened, the server's reply, one sentence on what to do) for a failure at ``step``."""
     where = target.where
     if isinstance(err, _NotOffered):
         return _not_offered(err, target)
     if isinstance(err, DestinationRefused):
-        return UNREACHABLE, str(err), None, "Use the mail server's public name, or ask the operator to allow it."
+        return (
+            UNREACHABLE,
+            Text("{refusal}", {"refusal": err}),  # the destination policy's own sentence
+            None,
+            localized("Use the mail server's public name, or ask the operator to allow it."),
+        )
     if isinstance(err, smtplib.SMTPResponseException) and not _speaks_smtp(err.smtp_code):
         return (
             UNREACHABLE,
-            f"{where} does not speak SMTP",
+            localized("{where} does not speak SMTP", where=where),
             None,
-            "Check host and port: something else listens there (port 465 for SSL, 587 for STARTTLS).",
+            localized("Check host and port: something else listens there (port 465 for SSL, 587 for STARTTLS)."),
         )
     if isinstance(err, smtplib.SMTPAuthenticationError):
         return (
             UNREACHABLE,
-            f"{where} refused the login of {target.user}",
+            localized("{where} refused the login of {user}", where=where, user=target.user),
             _reply(err.smtp_code, err.smtp_error),
-            "Check the user name and password; many providers (Tencent, Alibaba, Gmail, Outlook) want an "
-            "app password or authorisation code here, not the mailbox password.",
+            localized(
+                "Check the user name and password; many providers (Tencent, Alibaba, Gmail, Outlook) want an "
+                "app password or authorisation code here, not the mailbox password."
+            ),
         )
     if isinstance(err, smtplib.SMTPSenderRefused):
         return (
             REFUSED,
-            f"{where} refused the sender {err.sender}",
+            localized("{where} refused the sender {sender}", where=where, sender=err.sender),
             _reply(err.smtp_code, err.smtp_error),
-            _temporary_or(err.smtp_code, "Use an address this account may send as (the From or Envelope-From)."),
+            _temporary_or(
+                err.smtp_code, localized("Use an address this account may send as (the From or Envelope-From).")
+            ),
         )
     if isinstance(err, smtplib.SMTPRecipientsRefused):
         to, (code, text) = next(iter(err.recipients.items()))
         return (
             REFUSED,
-            f"{where} refused the recipient {to}",
+            localized("{where} refused the recipient {to}", where=where, to=to),
             _reply(code, text),
-            _temporary_or(code, "Check the address; some servers only relay for logged-in or local users."),
+            _temporary_or(code, localized("Check the address; some servers only relay for logged-in or local users.")),
         )
     if isinstance(err, smtplib.SMTPDataError):
         return (
             REFUSED,
-            f"{where} refused the message",
+            localized("{where} refused the message", where=where),
             _reply(err.smtp_code, err.smtp_error),
-            _temporary_or(err.smtp_code, "The server's reply says why (size, content or sender policy)."),
+            _temporary_or(err.smtp_code, localized("The server's reply says why (size, content or sender policy).")),
         )
     if isinstance(err, smtplib.SMTPResponseException):
         status = REFUSED if step in (*MAIL_STEPS, "send") else UNREACHABLE
-        return status, f"{where} answered {step} with an error", _reply(err.smtp_code, err.smtp_error), ""
+        answered = localized("{where} answered {step} with an error", where=where, step=step)
+        return status, answered, _reply(err.smtp_code, err.smtp_error), _NO_HINT
     if isinstance(err, smtplib.SMTPServerDisconnected):
         if isinstance(err.__context__, TimeoutError):  # smtplib reports a read that timed out as a hang-up
             return _timed_out(step, target, timeout)
@@ -422,106 +431,128 @@ def explain(err: BaseException, step: str, target: SmtpTarget, timeout: float) -
     if isinstance(err, socket.gaierror):
         return (
             UNREACHABLE,
-            f"The host {target.host} is unknown ({err.strerror})",
+            localized("The host {host} is unknown ({reason})", host=target.host, reason=err.strerror),
             None,
-            "Check the spelling of the server's name, and that this machine can resolve it.",
+            localized("Check the spelling of the server's name, and that this machine can resolve it."),
         )
     if isinstance(err, ConnectionRefusedError):
         return (
             UNREACHABLE,
-            f"{where} refused the connection",
+            localized("{where} refused the connection", where=where),
             None,
-            "Check the port: nothing listens there, or a firewall rejects it.",
+            localized("Check the port: nothing listens there, or a firewall rejects it."),
         )
     if isinstance(err, OSError):
-        return UNREACHABLE, f"The connection to {where} failed: {err.strerror or err}", None, "Check host and port."
-    return UNREACHABLE, f"{step} failed: {err}", None, ""
+        failed = localized("The connection to {where} failed: {reason}", where=where, reason=err.strerror or err)
+        return UNREACHABLE, failed, None, localized("Check host and port.")
+    return UNREACHABLE, localized("{step} failed: {reason}", step=step, reason=err), None, _NO_HINT
 
 
-def _temporary_or(code: int, hint: str) -> str:
+_NO_HINT = Text("")  # no catalog entry: it says nothing in any language
+
+
+def _temporary_or(code: int, hint: Text) -> Text:
     if 400 <= code < 500:
-        return "A 4xx reply is temporary: try again later. " + hint
+        return localized("A 4xx reply is temporary: try again later. {hint}", hint=hint)
     return hint
 
 
-def _not_offered(err: _NotOffered, target: SmtpTarget) -> tuple[int, str, None, str]:
+def _not_offered(err: _NotOffered, target: SmtpTarget) -> tuple[int, Text, None, Text]:
     """The hint follows from what the server's last EHLO offered, never from a guess about the port."""
     logins = err.offered.get("auth", "").split()
     if err.extension == "STARTTLS":
         if logins:
-            hint = (
+            hint = localized(
                 "The server offers no encryption here: use the port its administrator gives for SSL or STARTTLS, "
                 "or turn STARTTLS off only if the password would travel unencrypted on purpose."
             )
         else:
-            hint = (
+            hint = localized(
                 "The server offers neither encryption nor a login here: turn STARTTLS off and leave the user name "
                 "and password empty if it takes mail without them, or use its SSL or STARTTLS port."
             )
-        return UNREACHABLE, f"{target.where} does not offer STARTTLS, so the password was not sent", None, hint
+        detail = localized("{where} does not offer STARTTLS, so the password was not sent", where=target.where)
+        return UNREACHABLE, detail, None, hint
     if logins:
-        hint = (
-            f"The server offers only AUTH {' '.join(logins)}, which this service cannot use (it speaks "
-            f"{', '.join(AUTH_MECHANISMS)}): ask the server's administrator for one of those."
+        hint = localized(
+            "The server offers only AUTH {offered}, which this service cannot use (it speaks {spoken}): ask the "
+            "server's administrator for one of those.",
+            offered=" ".join(logins),
+            spoken=", ".join(AUTH_MECHANISMS),
         )
     elif "starttls" in err.offered and not err.encrypted:
-        hint = "The server offers STARTTLS and no login before it: turn STARTTLS on."
+        hint = localized("The server offers STARTTLS and no login before it: turn STARTTLS on.")
     else:
-        hint = "The server offers no login: leave the user name and password empty if it takes mail without one."
-    return UNREACHABLE, f"{target.where} offers no login method we can use (AUTH PLAIN, LOGIN or CRAM-MD5)", None, hint
+        hint = localized(
+            "The server offers no login: leave the user name and password empty if it takes mail without one."
+        )
+    detail = localized("{where} offers no login method we can use (AUTH PLAIN, LOGIN or CRAM-MD5)", where=target.where)
+    return UNREACHABLE, detail, None, hint
 
 
-def _disconnected(step: str, target: SmtpTarget) -> tuple[int, str, None, str]:
+def _disconnected(step: str, target: SmtpTarget) -> tuple[int, Text, None, Text]:
     if step in ("send", "data"):
         return (
             UNREACHABLE,
-            f"{target.where} closed the connection in the middle of the message",
+            localized("{where} closed the connection in the middle of the message", where=target.where),
             None,
-            "The mail was not accepted; try again, and check the server's size and rate limits.",
+            localized("The mail was not accepted; try again, and check the server's size and rate limits."),
         )
-    hint = "Port 465 expects SSL on." if target.port == 465 and target.security != "ssl" else ""
-    return UNREACHABLE, f"{target.where} closed the connection during {step}", None, hint
+    hint = _PORT_465_SSL if target.port == 465 and target.security != "ssl" else _NO_HINT
+    closed = localized("{where} closed the connection during {step}", where=target.where, step=step)
+    return UNREACHABLE, closed, None, hint
 
 
-def _untrusted(err: ssl.SSLCertVerificationError, target: SmtpTarget) -> tuple[int, str, None, str]:
+_PORT_465_SSL = localized("Port 465 expects SSL on.")
+
+
+def _untrusted(err: ssl.SSLCertVerificationError, target: SmtpTarget) -> tuple[int, Text, None, Text]:
     reason = err.verify_message or err.reason or str(err)
     if "hostname" in reason.lower() or "ip address mismatch" in reason.lower():
-        hint = f"Connect with the name the certificate was issued for, not {target.host}."
+        hint = localized("Connect with the name the certificate was issued for, not {host}.", host=target.host)
     elif "expired" in reason.lower():
-        hint = "The server's certificate has expired: its administrator must renew it."
+        hint = localized("The server's certificate has expired: its administrator must renew it.")
     else:
-        hint = (
+        hint = localized(
             "For a server with a private CA, add the CA's certificate as CA bundle; "
             "for a self-signed test server, turn certificate verification off."
         )
-    return UNREACHABLE, f"The certificate of {target.where} is not trusted: {reason}", None, hint
+    detail = localized("The certificate of {where} is not trusted: {reason}", where=target.where, reason=reason)
+    return UNREACHABLE, detail, None, hint
 
 
-def _tls_failed(err: ssl.SSLError, target: SmtpTarget) -> tuple[int, str, None, str]:
+def _tls_failed(err: ssl.SSLError, target: SmtpTarget) -> tuple[int, Text, None, Text]:
     reason = err.reason or str(err)
     if reason in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "HTTP_REQUEST", "UNKNOWN_PROTOCOL"):
-        hint = (
-            f"The server does not speak TLS from the start on port {target.port}: "
-            "port 587 expects STARTTLS and port 25 STARTTLS or none, so turn SSL off."
+        hint = localized(
+            "The server does not speak TLS from the start on port {port}: "
+            "port 587 expects STARTTLS and port 25 STARTTLS or none, so turn SSL off.",
+            port=target.port,
         )
     else:
-        hint = "The server and this service found no TLS version or cipher in common."
-    return UNREACHABLE, f"The TLS handshake with {target.where} failed: {reason}", None, hint
+        hint = localized("The server and this service found no TLS version or cipher in common.")
+    detail = localized("The TLS handshake with {where} failed: {reason}", where=target.where, reason=reason)
+    return UNREACHABLE, detail, None, hint
 
 
-def _timed_out(step: str, target: SmtpTarget, timeout: float) -> tuple[int, str, None, str]:
+def _timed_out(step: str, target: SmtpTarget, timeout: float) -> tuple[int, Text, None, Text]:
+    seconds = f"{timeout:g}"
     if step == "connect":
         return (
             UNREACHABLE,
-            f"{target.where} did not accept a connection within {timeout:g} s",
+            localized("{where} did not accept a connection within {seconds} s", where=target.where, seconds=seconds),
             None,
-            "A firewall may drop the traffic: check host and port.",
+            localized("A firewall may drop the traffic: check host and port."),
         )
     if step == "greeting" and target.security != "ssl":
         hint = (
-            "Port 465 expects SSL on."
+            _PORT_465_SSL
             if target.port == 465
-            else "If the server expects TLS from the first byte, turn SSL on."
+            else localized("If the server expects TLS from the first byte, turn SSL on.")
         )
-        return UNREACHABLE, f"{target.where} accepted the connection but said nothing for {timeout:g} s", None, hint
-    return UNREACHABLE, f"{target.where} did not answer {step} within {timeout:g} s", None, "Try again later."
+        silent = localized(
+            "{where} accepted the connection but said nothing for {seconds} s", where=target.where, seconds=seconds
+        )
+        return UNREACHABLE, silent, None, hint
+    late = localized("{where} did not answer {step} within {seconds} s", where=target.where, step=step, seconds=seconds)
+    return UNREACHABLE, late, None, localized("Try again later.")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from mailconsole import __version__
+from mailconsole.i18n import localized
 from mailconsole.models import AuditKind, Extension, ProviderTestRequest, ServiceInfo
 from mailconsole.service.dependencies import ManagedPool, SettingsDep, StoreDep
 from mailconsole.service.envelope import ServiceError, ok
@@ -58,7 +59,11 @@ def test_email_provider(
         seconds = max(1, math.ceil(wait))
         raise ServiceError(
             429,
-            f"Too many connection tests: {limit.limit} a minute; try again in {seconds} seconds.",
+            localized(
+                "Too many connection tests: {limit} a minute; try again in {seconds} seconds.",
+                limit=limit.limit,
+                seconds=seconds,
+            ),
             data={"retryAfter": seconds},
         )
     report = check_provider(body, store.provider(userpool.id), settings)
