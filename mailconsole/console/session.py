@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from mailconsole import APIConnectionError, AuthenticationClient, MailConsoleError, ManagementClient, SmtpSetupClient
 from mailconsole.console.tenants import ConfigError, TenantConfig, TenantKind
+from mailconsole.i18n import console_language
 from mailconsole.models import EmailProvider, EmailTemplate, ServiceInfo
 
 if TYPE_CHECKING:
@@ -216,10 +217,14 @@ def _genauth_clients(tenant: TenantConfig, actor: str | None) -> tuple[Managemen
             tenant.userpool_secret,
             actor=actor,
             allow_insecure_http=tenant.allow_insecure_http,
+            lang=console_language(),  # the backend's messages in the console's language
         )
         authentication = (
             AuthenticationClient(
-                tenant.app_id, tenant.app_host or tenant.api_host, allow_insecure_http=tenant.allow_insecure_http
+                tenant.app_id,
+                tenant.app_host or tenant.api_host,
+                allow_insecure_http=tenant.allow_insecure_http,
+                lang=console_language(),
             )
             if tenant.app_id
             else None
