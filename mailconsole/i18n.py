@@ -19,8 +19,6 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Final, Literal, TypeAlias, get_args
 
-from babel.messages.pofile import read_po
-
 __all__ = [
     "DEFAULT_LANGUAGE",
     "EN_US",
@@ -115,6 +113,9 @@ def _catalog(language: Language) -> Mapping[str, str]:
     folder = _LOCALE_DIRS.get(language)
     if folder is None:
         return {}
+    # Imported here: Babel takes about 15 ms to import, which only the first Chinese message needs to pay.
+    from babel.messages.pofile import read_po
+
     path = files("mailconsole").joinpath("locales", folder, "LC_MESSAGES", "messages.po")
     with path.open("rb") as po:
         catalog = read_po(po)
