@@ -194,3 +194,27 @@ def test_the_official_sdk_gets_the_language_it_asks_for(
     reply = sdk.config_email_provider(type="custom", enabled=True, smtp_config=smtp)
     assert reply["statusCode"] == 400
     assert reply["message"].startswith(expected)
+
+
+def test_the_connection_test_reports_in_the_requests_language(service: RunningService, smtp_server: SmtpServer) -> None:
+    config = {
+        "smtp_host": smtp_server.host,
+        "smtp_port": smtp_server.port,
+        "sender": smtp_server.user,
+        "senderPass": "wrong-password",
+        "starttls": False,
+    }
+    reports = {}
+    for lang in ("zh-CN", "en-US"):
+        with ManagementClient(service.base_url, service.userpool.id, service.userpool.secret, lang=lang) as client:
+            reports[lang] = client.test_email_provider(type="custom", smtp_config=config)
+    zh, en = reports["zh-CN"], reports["en-US"]
+    assert [step.name for step in zh.steps] == [step.name for step in en.steps]
+    assert [step.reply for step in zh.steps] == [step.reply for step in en.steps]  # the server's own words
+    by_name = {step.name: step for step in zh.steps}
+    assert by_name["greeting"].detail == "服务器已发送问候"
+    assert by_name["connect"].detail == f"已连接到 {smtp_server.host} 的 {smtp_server.port} 端口"
+    assert zh.steps[-1].name == "auth" and not zh.steps[-1].ok
+    assert zh.steps[-1].detail == f"{smtp_server.host}:{smtp_server.port} 拒绝了 {smtp_server.user} 的登录"
+    assert zh.steps[-1].hint is not None and zh.steps[-1].hint.endswith("不是邮箱登录密码。")
+    assert {step.name: step.detail for step in en.steps}["greeting"] == "the server greeted us"

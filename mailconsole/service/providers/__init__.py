@@ -7,7 +7,10 @@ is a ``DeliveryError``: 601 when the provider could not be reached or refused us
 
 from __future__ import annotations
 
-from mailconsole.i18n import Text, localized
+from dataclasses import dataclass
+
+from mailconsole.i18n import EN_US, Language, Text, localized, translated
+from mailconsole.models import ConnectionStep
 
 UNREACHABLE = 601
 REFUSED = 602
@@ -20,6 +23,24 @@ class DeliveryError(Exception):
         super().__init__(str(message))
         self.status_code = status_code
         self.message = message
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """A step of a conversation with a provider, its sentences waiting for the language of whoever reads the
+    report; the server's own reply stays as it was."""
+
+    name: str
+    ok: bool
+    detail: Text | str
+    reply: str | None = None
+    hint: Text | str | None = None
+
+    def in_language(self, language: Language = EN_US) -> ConnectionStep:
+        hint = None if self.hint is None else translated(self.hint, language)
+        return ConnectionStep(
+            name=self.name, ok=self.ok, detail=translated(self.detail, language), reply=self.reply, hint=hint
+        )
 
 
 def failure_message(detail: Text | str, reply: str | None, hint: Text | str | None) -> Text:

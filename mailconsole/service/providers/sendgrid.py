@@ -11,8 +11,7 @@ from typing import Any
 import httpx
 
 from mailconsole.i18n import Text, localized
-from mailconsole.models import ConnectionStep
-from mailconsole.service.providers import REFUSED, UNREACHABLE, DeliveryError, failure_message
+from mailconsole.service.providers import REFUSED, UNREACHABLE, DeliveryError, StepRecord, failure_message
 
 SEND_SCOPE = "mail.send"
 
@@ -68,12 +67,12 @@ def send(account: SendGridAccount, mail: SendGridMail) -> None:
         raise DeliveryError(status, failure_message(detail, reply, hint))
 
 
-def check_key(account: SendGridAccount) -> ConnectionStep:
+def check_key(account: SendGridAccount) -> StepRecord:
     """The key checked against the API without sending: it must be valid and allowed to send mail."""
     try:
         response = _call("GET", account, "/v3/scopes")
     except DeliveryError as err:
-        return ConnectionStep(name="api_key", ok=False, detail=str(err.message))
+        return StepRecord(name="api_key", ok=False, detail=err.message)
     if response.status_code != 200:
         return _refusal("api_key", response)
     try:
@@ -81,14 +80,16 @@ def check_key(account: SendGridAccount) -> ConnectionStep:
     except (ValueError, AttributeError):
         scopes = []
     if SEND_SCOPE not in scopes:
-        return ConnectionStep(
+        return StepRecord(
             name="api_key",
             ok=False,
-            detail="The API key is valid but may not send mail",
+            detail=localized("The API key is valid but may not send mail"),
             reply=f"HTTP 200, scopes: {', '.join(scopes) or 'none'}",
-            hint="Give the key the Mail Send permission in SendGrid's API key settings.",
+            hint=localized("Give the key the Mail Send permission in SendGrid's API key settings."),
         )
-    return ConnectionStep(name="api_key", ok=True, detail="the API key is valid and may send mail", reply="HTTP 200")
+    return StepRecord(
+        name="api_key", ok=True, detail=localized("the API key is valid and may send mail"), reply="HTTP 200"
+    )
 
 
 def _call(method: str, account: SendGridAccount, path: str, **kwargs: Any) -> httpx.Response:
@@ -105,10 +106,10 @@ def _call(method: str, account: SendGridAccount, path: str, **kwargs: Any) -> ht
         ) from err
 
 
-def _refusal(name: str, response: httpx.Response) -> ConnectionStep:
+def _refusal(name: str, response: httpx.Response) -> StepRecord:
     """A failed call as a step: SendGrid's own error messages, and what to do about the usual ones."""
     detail, reply, hint = _refusal_texts(response)
-    return ConnectionStep(name=name, ok=False, detail=str(detail), reply=reply, hint=str(hint))
+    return StepRecord(name=name, ok=False, detail=detail, reply=reply, hint=hint)
 
 
 def _refusal_texts(response: httpx.Response) -> tuple[Text, str, Text]:

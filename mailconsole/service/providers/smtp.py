@@ -20,10 +20,10 @@ from email.message import EmailMessage
 from cryptography import x509
 
 from mailconsole.destinations import DestinationPolicy, DestinationRefused
-from mailconsole.i18n import Text, localized
+from mailconsole.i18n import EN_US, Language, Text, localized
 from mailconsole.models import ConnectionStep
 from mailconsole.secret_reuse import Security
-from mailconsole.service.providers import REFUSED, UNREACHABLE, DeliveryError, failure_message
+from mailconsole.service.providers import REFUSED, UNREACHABLE, DeliveryError, StepRecord, failure_message
 
 # Tried in this order among those the server offers; smtplib implements all three.
 AUTH_MECHANISMS = ("PLAIN", "LOGIN", "CRAM-MD5")
@@ -58,9 +58,9 @@ class SmtpTarget:
 
 @dataclass
 class _Outcome:
-    detail: str = ""
+    detail: Text | str = ""
     reply: str | None = None
-    hint: str | None = None
+    hint: Text | str | None = None
 
 
 class SmtpSession:
@@ -83,10 +83,18 @@ class SmtpSession:
         self.target = target
         self.timeout = timeout
         self.destinations = destinations
-        self.steps: list[ConnectionStep] = []
+        self._records: list[StepRecord] = []
         self._explain_certificates = explain_certificates
         self._smtp: smtplib.SMTP | None = None
         self._peer: tuple[int, tuple[str, int]] | None = None  # the address connected to, family first
+
+    @property
+    def steps(self) -> list[ConnectionStep]:
+        """The steps taken so far, in English (``steps_in`` for another language)."""
+        return self.steps_in(EN_US)
+
+    def steps_in(self, language: Language) -> list[ConnectionStep]:
+        return [record.in_language(language) for record in self._records]
 
     def __enter__(self) -> SmtpSession:
         return self
@@ -109,7 +117,7 @@ class SmtpSession:
             outcome.reply = _reply(code, text)
             if code != 220:
                 raise smtplib.SMTPConnectError(code, text)
-            outcome.detail = "the server greeted us"
+            outcome.detail = localized("the server greeted us")
         self._ehlo()
         self._starttls()
         if self.target.password:
@@ -119,7 +127,7 @@ class SmtpSession:
         smtp = self._session()
         with self._step("send") as outcome:
             smtp.send_message(message, from_addr=mail_from, to_addrs=[to])
-            outcome.detail = f"the server accepted the mail for {to}"
+            outcome.detail = localized("the server accepted the mail for {to}", to=to)
 
     def probe(self, mail_from: str, to: str) -> None:
         """MAIL FROM and RCPT TO as a send would say them, then RSET: the server's answers, and nothing sent."""
@@ -129,13 +137,13 @@ class SmtpSession:
             outcome.reply = _reply(code, text)
             if code != 250:
                 raise smtplib.SMTPSenderRefused(code, text, mail_from)
-            outcome.detail = f"the server accepts mail from {mail_from}"
+            outcome.detail = localized("the server accepts mail from {sender}", sender=mail_from)
         with self._step("rcpt_to") as outcome:
             code, text = smtp.rcpt(to)
             outcome.reply = _reply(code, text)
             if code not in (250, 251):
                 raise smtplib.SMTPRecipientsRefused({to: (code, text)})
-            outcome.detail = f"the server accepts mail for {to}; nothing was sent"
+            outcome.detail = localized("the server accepts mail for {to}; nothing was sent", to=to)
         with suppress(smtplib.SMTPException, OSError):
             smtp.rset()
 
@@ -155,7 +163,7 @@ class SmtpSession:
                 (int(family), (str(sockaddr[0]), int(sockaddr[1]))) for family, _, _, _, sockaddr in infos
             ]
             shown = dict.fromkeys(address for _, (address, _) in addresses)
-            outcome.detail = f"{self.target.host} is {', '.join(shown)}"
+            outcome.detail = localized("{host} is {addresses}", host=self.target.host, addresses=", ".join(shown))
             self.destinations.check(self.target.host, shown)
         return addresses
 
@@ -164,7 +172,7 @@ class SmtpSession:
             sock = _connect_first(addresses, self.timeout)
             address, port = sock.getpeername()[:2]
             self._peer = (sock.family, (address, port))
-            outcome.detail = f"connected to {address} port {port}"
+            outcome.detail = localized("connected to {address} port {port}", address=address, port=port)
         return sock
 
     def _handshake(self, sock: socket.socket, name: str) -> ssl.SSLSocket:
@@ -181,7 +189,9 @@ class SmtpSession:
                 raise
             outcome.detail = _describe_tls(tls, verified=self.target.verify)
             if not self.target.verify:
-                outcome.hint = "Certificate verification is off: anyone on the path could pose as this server."
+                outcome.hint = localized(
+                    "Certificate verification is off: anyone on the path could pose as this server."
+                )
         return tls
 
     def _ehlo(self) -> None:
@@ -195,7 +205,11 @@ class SmtpSession:
             lines = text.decode("utf-8", "replace").splitlines() if text else [""]
             outcome.reply = _reply(code, lines[0])
             offered = [" ".join(line.split()) for line in lines[1:]]
-            outcome.detail = "the server offers " + (", ".join(offered) if offered else "no extensions")
+            outcome.detail = (
+                localized("the server offers {extensions}", extensions=", ".join(offered))
+                if offered
+                else localized("the server offers no extensions")
+            )
 
     def _starttls(self) -> None:
         security, smtp = self.target.security, self._session()
@@ -206,15 +220,15 @@ class SmtpSession:
             if not offered and security == "starttls":
                 raise _NotOffered("STARTTLS", smtp)
             if not offered:
-                outcome.detail = "not offered; going on without encryption, as STARTTLS is not required"
+                outcome.detail = localized("not offered; going on without encryption, as STARTTLS is not required")
                 if self.target.password:  # else there is nothing to protect
-                    outcome.hint = "Turn STARTTLS on (required) to refuse sending the password in clear."
+                    outcome.hint = localized("Turn STARTTLS on (required) to refuse sending the password in clear.")
                 return
             code, text = smtp.docmd("STARTTLS")
             outcome.reply = _reply(code, text)
             if code != 220:
                 raise smtplib.SMTPResponseException(code, text)
-            outcome.detail = "the server is ready for TLS"
+            outcome.detail = localized("the server is ready for TLS")
         assert smtp.sock is not None
         smtp.sock = self._handshake(smtp.sock, "tls")
         # As smtplib's own starttls(): forget what was learned in clear, then ask again.
@@ -239,9 +253,9 @@ class SmtpSession:
             else:
                 code, text = smtp.auth(mechanism, smtp.auth_cram_md5)
             outcome.reply = _reply(code, text)
-            outcome.detail = f"logged in as {user} with AUTH {mechanism}"
+            outcome.detail = localized("logged in as {user} with AUTH {mechanism}", user=user, mechanism=mechanism)
             if self.target.security == "plain" or not isinstance(smtp.sock, ssl.SSLSocket):
-                outcome.hint = "The password went over the network unencrypted."
+                outcome.hint = localized("The password went over the network unencrypted.")
 
     def _session(self) -> smtplib.SMTP:
         if self._smtp is None:
@@ -260,13 +274,11 @@ class SmtpSession:
             if outcome.detail:
                 detail = localized("{detail} ({context})", detail=detail, context=outcome.detail)
             reply = reply or outcome.reply
-            # The report of the connection test keeps English; the failure of a send is said in the caller's language.
-            step = ConnectionStep(name=name, ok=False, detail=str(detail), reply=reply, hint=str(hint))
-            self.steps.append(step)
+            self._records.append(StepRecord(name=name, ok=False, detail=detail, reply=reply, hint=hint))
             self._smtp_abort()
             raise DeliveryError(status, failure_message(detail, reply, hint)) from err
-        self.steps.append(
-            ConnectionStep(name=name, ok=True, detail=outcome.detail, reply=outcome.reply, hint=outcome.hint)
+        self._records.append(
+            StepRecord(name=name, ok=True, detail=outcome.detail, reply=outcome.reply, hint=outcome.hint)
         )
 
     def _smtp_abort(self) -> None:
@@ -274,7 +286,7 @@ class SmtpSession:
             self._smtp.close()
             self._smtp = None
 
-    def _describe_untrusted(self) -> str:
+    def _describe_untrusted(self) -> Text | str:
         """Connect again without verification, only to say which certificate the server shows. After STARTTLS the
         certificate sits behind an SMTP exchange, and the verification error says enough."""
         if self.target.security != "ssl" or self._peer is None:
@@ -285,7 +297,7 @@ class SmtpSession:
                 _connect_first([self._peer], self.timeout) as raw,
                 unverified.tls_context().wrap_socket(raw, server_hostname=self.target.host) as tls,
             ):
-                return "the server shows " + _describe_certificate(tls)
+                return localized("the server shows {certificate}", certificate=_describe_certificate(tls))
         except (OSError, ValueError):
             return ""
 
@@ -329,33 +341,39 @@ def _speaks_smtp(code: int) -> bool:
     return 200 <= code <= 599
 
 
-def _describe_tls(tls: ssl.SSLSocket, *, verified: bool) -> str:
-    trust = "verified" if verified else "NOT verified"
-    return f"{tls.version()}, {trust}; {_describe_certificate(tls)}"
+def _describe_tls(tls: ssl.SSLSocket, *, verified: bool) -> Text:
+    certificate = _describe_certificate(tls)
+    if verified:
+        return localized("{version}, verified; {certificate}", version=tls.version(), certificate=certificate)
+    return localized("{version}, NOT verified; {certificate}", version=tls.version(), certificate=certificate)
 
 
-def _describe_certificate(tls: ssl.SSLSocket) -> str:
+def _describe_certificate(tls: ssl.SSLSocket) -> Text:
     der = tls.getpeercert(binary_form=True)
     if not der:
-        return "no certificate"
+        return localized("no certificate")
     cert = x509.load_der_x509_certificate(der)
     expires = cert.not_valid_after_utc
     days = (expires - datetime.now(UTC)).days
-    left = f"expired {-days} days ago" if days < 0 else f"{days} days left"
-    return (
-        f"certificate {cert.subject.rfc4514_string()} for {_names(cert)} issued by {cert.issuer.rfc4514_string()}, "
-        f"valid until {expires:%Y-%m-%d} ({left})"
+    left = localized("expired {days} days ago", days=-days) if days < 0 else localized("{days} days left", days=days)
+    return localized(
+        "certificate {subject} for {names} issued by {issuer}, valid until {date} ({left})",
+        subject=cert.subject.rfc4514_string(),
+        names=_names(cert),
+        issuer=cert.issuer.rfc4514_string(),
+        date=f"{expires:%Y-%m-%d}",
+        left=left,
     )
 
 
-def _names(cert: x509.Certificate) -> str:
+def _names(cert: x509.Certificate) -> Text | str:
     """The host names and addresses a certificate is valid for: what a name mismatch is about."""
     try:
         alternative = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
-        return "no alternative names"
+        return localized("no alternative names")
     names = [*alternative.get_values_for_type(x509.DNSName), *map(str, alternative.get_values_for_type(x509.IPAddress))]
-    return ", ".join(names) or "no names"
+    return ", ".join(names) or localized("no names")
 
 
 # ---- what went wrong, and what to do -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from mailconsole import __version__
-from mailconsole.i18n import localized
+from mailconsole.i18n import language_of_request, localized
 from mailconsole.models import AuditKind, Extension, ProviderTestRequest, ServiceInfo
 from mailconsole.service.dependencies import ManagedPool, SettingsDep, StoreDep
 from mailconsole.service.envelope import ServiceError, ok
@@ -66,5 +66,5 @@ def test_email_provider(
             ),
             data={"retryAfter": seconds},
         )
-    report = check_provider(body, store.provider(userpool.id), settings)
+    report = check_provider(body, store.provider(userpool.id), settings, language_of_request(request.headers))
     return ok(report.to_wire())
