@@ -32,7 +32,7 @@ with templates_col, st.container(border=True, height="stretch"):
     st.caption("The others send the platform's built-in mail.")
     st.page_link("app_pages/templates.py", label="Templates", icon=":material/edit_note:")
 
-config_download(connection.tenant.name, provider, templates)
+config_download(connection.tenant.name, provider, templates, connection.mail_language())
 
 st.subheader("Latest test sends")
 sends_table(connection.tenant.name, limit=5)

@@ -9,11 +9,14 @@ import streamlit as st
 
 from mailconsole.config_files.export import export_files
 from mailconsole.config_files.files import zip_bytes
+from mailconsole.i18n import Language
 from mailconsole.models import EmailProvider, EmailTemplate
 
 
-def config_download(tenant_name: str, provider: EmailProvider, templates: dict[str, EmailTemplate]) -> None:
-    files = export_files(provider, list(templates.values()))
+def config_download(
+    tenant_name: str, provider: EmailProvider, templates: dict[str, EmailTemplate], language: Language
+) -> None:
+    files = export_files(provider, list(templates.values()), language=language)
     safe_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", tenant_name).strip("-") or "tenant"
     st.download_button(
         "Download configuration (zip)",

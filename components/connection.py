@@ -17,8 +17,9 @@ import streamlit as st
 
 from mailconsole.console.session import CHOSEN_KEY, CONNECTION_KEY, TENANT_KEY, Connection, connect, is_page_state
 from mailconsole.console.tenants import EMBEDDED, SECRETS_FILE, ConfigError, ConsoleSettings, TenantConfig, tenants_from
+from mailconsole.i18n import console_language
 from mailconsole.service.embedded import RunningService, start_service
-from mailconsole.service.settings import ServiceSettings
+from mailconsole.service.settings import console_service_settings
 
 
 def read_secrets() -> tuple[dict[str, Any], str | None]:
@@ -48,7 +49,7 @@ def embedded_service(directory: str) -> RunningService:
     """The embedded service of this process. Every session of the process administers its one user pool, so it is
     shared; the clients that hold its credentials are still made per session."""
     Path(directory).mkdir(parents=True, exist_ok=True)
-    return start_service(ServiceSettings(data_dir=Path(directory)))
+    return start_service(console_service_settings(Path(directory), console_language()))
 
 
 def _embedded() -> tuple[RunningService, Path]:

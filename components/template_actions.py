@@ -96,7 +96,7 @@ def template_actions(
         if conflict is not None
         else None
     )
-    builtin = with_builtin(draft, draft.tpl_engine)
+    builtin = with_builtin(draft, draft.tpl_engine, connection.mail_language())
     if pressed.load_builtin:
         if dirty:
             st.session_state[keys["confirm_discard"]] = BUILTIN

@@ -81,7 +81,7 @@ def engine_warning(connection: Connection, keys: dict[str, str], draft: Draft) -
         key=f"tpl.{draft.template_type.value}.load_builtin_engine",
         help="Replaces subject, sender and body with this product's built-in ones, as an unsaved draft.",
     ):
-        load_draft(connection, with_builtin(draft, draft.tpl_engine))
+        load_draft(connection, with_builtin(draft, draft.tpl_engine, connection.mail_language()))
         st.rerun()
     if keep_col.button("Keep my text", key=f"tpl.{draft.template_type.value}.keep_text"):
         st.session_state[keys["keep_text"]] = draft.tpl_engine

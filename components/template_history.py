@@ -36,7 +36,7 @@ def history_panel(connection: Connection, template: EmailTemplate, draft: Draft,
         st.caption(NOT_OFFERED)
         return
     revisions = _revisions(connection, template)
-    options = {side.key: side for side in sides(revisions, draft, template.version)}
+    options = {side.key: side for side in sides(revisions, draft, template.version, connection.mail_language())}
     left_col, right_col = st.columns(2)
     newest = f"v{revisions[0].version}" if revisions else BUILTIN
     left = options[_pick(left_col, kind, "left", options, default=newest)]

@@ -11,6 +11,8 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 
+from mailconsole.i18n import LocalizedValueError, localized
+
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 # What ends a header line, or is read as a line end somewhere: the C0 controls (CR, LF, TAB, NUL...), DEL, the C1
 # controls (NEL among them) and Unicode's line and paragraph separators.
@@ -29,10 +31,18 @@ def check_header_value(value: str) -> str:
     otherwise, with a sentence that ends in what to do."""
     breaker = _HEADER_BREAKERS.search(value)
     if breaker:
-        kind = "a line break" if breaker.group() in _LINE_BREAKS else "a control character"
-        raise ValueError(f"contains {kind} (U+{ord(breaker.group()):04X}), which would end the mail header: remove it")
+        kind = localized("a line break") if breaker.group() in _LINE_BREAKS else localized("a control character")
+        raise LocalizedValueError(
+            localized(
+                "contains {kind} ({code_point}), which would end the mail header: remove it",
+                kind=kind,
+                code_point=f"U+{ord(breaker.group()):04X}",
+            )
+        )
     if _holds_encoded_word(value):
-        raise ValueError("contains MIME encoded-word syntax (=?...?=): type the text itself, the service encodes it")
+        raise LocalizedValueError(
+            localized("contains MIME encoded-word syntax (=?...?=): type the text itself, the service encodes it")
+        )
     return value
 
 
@@ -49,15 +59,19 @@ def normalize_email(value: str) -> str:
     becomes a header (To, From, Reply-To, or a subject that prints it): ``check_header_value`` applies too."""
     value = value.strip()
     if not value:
-        raise ValueError("an email address is required")
+        raise LocalizedValueError(localized("an email address is required"))
     try:
         check_header_value(value)
     except ValueError as err:
-        raise ValueError(f"{value!r} is not a valid email address: it {err}") from None
+        raise LocalizedValueError(
+            localized("{value} is not a valid email address: it {problem}", value=repr(value), problem=err)
+        ) from None
     try:
         return validate_email(value, check_deliverability=False, allow_smtputf8=True).normalized
     except EmailNotValidError as err:
-        raise ValueError(f"{value!r} is not a valid email address ({err})") from None
+        raise LocalizedValueError(
+            localized("{value} is not a valid email address ({reason})", value=repr(value), reason=err)
+        ) from None
 
 
 def sender_address(value: str, smtp_host: str) -> str:
@@ -70,9 +84,12 @@ def sender_address(value: str, smtp_host: str) -> str:
         if not is_local_only(domain):
             raise
         if not is_loopback(smtp_host.strip().rstrip(".").lower()):
-            raise ValueError(
-                f"{value.strip()!r} is under a domain reserved for tests (.test, .localhost): only a mail server on "
-                "this machine (localhost, 127.0.0.1) takes it"
+            raise LocalizedValueError(
+                localized(
+                    "{value} is under a domain reserved for tests (.test, .localhost): only a mail server on this "
+                    "machine (localhost, 127.0.0.1) takes it",
+                    value=repr(value.strip()),
+                )
             ) from None
         return f"{normalize_email(local + '@example.com').rpartition('@')[0]}@{check_host(domain)}"
 
@@ -92,20 +109,24 @@ def check_host(value: str) -> str:
     """A bare host name or IP address, as a mail server setting takes it; ValueError otherwise."""
     host = value.strip().rstrip(".")
     if not host:
-        raise ValueError("a host name is required")
+        raise LocalizedValueError(localized("a host name is required"))
     if "://" in host or "/" in host or (":" in host.strip("[]") and not is_ip(host)):
-        raise ValueError(f"{value!r} is not a host name: give only the name, such as smtp.example.com")
+        raise LocalizedValueError(
+            localized("{value} is not a host name: give only the name, such as smtp.example.com", value=repr(value))
+        )
     if is_ip(host):
         return host.strip("[]")
     labels = host.split(".")
     if len(host) > 253 or not all(_HOST_LABEL.match(label) for label in labels):
-        raise ValueError(f"{value!r} is not a valid host name")
+        raise LocalizedValueError(localized("{value} is not a valid host name", value=repr(value)))
     return host.lower()
 
 
 def check_port(value: int) -> int:
     if not 1 <= value <= 65535:
-        raise ValueError(f"port {value} is out of range: use 1 to 65535 (465 for SSL, 587 for STARTTLS)")
+        raise LocalizedValueError(
+            localized("port {value} is out of range: use 1 to 65535 (465 for SSL, 587 for STARTTLS)", value=value)
+        )
     return value
 
 

@@ -32,6 +32,7 @@ from mailconsole.errors import (
     UnauthorizedError,
     error_class_for,
 )
+from mailconsole.i18n import EN_US, Language, parse_language
 from mailconsole.models import (
     AuditEntry,
     AuditKind,
@@ -78,6 +79,19 @@ GENAUTH_CLOUD = "https://api.genauth.ai"
 TOKEN_REFRESH_MARGIN = 300
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+# The language the clients ask the backend's messages in, unless told otherwise. The official SDKs default to zh-CN,
+# the platform's own default; this library's callers are the console (which passes its own language) and Python
+# code whose logs and exceptions its developers read, so it defaults to English. Pass lang="zh-CN" for Chinese.
+DEFAULT_CLIENT_LANGUAGE: Language = EN_US
+LANGUAGE_HEADER = "x-authing-lang"  # as the official SDKs send it
+
+
+def _client_language(lang: str) -> Language:
+    language = parse_language(lang)
+    if language is None:
+        raise ValueError(f"lang={lang!r}: the backend speaks zh-CN and en-US; pass one of them.")
+    return language
 
 
 class _HttpBackend:
@@ -224,6 +238,7 @@ class ManagementClient:
     ``access_key_id`` is the user pool id (or a collaborator's key id) and ``access_key_secret`` its secret.
     The management token is fetched on first use, cached, and renewed before it expires. ``actor`` names the person
     behind the calls (an admin's email) for the embedded service's audit trail; it goes in a header on every call.
+    ``lang`` (zh-CN or en-US) is the language of the backend's messages, sent as ``x-authing-lang`` on every call.
     """
 
     def __init__(
@@ -233,6 +248,7 @@ class ManagementClient:
         access_key_secret: str = "",
         *,
         actor: str | None = None,
+        lang: str = DEFAULT_CLIENT_LANGUAGE,
         timeout: float = DEFAULT_TIMEOUT,
         http_client: httpx.Client | None = None,
         allow_insecure_http: bool = False,
@@ -249,6 +265,7 @@ class ManagementClient:
         self._userpool_id = access_key_id
         self._token_lock = threading.Lock()
         self.actor = clean_actor(actor) or None
+        self.lang = _client_language(lang)
 
     @property
     def host(self) -> str:
@@ -499,6 +516,7 @@ class ManagementClient:
             # GenAuth and Authing SDKs name the header differently; a server reads either.
             "x-authing-userpool-id": self._userpool_id,
             "x-genauth-userpool-id": self._userpool_id,
+            LANGUAGE_HEADER: self.lang,
         }
         if self.actor:
             headers[ACTOR_HEADER] = encode_actor(self.actor)
@@ -516,7 +534,7 @@ class ManagementClient:
             "POST",
             "/api/v3/get-management-token",
             json_body={"accessKeyId": self.access_key_id, "accessKeySecret": self._access_key_secret},
-            headers={},
+            headers={LANGUAGE_HEADER: self.lang},
         )
         token = _parse(ManagementToken, data, self.host)
         margin = min(TOKEN_REFRESH_MARGIN, token.expires_in // 10)
@@ -531,13 +549,15 @@ class ManagementClient:
 
 
 class AuthenticationClient:
-    """The end-user side: an application asks the platform to send a code or link mail."""
+    """The end-user side: an application asks the platform to send a code or link mail. ``lang``: as for
+    ``ManagementClient``."""
 
     def __init__(
         self,
         app_id: str,
         app_host: str,
         *,
+        lang: str = DEFAULT_CLIENT_LANGUAGE,
         timeout: float = DEFAULT_TIMEOUT,
         http_client: httpx.Client | None = None,
         allow_insecure_http: bool = False,
@@ -545,6 +565,7 @@ class AuthenticationClient:
         if not app_id:
             raise ValueError("AuthenticationClient needs the application's app_id.")
         self.app_id = app_id
+        self.lang = _client_language(lang)
         self._backend = _HttpBackend(
             app_host, timeout=timeout, http_client=http_client, allow_insecure_http=allow_insecure_http
         )
@@ -562,7 +583,7 @@ class AuthenticationClient:
         """Send the channel's mail to ``email``. Raises ThrottledError within a minute of the last one. Returns who
         delivered it where the backend says so (the embedded service's ``deliveredBy``), else None."""
         request = SendEmailRequest(channel=Channel(channel), email=email)
-        headers = {"x-authing-app-id": self.app_id, "x-genauth-app-id": self.app_id}
+        headers = {"x-authing-app-id": self.app_id, "x-genauth-app-id": self.app_id, LANGUAGE_HEADER: self.lang}
         data = self._backend.envelope_data(
             "POST", "/api/v3/send-email", json_body=request.to_wire(), headers=headers, timeout=PROVIDER_TIMEOUT
         )

@@ -17,6 +17,8 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
+from mailconsole.i18n import EN_US, Language, parse_language
+
 
 class ProviderType(StrEnum):
     """Who sends the tenant's mail when the provider is enabled."""
@@ -465,6 +467,13 @@ class ServiceInfo(WireModel):
     version: str
     # ``Extension`` values; kept as text so that a newer backend's extensions still parse.
     extensions: list[str] = []
+    # The language the pool's built-in mails are written in (zh-CN, en-US); absent from older services.
+    pool_language: str | None = None
+
+    @property
+    def mail_language(self) -> Language:
+        """The language of the pool's built-in mails; English where the service does not say (it was, before)."""
+        return parse_language(self.pool_language or "") or EN_US
 
 
 class SmtpSetupRequest(TextModel):

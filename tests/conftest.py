@@ -69,7 +69,8 @@ def ca() -> ThrowawayCA:
 
 @pytest.fixture
 def service_settings(tmp_path: Path) -> ServiceSettings:
-    return ServiceSettings(data_dir=tmp_path / "data")
+    # The suite reads the English built-in mails; a pool is zh-CN unless set (tests/service/test_languages.py)
+    return ServiceSettings(data_dir=tmp_path / "data", pool_language="en-US")
 
 
 @pytest.fixture

@@ -106,7 +106,7 @@ def _request_problems(desired: DesiredProvider, provider: EmailProvider, config_
     except ValidationError as err:
         return validation_problems(desired.file, err)
     except ServiceError as err:
-        dotted = err.message.split(" ")[0].rstrip(":.")
+        dotted = str(err.message).split(" ")[0].rstrip(":.")
         # Settings the file lacks are required by its type: point there.
         where = dotted if dotted.split(".")[0] in desired.file.lines else "type"
         return [f"{desired.file.where(where)}: {err.message}"]
@@ -121,7 +121,7 @@ def _template_problems(item: DesiredTemplate) -> list[str]:
     except ValidationError as err:
         return validation_problems(item.file, err)
     except ServiceError as err:
-        field, _, message = err.message.partition(": ")
+        field, _, message = str(err.message).partition(": ")
         if field == "content":
             return [f"{item.body_path}: {message}"]
         return [f"{item.file.where(field.split(' ')[0])}: {err.message}"]

@@ -19,6 +19,7 @@ from mailconsole.config_files.files import (
     reference,
     template_paths,
 )
+from mailconsole.i18n import EN_US, Language
 from mailconsole.models import EmailProvider, EmailTemplate, TemplateType
 from mailconsole.service.defaults import default_template
 
@@ -29,25 +30,38 @@ SERVICE_CHOSEN = frozenset({"sendGridConfig.apiBase"})
 def export_tenant(client: ManagementClient, *, all_templates: bool = False) -> dict[str, str]:
     """The files of a GenAuth-compatible tenant, by relative path."""
     return export_files(
-        client.get_email_provider(), client.get_email_templates().templates, all_templates=all_templates
+        client.get_email_provider(),
+        client.get_email_templates().templates,
+        all_templates=all_templates,
+        language=builtin_language(client),
     )
 
 
+def builtin_language(client: ManagementClient) -> Language:
+    """The language of the backend's built-in mails: the embedded service says; others are taken as English."""
+    info = client.service_info()
+    return info.mail_language if info is not None else EN_US
+
+
 def export_files(
-    provider: EmailProvider, templates: list[EmailTemplate], *, all_templates: bool = False
+    provider: EmailProvider,
+    templates: list[EmailTemplate],
+    *,
+    all_templates: bool = False,
+    language: Language = EN_US,
 ) -> dict[str, str]:
     files = {PROVIDER_FILE: provider_yaml(provider)}
     for template in sorted(templates, key=lambda item: str(item.type)):
         if template.type not in set(TemplateType):
             continue  # a type this release does not know cannot be applied either
-        if all_templates or not is_builtin(template):
+        if all_templates or not is_builtin(template, language):
             files.update(template_files(template))
     return dict(sorted(files.items()))
 
 
-def is_builtin(template: EmailTemplate) -> bool:
-    """Whether the template is exactly its built-in default (version aside)."""
-    return not template_changes(default_template(TemplateType(template.type)), template)
+def is_builtin(template: EmailTemplate, language: Language = EN_US) -> bool:
+    """Whether the template is exactly its built-in default in ``language`` (version aside)."""
+    return not template_changes(default_template(TemplateType(template.type), language=language), template)
 
 
 def provider_wire(provider: EmailProvider) -> dict[str, Any]:

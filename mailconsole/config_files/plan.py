@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from mailconsole.changes import describe_change, provider_changes, stored_secrets, template_changes, text_diff
 from mailconsole.client import ManagementClient
 from mailconsole.config_files.desired import DesiredConfig, DesiredProvider
+from mailconsole.config_files.export import builtin_language
 from mailconsole.models import (
     PROVIDER_CONFIGS,
     PROVIDER_SECRETS,
@@ -92,10 +93,12 @@ def plan_tenant(client: ManagementClient, desired: DesiredConfig) -> Plan:
         current = client.get_email_provider()
         plan.provider = plan_provider(current, desired.provider, _secret_comparer(client, current))
     templates = {str(item.type): item for item in client.get_email_templates().templates}
+    language = builtin_language(client)
     for template_type in TemplateType:
-        current_template = templates.get(template_type.value) or default_template(template_type)
+        builtin = default_template(template_type, language=language)
+        current_template = templates.get(template_type.value) or builtin
         wanted = desired.templates.get(template_type)
-        target = wanted.template if wanted else default_template(template_type)
+        target = wanted.template if wanted else builtin
         plan.templates.append(
             TemplatePlan(
                 template_type,

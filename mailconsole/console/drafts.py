@@ -18,6 +18,7 @@ from mailconsole.catalog import (
     TEMPLATE_GROUPS,
     VERIFICATION_TYPES,
 )
+from mailconsole.i18n import EN_US, Language
 from mailconsole.models import EmailTemplate, TemplateEngine, TemplateType
 from mailconsole.rendering import LintFinding, TemplateError, TemplateLimitError, check_template, render_template
 from mailconsole.rendering.samples import sample_context
@@ -92,10 +93,10 @@ class Drafts:
         return [kind for group in TEMPLATE_GROUPS for kind in group.types if kind in self.by_type]
 
 
-def with_builtin(draft: Draft, engine: str) -> Draft:
-    """``draft`` with the built-in subject, sender and body of its type written for ``engine``: a start to edit
-    from. The other fields (name, customisation, validity, redirect) stay as they are."""
-    builtin = default_template(draft.template_type, engine)
+def with_builtin(draft: Draft, engine: str, language: Language = EN_US) -> Draft:
+    """``draft`` with the built-in subject, sender and body of its type written for ``engine`` in ``language`` (the
+    pool's): a start to edit from. The other fields (name, customisation, validity, redirect) stay as they are."""
+    builtin = default_template(draft.template_type, engine, language)
     return replace(
         draft, subject=builtin.subject, sender=builtin.sender, content=builtin.content, tpl_engine=engine_of(builtin)
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from mailconsole.changes import text_diff
 from mailconsole.console.drafts import Draft
 from mailconsole.console.saving import DIFFED_FIELDS, other_template_changes
+from mailconsole.i18n import EN_US, Language
 from mailconsole.models import EmailTemplate, TemplateRevision
 from mailconsole.service.defaults import default_template
 
@@ -36,7 +37,9 @@ def as_edited(template: EmailTemplate) -> EmailTemplate:
     return draft_template(Draft.of(template))
 
 
-def sides(revisions: list[TemplateRevision], draft: Draft, current_version: int | None) -> list[Side]:
+def sides(
+    revisions: list[TemplateRevision], draft: Draft, current_version: int | None, language: Language = EN_US
+) -> list[Side]:
     """The versions newest first, then the draft and the built-in default. ``current_version``: the one stored."""
     saved = [
         Side(
@@ -49,7 +52,7 @@ def sides(revisions: list[TemplateRevision], draft: Draft, current_version: int 
         )
         for revision in revisions
     ]
-    builtin = as_edited(default_template(draft.template_type, draft.tpl_engine))
+    builtin = as_edited(default_template(draft.template_type, draft.tpl_engine, language))
     return [*saved, Side(DRAFT, "your draft", draft_template(draft)), Side(BUILTIN, "the built-in default", builtin)]
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from mailconsole import APIConnectionError, AuthenticationClient, MailConsoleError, ManagementClient, SmtpSetupClient
 from mailconsole.console.tenants import ConfigError, TenantConfig, TenantKind
+from mailconsole.i18n import EN_US, Language, console_language
 from mailconsole.models import EmailProvider, EmailTemplate, ServiceInfo
 
 if TYPE_CHECKING:
@@ -107,6 +108,15 @@ class Connection:
         if not self.data.service_info_known:
             self.data.service_info = self.management.service_info()
         return self.data.service_info
+
+    def mail_language(self) -> Language:
+        """The language of the tenant's built-in mails (what "the built-in default" is); English where the backend
+        does not say, or cannot be asked right now."""
+        try:
+            info = self.service_info()
+        except MailConsoleError:
+            return EN_US
+        return info.mail_language if info is not None else EN_US
 
     def extensions(self) -> frozenset[str]:
         """The backend's extensions beyond the GenAuth contract (``models.Extension``); empty when it cannot be
@@ -216,10 +226,14 @@ def _genauth_clients(tenant: TenantConfig, actor: str | None) -> tuple[Managemen
             tenant.userpool_secret,
             actor=actor,
             allow_insecure_http=tenant.allow_insecure_http,
+            lang=console_language(),  # the backend's messages in the console's language
         )
         authentication = (
             AuthenticationClient(
-                tenant.app_id, tenant.app_host or tenant.api_host, allow_insecure_http=tenant.allow_insecure_http
+                tenant.app_id,
+                tenant.app_host or tenant.api_host,
+                allow_insecure_http=tenant.allow_insecure_http,
+                lang=console_language(),
             )
             if tenant.app_id
             else None

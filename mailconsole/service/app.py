@@ -68,7 +68,8 @@ class PoolOrigin(enum.Enum):
 
 def first_userpool(store: Store, settings: ServiceSettings) -> tuple[Userpool, PoolOrigin]:
     """The pool named by the environment, else the one generated on an earlier start, else a new one; the one pool
-    served (``Store.serve_only``: another pool's credentials stop working)."""
+    served (``Store.serve_only``: another pool's credentials stop working). A pool new to this store writes its
+    built-in mails in ``settings.pool_language``; one it had keeps its language."""
     if settings.userpool_id or settings.userpool_secret:
         if not (settings.userpool_id and settings.userpool_secret):
             raise ValueError("Set both MAILCONSOLE_USERPOOL_ID and MAILCONSOLE_USERPOOL_SECRET, or neither.")
@@ -78,6 +79,8 @@ def first_userpool(store: Store, settings: ServiceSettings) -> tuple[Userpool, P
             name=settings.app_name,
             app_id=settings.app_id or f"{settings.userpool_id}-app",
         )
+        if store.userpool(userpool.id) is None:
+            store.keep_pool_language(userpool.id, settings.pool_language)
         store.serve_only(userpool)
         return userpool, PoolOrigin.ENVIRONMENT
     existing = store.first_userpool()
@@ -91,5 +94,6 @@ def first_userpool(store: Store, settings: ServiceSettings) -> tuple[Userpool, P
         name=settings.app_name,
         app_id=settings.app_id or secrets.token_hex(12),
     )
+    store.keep_pool_language(generated.id, settings.pool_language)
     store.serve_only(generated)
     return generated, PoolOrigin.GENERATED

@@ -14,6 +14,7 @@ from typing import Any
 import jwt
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mailconsole.i18n import localized
 from mailconsole.service.envelope import ServiceError
 from mailconsole.service.limits import SlidingWindowLimit
 from mailconsole.service.store import Store, Userpool
@@ -52,19 +53,20 @@ class TokenIssuer:
         if token[:7].lower() == "bearer ":
             token = token[7:].strip()
         if not token:
-            raise ServiceError(401, "A management token is required: send authorization: Bearer <token>.")
+            raise ServiceError(401, localized("A management token is required: send authorization: Bearer <token>."))
         try:
             claims: dict[str, Any] = jwt.decode(token, self._key, algorithms=["HS256"], issuer=_ISSUER)
         except jwt.ExpiredSignatureError:
-            raise ServiceError(401, "The management token has expired; get a new one.") from None
+            raise ServiceError(401, localized("The management token has expired; get a new one.")) from None
         except jwt.InvalidTokenError:
-            raise ServiceError(401, "The management token is not valid for this service.") from None
+            raise ServiceError(401, localized("The management token is not valid for this service.")) from None
         userpool = self._store.userpool(str(claims.get("scoped_userpool_id", "")))
         if userpool is None:
-            raise ServiceError(401, "The management token names a user pool this service does not have.")
+            raise ServiceError(401, localized("The management token names a user pool this service does not have."))
         if not hmac.compare_digest(str(claims.get("secret_check", "")), self._secret_check(userpool)):
             raise ServiceError(
-                401, "The management token was issued before the user pool secret changed; get a new one."
+                401,
+                localized("The management token was issued before the user pool secret changed; get a new one."),
             )
         return userpool
 
@@ -124,7 +126,10 @@ def check_access_key(store: Store, access_key_id: str, access_key_secret: str) -
             seconds = max(1, math.ceil(wait))
             raise ServiceError(
                 429,
-                f"Too many wrong access key secrets from this address; try again in {seconds} seconds.",
+                localized(
+                    "Too many wrong access key secrets from this address; try again in {seconds} seconds.",
+                    seconds=seconds,
+                ),
                 data={"retryAfter": seconds},
             )
     userpool = store.userpool(access_key_id)
@@ -133,5 +138,5 @@ def check_access_key(store: Store, access_key_id: str, access_key_secret: str) -
     if userpool is None or not secrets.compare_digest(userpool.secret.encode("utf-8", "surrogatepass"), given):
         if caller is not None:
             caller[0].record_failure(caller[1])
-        raise ServiceError(401, "Wrong accessKeyId or accessKeySecret.")
+        raise ServiceError(401, localized("Wrong accessKeyId or accessKeySecret."))
     return userpool

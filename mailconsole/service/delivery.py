@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from mailconsole.addresses import check_header_value
+from mailconsole.i18n import localized
 from mailconsole.models import EmailProvider, OutboxMessage, ProviderType, RenderedEmail, SendGridConfig, SmtpConfig
 from mailconsole.rendering import html_to_text
 from mailconsole.secret_reuse import bound_to_api_base, reuse_refusal, smtp_security
@@ -58,19 +59,24 @@ def check_headers(envelope: Envelope, mail: RenderedEmail) -> None:
     """The last check before the wire, of every value that becomes a header, as rendered and as stored (settings
     saved before the rule existed included): DeliveryError 602 naming it, and nothing is sent."""
     for what, value in (
-        ("subject", mail.subject),
-        ("sender name", envelope.from_name),
-        ("From address", envelope.from_address),
-        ("recipient", envelope.to),
-        ("Reply-To address", envelope.reply_to),
-        ("Reply-To name", envelope.reply_to_name),
-        ("envelope sender", envelope.envelope_from),
+        (localized("subject"), mail.subject),
+        (localized("sender name"), envelope.from_name),
+        (localized("From address"), envelope.from_address),
+        (localized("recipient"), envelope.to),
+        (localized("Reply-To address"), envelope.reply_to),
+        (localized("Reply-To name"), envelope.reply_to_name),
+        (localized("envelope sender"), envelope.envelope_from),
     ):
         try:
             check_header_value(value or "")
         except ValueError as err:
             raise DeliveryError(
-                REFUSED, f"The mail was not sent: its {what} {err} (in the template or the provider settings)."
+                REFUSED,
+                localized(
+                    "The mail was not sent: its {what} {problem} (in the template or the provider settings).",
+                    what=what,
+                    problem=err,
+                ),
             ) from None
 
 
@@ -139,7 +145,9 @@ def smtp_target(provider: EmailProvider, settings: ServiceSettings) -> SmtpTarge
         host, port, exmail = presets[ProviderType(provider.type)]
         if exmail is not None:
             return SmtpTarget(host, port, "ssl", exmail.sender, exmail.sender_pass)
-    raise DeliveryError(UNREACHABLE, f"The provider {provider.type} has no configuration to send with.")
+    raise DeliveryError(
+        UNREACHABLE, localized("The provider {provider} has no configuration to send with.", provider=provider.type)
+    )
 
 
 def custom_smtp_target(smtp: SmtpConfig) -> SmtpTarget:
@@ -156,10 +164,14 @@ def custom_smtp_target(smtp: SmtpConfig) -> SmtpTarget:
 
 def sendgrid_account(config: SendGridConfig | None, settings: ServiceSettings) -> sendgrid_api.SendGridAccount:
     if config is None or not config.apikey:
-        raise DeliveryError(UNREACHABLE, "SendGrid has no API key configured: enter one in the provider settings.")
+        raise DeliveryError(
+            UNREACHABLE, localized("SendGrid has no API key configured: enter one in the provider settings.")
+        )
     refusal = reuse_refusal(bound_to_api_base(config, settings.sendgrid_api_base), config)
     if refusal is not None:  # the service was pointed at another API since the key was saved
-        raise DeliveryError(UNREACHABLE, f"The SendGrid key was not sent: {refusal}. Enter the key again.")
+        raise DeliveryError(
+            UNREACHABLE, localized("The SendGrid key was not sent: {refusal}. Enter the key again.", refusal=refusal)
+        )
     return sendgrid_api.SendGridAccount(settings.sendgrid_api_base, config.apikey, settings.smtp_timeout)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from mailconsole.i18n import Text
 from mailconsole.models import (
     BUILTIN_PROVIDER,
     AuditChange,
@@ -68,7 +69,9 @@ class Attempt:
     message_id: str | None = None
     started: float = field(default_factory=time.monotonic)
 
-    def finish(self, status: DeliveryStatus, reply: str | None = None) -> None:
+    def finish(self, status: DeliveryStatus, reply: str | Text | None = None) -> None:
+        """Write the record; a message of the service's own is logged in English (the log has no reader's language)."""
+        reply = str(reply) if reply is not None else None
         delivery = Delivery(
             id=0,
             at="",

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from mailconsole.actor import decode_actor
+from mailconsole.i18n import localized
 from mailconsole.service.auth import TokenIssuer
 from mailconsole.service.envelope import ServiceError
 from mailconsole.service.settings import ServiceSettings
@@ -44,7 +45,7 @@ def management_userpool(
     userpool = issuer.userpool_of(authorization)
     named = x_authing_userpool_id or x_genauth_userpool_id
     if named and named != userpool.id:
-        raise ServiceError(403, "The user pool header names another pool than the management token's.")
+        raise ServiceError(403, localized("The user pool header names another pool than the management token's."))
     return userpool
 
 
@@ -55,10 +56,10 @@ def application_userpool(
 ) -> Userpool:
     app_id = x_authing_app_id or x_genauth_app_id
     if not app_id:
-        raise ServiceError(400, "Name the application: send its id in the x-authing-app-id header.")
+        raise ServiceError(400, localized("Name the application: send its id in the x-authing-app-id header."))
     userpool = store.userpool_for_app(app_id)
     if userpool is None:
-        raise ServiceError(404, f"No application {app_id!r} exists on this service.")
+        raise ServiceError(404, localized("No application {app_id} exists on this service.", app_id=repr(app_id)))
     return userpool
 
 

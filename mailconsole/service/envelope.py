@@ -6,7 +6,7 @@ import logging
 import re
 import traceback
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pydantic
@@ -14,17 +14,21 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError, ValidationException
 from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mailconsole.i18n import EN_US, Language, LocalizedValueError, Text, language_of_request, localized, translated
 
 log = logging.getLogger("mailconsole.service")
 
 
 class ServiceError(Exception):
-    """A refusal the caller can act on; becomes an envelope with this statusCode and message."""
+    """A refusal the caller can act on; becomes an envelope with this statusCode and message, the message in the
+    request's language (``str()`` of a ``Text`` message is its English)."""
 
-    def __init__(self, status_code: int, message: str, *, data: Any = None, api_code: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, status_code: int, message: str | Text, *, data: Any = None, api_code: int | None = None) -> None:
+        super().__init__(str(message))
         self.status_code = status_code
         self.message = message
         self.data = data
@@ -63,11 +67,13 @@ def install_error_handlers(app: FastAPI, *, plain_status_paths: Sequence[re.Patt
 
     @app.exception_handler(ServiceError)
     async def on_service_error(request: Request, err: ServiceError) -> JSONResponse:
-        return JSONResponse(error_body(err.status_code, err.message, data=err.data, api_code=err.api_code))
+        message = translated(err.message, language_of_request(request.headers))
+        return JSONResponse(error_body(err.status_code, message, data=err.data, api_code=err.api_code))
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid_request(request: Request, err: RequestValidationError) -> JSONResponse:
-        return JSONResponse(error_body(400, validation_message(err.errors())))
+        message = validation_message(err.errors()).in_language(language_of_request(request.headers))
+        return JSONResponse(error_body(400, message))
 
     @app.exception_handler(HTTPException)
     async def on_http_exception(request: Request, err: HTTPException) -> Response:
@@ -75,38 +81,69 @@ def install_error_handlers(app: FastAPI, *, plain_status_paths: Sequence[re.Patt
         # parser's recursion limit, an integer of more than 4300 digits): say so in the envelope. Other HTTP
         # errors (unknown path, wrong method) keep their real status, as GenAuth's gateway answers them.
         if err.status_code == 400 and isinstance(err.__cause__, ValueError | RecursionError):
-            return JSONResponse(error_body(400, undecodable_body_message(err.__cause__)))
+            message = undecodable_body_message(err.__cause__).in_language(language_of_request(request.headers))
+            return JSONResponse(error_body(400, message))
         return await http_exception_handler(request, err)
 
     app.add_middleware(UnexpectedErrorEnvelope, plain_status_paths=plain_status_paths)
 
 
-def validation_message(errors: Any) -> str:
-    """One sentence about the first error, naming its field."""
+def validation_message(errors: Any) -> Text:
+    """One sentence about the first error, naming its field (by its wire name, in either language)."""
     first = errors[0]
     loc = tuple(first.get("loc", ()))
     name = field_name(loc)
     kind = first.get("type")
     if kind == "json_invalid":
-        return "The body is not valid JSON."
+        return localized("The body is not valid JSON.")
     if kind == "missing":
-        return f"{name} is required."
+        return localized("{field} is required.", field=name)
     if loc == ("body",) and kind in ("model_type", "model_attributes_type", "dict_type"):
         if isinstance(first.get("input"), bytes):
             # FastAPI parses only bodies declared as JSON: no content type, or another one, leaves them as bytes.
-            return "The body must be JSON, sent with content-type: application/json."
-        return "The body must be a JSON object."
-    return f"{name}: {first.get('msg', 'invalid value')}."
+            return localized("The body must be JSON, sent with content-type: application/json.")
+        return localized("The body must be a JSON object.")
+    return localized("{field}: {problem}.", field=name, problem=validation_problem(first))
 
 
-def undecodable_body_message(cause: BaseException) -> str:
+def validation_problem(error: Mapping[str, Any]) -> Text | str:
+    """What is wrong with the value, for the kinds of error a caller meets most; pydantic's English otherwise."""
+    kind = error.get("type")
+    context = error.get("ctx") or {}
+    if kind == "value_error" and isinstance(context.get("error"), LocalizedValueError):
+        localized_error: LocalizedValueError = context["error"]
+        return localized_error.text
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return localized("give a whole number")
+    if kind in ("bool_type", "bool_parsing"):
+        return localized("give true or false")
+    if kind in ("string_type",):
+        return localized("give text")
+    if kind in ("enum", "literal_error") and "expected" in context:
+        return localized("give one of {expected}", expected=context["expected"])
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        limits = {
+            "greater_than_equal": localized("give a number of at least {limit}", limit=context.get("ge")),
+            "less_than_equal": localized("give a number of at most {limit}", limit=context.get("le")),
+            "greater_than": localized("give a number over {limit}", limit=context.get("gt")),
+            "less_than": localized("give a number under {limit}", limit=context.get("lt")),
+        }
+        return limits[kind]
+    if kind == "string_too_short":
+        return localized("give at least {count} characters", count=context.get("min_length"))
+    if kind == "string_too_long":
+        return localized("give at most {count} characters", count=context.get("max_length"))
+    return str(error.get("msg", "invalid value"))
+
+
+def undecodable_body_message(cause: BaseException) -> Text:
     if isinstance(cause, UnicodeDecodeError):
-        return "The body is not valid JSON: it is not UTF-8 text."
+        return localized("The body is not valid JSON: it is not UTF-8 text.")
     if isinstance(cause, RecursionError):
-        return "The body is not valid JSON for this service: it is nested too deeply."
+        return localized("The body is not valid JSON for this service: it is nested too deeply.")
     if "integer string conversion" in str(cause):
-        return "The body is not valid JSON for this service: a number in it has more than 4300 digits."
-    return f"The body is not valid JSON for this service: {cause}."
+        return localized("The body is not valid JSON for this service: a number in it has more than 4300 digits.")
+    return localized("The body is not valid JSON for this service: {reason}.", reason=cause)
 
 
 class UnexpectedErrorEnvelope:
@@ -137,7 +174,9 @@ class UnexpectedErrorEnvelope:
         try:
             await self.app(scope, receive, watched_send)
         except Exception as err:
-            body = error_body(500, "The service failed unexpectedly; the requestId identifies the fault in its log.")
+            plain_status = any(pattern.match(scope.get("path", "")) for pattern in self.plain_status_paths)
+            # The SMTP set-up API speaks English only, as documented; the GenAuth routes the request's language.
+            body = error_body(500, unexpected_error_message(EN_US if plain_status else _language_of_scope(scope)))
             log.error(
                 "unexpected error, requestId %s, %s %s\n%s",
                 body["requestId"],
@@ -147,11 +186,20 @@ class UnexpectedErrorEnvelope:
             )
             if started:
                 return
-            if any(pattern.match(scope.get("path", "")) for pattern in self.plain_status_paths):
+            if plain_status:
                 plain = {"status": "INTERNAL_SERVER_ERROR", "message": f"{body['message']} ({body['requestId']})"}
                 await JSONResponse(plain, status_code=500)(scope, receive, send)
             else:
                 await JSONResponse(body)(scope, receive, send)
+
+
+def unexpected_error_message(language: Language) -> str:
+    message = localized("The service failed unexpectedly; the requestId identifies the fault in its log.")
+    return message.in_language(language)
+
+
+def _language_of_scope(scope: Scope) -> Language:
+    return language_of_request(Headers(scope=scope))
 
 
 def safe_traceback(err: BaseException) -> str:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from mailconsole.i18n import localized
 from mailconsole.models import EmailTemplate, RestoreTemplateRequest, TemplateType, UpdateEmailTemplateRequest
 from mailconsole.service.envelope import ServiceError
 from mailconsole.service.store import Store
@@ -18,8 +19,11 @@ def restore_template(
     if revision is None:
         raise ServiceError(
             404,
-            f"The template {template_type.value} has no saved version {request.version}: list its history for the "
-            "versions there are.",
+            localized(
+                "The template {type} has no saved version {version}: list its history for the versions there are.",
+                type=template_type.value,
+                version=request.version,
+            ),
         )
     update = UpdateEmailTemplateRequest.model_validate(
         {**revision.model_dump(exclude={"version", "at", "actor"}), "version": request.base_version}

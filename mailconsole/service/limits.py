@@ -14,15 +14,19 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mailconsole.i18n import Text, language_of_request, localized
 from mailconsole.service.envelope import error_body
 
 MAX_BODY_BYTES = 1024 * 1024
 
 
-def too_large_message(max_bytes: int) -> str:
+def too_large_message(max_bytes: int) -> Text:
     mib, rest = divmod(max_bytes, 1024 * 1024)
-    limit = f"{mib} MB ({max_bytes} bytes)" if mib and not rest else f"{max_bytes} bytes"
-    return f"The request body is over the {limit} limit; send a smaller one."
+    if mib and not rest:
+        return localized(
+            "The request body is over the {mib} MB ({count} bytes) limit; send a smaller one.", mib=mib, count=max_bytes
+        )
+    return localized("The request body is over the {count} bytes limit; send a smaller one.", count=max_bytes)
 
 
 class _BodyTooLarge(Exception):
@@ -88,9 +92,9 @@ class BodySizeLimit:
         message = too_large_message(self.max_bytes)
         path = scope.get("path", "")
         if any(pattern.match(path) for pattern in self.plain_status_paths):
-            response = JSONResponse({"status": "PAYLOAD_TOO_LARGE", "message": message}, status_code=413)
+            response = JSONResponse({"status": "PAYLOAD_TOO_LARGE", "message": str(message)}, status_code=413)
         else:
-            response = JSONResponse(error_body(413, message))
+            response = JSONResponse(error_body(413, message.in_language(language_of_request(Headers(scope=scope)))))
         await response(scope, receive, send)
 
 

@@ -14,6 +14,7 @@ from pydantic.alias_generators import to_camel
 from mailconsole.addresses import check_header_value, check_host, check_port, normalize_email, sender_address
 from mailconsole.changes import provider_changes
 from mailconsole.destinations import DestinationPolicy, DestinationRefused
+from mailconsole.i18n import Text, localized
 from mailconsole.models import (
     PROVIDER_CONFIGS,
     PROVIDER_SECRETS,
@@ -63,7 +64,7 @@ def save_provider_settings(
         record = AuditRecord(actor=actor, kind=AuditKind.PROVIDER, item=str(updated.type or ""), changes=changes)
         return updated, store.save_provider(userpool_id, updated, base_version=version, audit=record)
 
-    return versioned_write("The provider settings", expected_version, attempt)
+    return versioned_write(localized("The provider settings"), expected_version, attempt)
 
 
 def _check_destination(provider: EmailProvider, destinations: DestinationPolicy) -> None:
@@ -72,7 +73,7 @@ def _check_destination(provider: EmailProvider, destinations: DestinationPolicy)
     try:
         destinations.check_host(provider.smtp_config.smtp_host)
     except DestinationRefused as err:
-        raise ServiceError(400, f"smtpConfig.smtp_host: {err}.") from None
+        raise ServiceError(400, localized("{field}: {problem}.", field="smtpConfig.smtp_host", problem=err)) from None
 
 
 def apply_provider_request(
@@ -85,7 +86,7 @@ def apply_provider_request(
     wire_name, attribute = CONFIG_FIELDS[request.type]
     config = getattr(request, attribute)
     if config is None and request.enabled:
-        raise ServiceError(400, f"{wire_name} is required when type is {request.type.value}.")
+        raise ServiceError(400, _required_for_type(wire_name, request.type))
     if config is not None:
         config = _unmask(_bound(config, sendgrid_api_base), current, request.type, missing_means_stored=False)
         _VALIDATORS[request.type](wire_name, config)
@@ -101,12 +102,16 @@ def config_to_test(request: ConfigEmailProviderRequest, stored: EmailProvider, *
     wire_name, attribute = CONFIG_FIELDS[request.type]
     config = getattr(request, attribute)
     if config is None:
-        raise ServiceError(400, f"{wire_name} is required when type is {request.type.value}.")
+        raise ServiceError(400, _required_for_type(wire_name, request.type))
     config = _unmask(_bound(config, sendgrid_api_base), stored, request.type, missing_means_stored=True)
     if isinstance(config, SmtpConfig) and config.sender_pass is None:
         config = config.model_copy(update={"sender_pass": ""})
     _VALIDATORS[request.type](wire_name, config)
     return config
+
+
+def _required_for_type(wire_name: str, provider_type: ProviderType) -> Text:
+    return localized("{field} is required when type is {type}.", field=wire_name, type=provider_type.value)
 
 
 def masked(provider: EmailProvider) -> EmailProvider:
@@ -137,8 +142,13 @@ def _unmask(config: Any, stored: EmailProvider, provider_type: ProviderType, *, 
         field = to_camel(secret_name)
         raise ServiceError(
             400,
-            f"{wire_name}.{field}: {refusal}; send the {field} itself (a stored secret is only used for the server, "
-            "login and protection it was saved for).",
+            localized(
+                "{field}: {refusal}; send the {name} itself (a stored secret is only used for the server, login and "
+                "protection it was saved for).",
+                field=f"{wire_name}.{field}",
+                refusal=refusal,
+                name=field,
+            ),
         )
     return config
 
@@ -147,29 +157,37 @@ def _field_check(wire_name: str, field: str, check: Callable[[Any], Any], value:
     try:
         return check(value)
     except ValueError as err:
-        raise ServiceError(400, f"{wire_name}.{field}: {err}.") from None
+        raise ServiceError(400, localized("{field}: {problem}.", field=f"{wire_name}.{field}", problem=err)) from None
 
 
 def _required(wire_name: str, field: str, value: str | None) -> None:
     if not value:
-        raise ServiceError(400, f"{wire_name}.{field} is required.")
+        raise ServiceError(400, localized("{field} is required.", field=f"{wire_name}.{field}"))
 
 
 def _check_secret(wire_name: str, field: str, value: str | None) -> None:
     """A secret goes into an SMTP command or an HTTP header: a control character there would end it early (AUTH
     PLAIN separates with NUL) or inject another line."""
     if value and any(ord(character) < 32 or ord(character) == 127 for character in value):
-        raise ServiceError(400, f"{wire_name}.{field} contains a control character: paste the secret again.")
+        raise ServiceError(
+            400,
+            localized("{field} contains a control character: paste the secret again.", field=f"{wire_name}.{field}"),
+        )
 
 
 def _validate_smtp(wire_name: str, config: SmtpConfig) -> None:
     _field_check(wire_name, "smtp_host", check_host, config.smtp_host)
     _field_check(wire_name, "smtp_port", check_port, config.smtp_port)
     if "sender_pass" not in config.model_fields_set:
-        raise ServiceError(400, f"{wire_name}.senderPass is required (an empty string means no authentication).")
+        raise ServiceError(
+            400,
+            localized(
+                "{field} is required (an empty string means no authentication).", field=f"{wire_name}.senderPass"
+            ),
+        )
     _check_secret(wire_name, "senderPass", config.sender_pass)
     if config.secure and config.starttls:
-        raise ServiceError(400, f"{wire_name}: choose SSL (secure) or STARTTLS, not both.")
+        raise ServiceError(400, localized("{field}: choose SSL (secure) or STARTTLS, not both.", field=wire_name))
     if config.ca_bundle:
         _check_ca_bundle(wire_name, config.ca_bundle)
     for field, value in (
@@ -193,14 +211,24 @@ MAX_CA_BUNDLE = 256 * 1024
 
 def _check_ca_bundle(wire_name: str, pem: str) -> None:
     if len(pem) > MAX_CA_BUNDLE:
-        raise ServiceError(400, f"{wire_name}.caBundle is over {MAX_CA_BUNDLE // 1024} KB: give only the CAs needed.")
+        raise ServiceError(
+            400,
+            localized(
+                "{field} is over {size} KB: give only the CAs needed.",
+                field=f"{wire_name}.caBundle",
+                size=MAX_CA_BUNDLE // 1024,
+            ),
+        )
     try:
         ssl.create_default_context().load_verify_locations(cadata=pem)
     except (ssl.SSLError, ValueError) as err:
         raise ServiceError(
             400,
-            f"{wire_name}.caBundle holds no usable PEM certificate ({err}): "
-            "paste the CA's -----BEGIN CERTIFICATE----- block.",
+            localized(
+                "{field} holds no usable PEM certificate ({reason}): paste the CA's -----BEGIN CERTIFICATE----- block.",
+                field=f"{wire_name}.caBundle",
+                reason=err,
+            ),
         ) from None
 
 
@@ -255,5 +283,5 @@ def _setup_port(setup: SmtpSetupRequest) -> int:
     if not setup.port:
         return 465 if setup.ssl else 587 if setup.starttls else 25
     if not setup.port.strip().isdigit():
-        raise ServiceError(400, f"port: {setup.port!r} is not a port number.")
+        raise ServiceError(400, localized("port: {value} is not a port number.", value=repr(setup.port)))
     return int(setup.port)

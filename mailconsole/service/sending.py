@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from mailconsole.addresses import mailbox_key, normalize_email
 from mailconsole.catalog import APP_NAME_VARIABLES, CHANNELS, COMMON_VARIABLES
+from mailconsole.i18n import localized
 from mailconsole.models import Channel, DeliveryStatus, EmailProvider, EmailTemplate, ProviderType
 from mailconsole.senders import from_identity
 from mailconsole.service.defaults import account_deletion_template
@@ -33,7 +34,7 @@ def recipient(email: str) -> str:
     try:
         return normalize_email(email)
     except ValueError as err:
-        raise ServiceError(400, f"email: {err}.") from None
+        raise ServiceError(400, localized("{field}: {problem}.", field="email", problem=err)) from None
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,11 @@ def send_mail(store: Store, settings: ServiceSettings, userpool: Userpool, outgo
         seconds = math.ceil(wait)
         throttled = ServiceError(
             429,
-            f"A mail of this channel was sent to this mailbox less than a minute ago; try again in {seconds} seconds.",
+            localized(
+                "A mail of this channel was sent to this mailbox less than a minute ago; "
+                "try again in {seconds} seconds.",
+                seconds=seconds,
+            ),
             data={"retryAfter": seconds},
         )
         attempt.finish(DeliveryStatus.THROTTLED, throttled.message)
@@ -114,7 +119,7 @@ def _template_for(store: Store, userpool: Userpool, channel: Channel) -> tuple[E
     """The template a send uses, its type, and its saved version (None: a built-in mail)."""
     template_type = CHANNELS[channel].template
     if template_type is None:
-        return account_deletion_template(), None, None
+        return account_deletion_template(store.pool_language(userpool.id)), None, None
     template = sending_template(store, userpool.id, template_type)
     _, version = store.versioned_template(userpool.id, template_type.value)
     return template, template_type.value, version if template.customize_enabled and version else None
@@ -148,7 +153,10 @@ def _envelope(provider: EmailProvider, settings: ServiceSettings, to: str, sende
         from_address = smtp.from_address or (smtp.sender if smtp.sender and "@" in smtp.sender else None)
         if not from_address:
             raise DeliveryError(
-                601, "The SMTP settings have no From address: set smtpConfig.from, or use a mailbox as the user name."
+                601,
+                localized(
+                    "The SMTP settings have no From address: set smtpConfig.from, or use a mailbox as the user name."
+                ),
             )
         return Envelope(
             from_address=from_address,
@@ -165,5 +173,7 @@ def _envelope(provider: EmailProvider, settings: ServiceSettings, to: str, sende
     }
     config = configs.get(ProviderType(provider.type)) if provider.type in configs else None
     if config is None:
-        raise DeliveryError(601, f"The provider {provider.type} is enabled but has no configuration.")
+        raise DeliveryError(
+            601, localized("The provider {provider} is enabled but has no configuration.", provider=provider.type)
+        )
     return Envelope(from_address=config.sender, from_name=sender_name, to=to)

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from mailconsole.addresses import is_loopback
 from mailconsole.destinations import AllowPrivate, DestinationPolicy, destination_policy, parse_allow_private
+from mailconsole.i18n import DEFAULT_LANGUAGE, Language, parse_language
 
 # The embedded service's state, relative to the working directory; the console's embedded default uses it too.
 DEFAULT_DATA_DIR = Path(".mailconsole")
@@ -27,6 +28,9 @@ class ServiceSettings(BaseSettings):
     userpool_secret: str | None = None
     app_id: str | None = None
     app_name: str = "Mail Console"
+    # The language of the built-in mails of a pool this service creates (kept with the pool; an existing pool keeps
+    # its own). zh-CN as on the platform; the console's embedded service takes the console's language.
+    pool_language: Language = DEFAULT_LANGUAGE
 
     token_ttl: int = 7200  # seconds, as GenAuth's management tokens
     send_interval: int = 60  # one mail per mailbox per channel per this many seconds
@@ -59,6 +63,16 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def _allow_private(cls, value: object) -> AllowPrivate:
         return parse_allow_private(value)
+
+    @field_validator("pool_language", mode="before")
+    @classmethod
+    def _pool_language(cls, value: object) -> Language:
+        language = parse_language(str(value))
+        if language is None:
+            raise ValueError(
+                f"MAILCONSOLE_POOL_LANGUAGE: {value!r} is not a language of the platform; use zh-CN or en-US"
+            )
+        return language
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -99,3 +113,12 @@ class ServiceSettings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return self.data_dir / "mailconsole.sqlite3"
+
+
+def console_service_settings(data_dir: Path, console_language: Language) -> ServiceSettings:
+    """The settings of the console's embedded service: a pool it creates writes its mails in the console's
+    language, unless MAILCONSOLE_POOL_LANGUAGE names another."""
+    settings = ServiceSettings(data_dir=data_dir)
+    if "pool_language" in settings.model_fields_set:
+        return settings
+    return settings.model_copy(update={"pool_language": console_language})

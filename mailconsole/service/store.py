@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from mailconsole.i18n import EN_US, Language, parse_language
 from mailconsole.models import (
     PROVIDER_SECRETS,
     AuditChange,
@@ -112,6 +113,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     duration_ms INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS deliveries_by_pool ON deliveries (userpool_id, seq);
+CREATE TABLE IF NOT EXISTS pool_languages (userpool_id TEXT PRIMARY KEY, language TEXT NOT NULL);
 """
 # Items saved before versions were kept start at version 1.
 _FIRST_VERSIONS = """
@@ -569,6 +571,20 @@ class Store:
         names = "id at channel to subject template_type template_version provider destination status reply"
         names += " message_id duration_ms"
         return [Delivery.model_validate(dict(zip(names.split(), row, strict=True))) for row in rows]
+
+    # ---- the language of a pool's built-in mails (issue 16) ----------------------------------------------------
+
+    def pool_language(self, userpool_id: str) -> Language:
+        """The language the pool's built-in mails are written in; a pool from before languages were kept had
+        English ones, and keeps them."""
+        row = self._one("SELECT language FROM pool_languages WHERE userpool_id = ?", userpool_id)
+        language = parse_language(str(row[0])) if row is not None else None
+        return language or EN_US
+
+    def keep_pool_language(self, userpool_id: str, language: Language) -> None:
+        """Record the pool's language once; a pool that has one keeps it."""
+        with self._transaction() as db:
+            db.execute("INSERT OR IGNORE INTO pool_languages VALUES (?, ?)", (userpool_id, language))
 
 
 def _utc_now() -> str:

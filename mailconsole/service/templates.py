@@ -8,6 +8,7 @@ from typing import Any
 from mailconsole.addresses import check_header_value
 from mailconsole.catalog import LINK_TYPES, VERIFICATION_TYPES
 from mailconsole.changes import template_changes
+from mailconsole.i18n import localized
 from mailconsole.models import (
     AuditKind,
     EmailTemplate,
@@ -30,15 +31,25 @@ from mailconsole.service.versioning import check_version, versioned_write
 def list_templates(store: Store, userpool_id: str) -> EmailTemplates:
     """All 15, each with its version; a type never saved is its built-in default at version 0."""
     saved = store.versioned_templates(userpool_id)
+    language = store.pool_language(userpool_id)
     templates = [
         template.model_copy(update={"version": version})
-        for template, version in (saved.get(kind.value) or (default_template(kind), 0) for kind in TemplateType)
+        for template, version in (
+            saved.get(kind.value) or (default_template(kind, language=language), 0) for kind in TemplateType
+        )
     ]
     return EmailTemplates(templates=templates, categories=default_categories())
 
 
 def stored_template(store: Store, userpool_id: str, template_type: TemplateType) -> EmailTemplate:
-    return store.saved_templates(userpool_id).get(template_type.value) or default_template(template_type)
+    return store.saved_templates(userpool_id).get(template_type.value) or builtin_template(
+        store, userpool_id, template_type
+    )
+
+
+def builtin_template(store: Store, userpool_id: str, template_type: TemplateType) -> EmailTemplate:
+    """The built-in template of the type, in the pool's language (the language of mails follows the pool)."""
+    return default_template(template_type, language=store.pool_language(userpool_id))
 
 
 def sending_template(store: Store, userpool_id: str, template_type: TemplateType) -> EmailTemplate:
@@ -47,7 +58,7 @@ def sending_template(store: Store, userpool_id: str, template_type: TemplateType
     stored = stored_template(store, userpool_id, template_type)
     if stored.customize_enabled:
         return stored
-    return default_template(template_type).model_copy(update={"expires_in": stored.expires_in})
+    return builtin_template(store, userpool_id, template_type).model_copy(update={"expires_in": stored.expires_in})
 
 
 def update_template(
@@ -57,12 +68,12 @@ def update_template(
     fault. The reply carries the template's version; a request with another ``version`` than the stored one is
     refused with 409. A save that changes nothing is not written (no new version, no audit record)."""
     template = checked_template(request)
-    what = f"The template {request.type.value}"
+    what = localized("The template {type}", type=request.type.value)
 
     def attempt() -> EmailTemplate:
         stored, version = store.versioned_template(userpool_id, request.type.value)
         check_version(what, request.version, version)
-        changes = template_changes(stored or default_template(request.type), template)
+        changes = template_changes(stored or builtin_template(store, userpool_id, request.type), template)
         if not changes:
             return template.model_copy(update={"version": version})
         record = AuditRecord(actor=actor, kind=AuditKind.TEMPLATE, item=request.type.value, changes=changes)
@@ -78,7 +89,7 @@ def checked_template(request: UpdateEmailTemplateRequest) -> EmailTemplate:
     engine = request.tpl_engine or TemplateEngine.HANDLEBAR
     context = _sample_context(request.type, request.expires_in)
     for field, source in (("subject", request.subject), ("sender", request.sender)):
-        _check_header(field, source, "")
+        _check_header(field, source)
     for field, source in (("content", request.content), ("subject", request.subject), ("sender", request.sender)):
         _check(field, source, engine)
         _check_limits(field, source, context, engine)
@@ -87,7 +98,7 @@ def checked_template(request: UpdateEmailTemplateRequest) -> EmailTemplate:
         and request.type in LINK_TYPES
         and not request.redirect_to.startswith(("https://", "http://"))
     ):
-        raise ServiceError(400, "redirectTo must be an http(s) URL, such as https://example.com/welcome.")
+        raise ServiceError(400, localized("redirectTo must be an http(s) URL, such as https://example.com/welcome."))
     return EmailTemplate(
         customize_enabled=request.customize_enabled,
         type=request.type,
@@ -120,8 +131,8 @@ def preview_template(store: Store, userpool_id: str, request: PreviewEmailTempla
     )
     mail = render_email(template, _sample_context(request.type, template.expires_in))
     # A send checks the same at the last moment (delivery.check_headers); the preview says it while editing.
-    _check_header("subject", mail.subject, "as rendered, it ")
-    _check_header("sender", mail.sender, "as rendered, it ")
+    _check_header("subject", mail.subject, as_rendered=True)
+    _check_header("sender", mail.sender, as_rendered=True)
     return mail
 
 
@@ -154,7 +165,7 @@ def _check_limits(field: str, source: str, context: Mapping[str, Any], engine: T
     try:
         render_template(source, context, engine)
     except TemplateLimitError as err:
-        raise ServiceError(400, f"{field}: {err}") from None
+        raise ServiceError(400, localized("{field}: {problem}", field=field, problem=err)) from None
     except TemplateError:
         pass
 
@@ -163,24 +174,28 @@ def _check(field: str, source: str, engine: TemplateEngine | str) -> None:
     try:
         check_template(source, engine)
     except TemplateError as err:
-        raise ServiceError(400, f"{field}: {err}") from None
+        raise ServiceError(400, localized("{field}: {problem}", field=field, problem=err)) from None
 
 
 def _render(field: str, source: str, context: Mapping[str, Any], engine: TemplateEngine | str) -> str:
     try:
         output = render_template(source, context, engine)
     except TemplateError as err:
-        raise ServiceError(400, f"{field}: {err}") from None
+        raise ServiceError(400, localized("{field}: {problem}", field=field, problem=err)) from None
     try:
         refuse_lone_surrogates(output)
     except ValueError as err:
-        raise ServiceError(400, f"{field}: as rendered, {err}.") from None
+        raise ServiceError(400, localized("{field}: as rendered, {problem}.", field=field, problem=err)) from None
     return output
 
 
-def _check_header(field: str, value: str, prefix: str) -> None:
+def _check_header(field: str, value: str, *, as_rendered: bool = False) -> None:
     """A subject or sender becomes a header: 400 naming the field when it could end it (``check_header_value``)."""
     try:
         check_header_value(value)
     except ValueError as err:
-        raise ServiceError(400, f"{field}: {prefix}{err}.") from None
+        if as_rendered:
+            raise ServiceError(
+                400, localized("{field}: as rendered, it {problem}.", field=field, problem=err)
+            ) from None
+        raise ServiceError(400, localized("{field}: {problem}.", field=field, problem=err)) from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from mailconsole.i18n import Text, localized
 from mailconsole.service.envelope import ServiceError
 from mailconsole.service.store import VersionConflict
 
@@ -20,22 +21,27 @@ T = TypeVar("T")
 WRITE_ATTEMPTS = 5
 
 
-def check_version(what: str, expected: int | None, current: int) -> None:
+def check_version(what: str | Text, expected: int | None, current: int) -> None:
     """ServiceError 409 when the request was based on another version than the stored one."""
     if expected is not None and expected != current:
         raise changed_since_loaded(what, expected, current)
 
 
-def changed_since_loaded(what: str, expected: int, current: int) -> ServiceError:
+def changed_since_loaded(what: str | Text, expected: int, current: int) -> ServiceError:
     return ServiceError(
         409,
-        f"{what} changed since it was loaded (version {expected} was sent, {current} is stored): load it again, "
-        f"or send version {current} to overwrite the change.",
+        localized(
+            "{what} changed since it was loaded (version {expected} was sent, {current} is stored): load it again, "
+            "or send version {current} to overwrite the change.",
+            what=what,
+            expected=expected,
+            current=current,
+        ),
         data={"version": current},
     )
 
 
-def versioned_write(what: str, expected: int | None, attempt: Callable[[], T]) -> T:
+def versioned_write(what: str | Text, expected: int | None, attempt: Callable[[], T]) -> T:
     """Run ``attempt`` (read, check with ``check_version``, write with the version read) until its write lands."""
     for _ in range(WRITE_ATTEMPTS):
         try:
@@ -43,4 +49,4 @@ def versioned_write(what: str, expected: int | None, attempt: Callable[[], T]) -
         except VersionConflict as conflict:
             if expected is not None:
                 raise changed_since_loaded(what, expected, conflict.current) from None
-    raise ServiceError(409, f"{what} kept changing while this request was applied; send it again.")
+    raise ServiceError(409, localized("{what} kept changing while this request was applied; send it again.", what=what))

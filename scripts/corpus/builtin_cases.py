@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/corpus/builtin_cases.py [CORPUS_DIR]   (default: tests/rendering/corpus)
 
-It also writes the EJS built-ins the library ships (``mailconsole/service/defaults/NAME.ejs``). Each case gets
+It also writes the EJS built-ins the library ships (``mailconsole/service/defaults/NAME.ejs``, and the Chinese ones
+in ``defaults/zh-CN/``; their cases are named ``builtin-zh-CN-NAME``). Each case gets
 the template and the sample context of its type; an existing "expected" is kept for ``render.js`` to rewrite
 (scripts/regenerate_corpus.sh runs both). The EJS translation is ``to_ejs`` of the library.
 """
@@ -15,12 +16,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mailconsole.i18n import EN_US, LANGUAGES, Language
 from mailconsole.rendering.samples import ACCOUNT_DELETION_TYPE, sample_context
 from mailconsole.service.defaults import DEFAULT_SUBJECTS, default_content, to_ejs
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULTS = ROOT / "mailconsole" / "service" / "defaults"
 PREFIX = "builtin-"
+
+
+def case_prefix(language: Language) -> str:
+    """``builtin-`` for the English mails (their cases predate the Chinese ones), ``builtin-zh-CN-`` for others."""
+    return PREFIX if language == EN_US else f"{PREFIX}{language}-"
+
+
+def defaults_folder(language: Language) -> Path:
+    return DEFAULTS if language == EN_US else DEFAULTS / language
 
 
 def builtin_names() -> list[str]:
@@ -40,29 +51,31 @@ def write_case(path: Path, case: dict[str, Any]) -> None:
 
 
 def main(corpus: Path) -> None:
-    for name in builtin_names():
-        source = default_content(name)
-        context = sample_context(name)
-        write_case(
-            corpus / "handlebars" / f"{PREFIX}{name}.json",
-            {
-                "description": f"The built-in {name} mail with its sample context.",
-                "template": source,
-                "context": context,
-            },
-        )
-        # The EJS built-in the console offers, shipped beside the Handlebars one.
-        (DEFAULTS / f"{name}.ejs").write_text(to_ejs(source), encoding="utf-8")
-        write_case(
-            corpus / "ejs" / f"{PREFIX}{name}.json",
-            {
-                "description": f"The built-in {name} mail translated to EJS, with its sample context.",
-                "translated_from_sha256": source_digest(source),
-                "template": to_ejs(source),
-                "context": context,
-            },
-        )
-    print(f"wrote {2 * len(builtin_names())} built-in cases to {corpus}")
+    for language in LANGUAGES:
+        prefix, which = case_prefix(language), "" if language == EN_US else f" ({language})"
+        for name in builtin_names():
+            source = default_content(name, language=language)
+            context = sample_context(name)
+            write_case(
+                corpus / "handlebars" / f"{prefix}{name}.json",
+                {
+                    "description": f"The built-in {name} mail{which} with its sample context.",
+                    "template": source,
+                    "context": context,
+                },
+            )
+            # The EJS built-in the console offers, shipped beside the Handlebars one.
+            (defaults_folder(language) / f"{name}.ejs").write_text(to_ejs(source), encoding="utf-8")
+            write_case(
+                corpus / "ejs" / f"{prefix}{name}.json",
+                {
+                    "description": f"The built-in {name} mail{which} translated to EJS, with its sample context.",
+                    "translated_from_sha256": source_digest(source),
+                    "template": to_ejs(source),
+                    "context": context,
+                },
+            )
+    print(f"wrote {2 * len(LANGUAGES) * len(builtin_names())} built-in cases to {corpus}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from mailconsole import AuthenticationClient, ManagementClient
+from mailconsole.i18n import Language
 from mailconsole.models import SECRET_MASK, SmtpConfig
 from mailconsole.service.embedded import RunningService
 from tests.config_files.conftest import Command
@@ -164,15 +165,18 @@ def test_export_is_byte_stable(exported: Path, staging: RunningService, mailcons
     # Exporting over the same directory leaves every byte as it was, and removes what is no longer customised.
     with client_of(staging) as client:
         welcome = next(t for t in client.get_email_templates().templates if t.type == "WELCOME_EMAIL")
-        client.update_email_template(**_builtin_welcome(), version=welcome.version)
+        info = client.service_info()
+        assert info is not None
+        client.update_email_template(**_builtin_welcome(info.mail_language), version=welcome.version)
     assert mailconsole(staging, "export", str(again)).status == 0
     assert sorted(files_under(exported)) == sorted([*files_under(again), *_welcome_files()])
 
 
-def _builtin_welcome() -> dict[str, Any]:
+def _builtin_welcome(language: Language) -> dict[str, Any]:
+    """The welcome mail's built-in fields in the pool's language (its "built-in default")."""
     from mailconsole.service.defaults import default_template
 
-    template = default_template("WELCOME_EMAIL")  # type: ignore[arg-type]
+    template = default_template("WELCOME_EMAIL", language=language)  # type: ignore[arg-type]
     return {
         "type": "WELCOME_EMAIL",
         "customize_enabled": template.customize_enabled,

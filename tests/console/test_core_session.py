@@ -120,3 +120,19 @@ def test_a_body_change_reads_as_the_lines_its_diff_adds_and_removes() -> None:
     assert (
         describe_change(AuditChange(field="subject", before="Hi", after="Hello", diff="x")) == 'subject: "Hi" → "Hello"'
     )
+
+
+@pytest.mark.parametrize(("setting", "expected"), [(None, "en-US"), ("zh-CN", "zh-CN"), ("en", "en-US")])
+def test_the_clients_ask_for_the_consoles_language(
+    monkeypatch: pytest.MonkeyPatch, setting: str | None, expected: str
+) -> None:
+    if setting is None:
+        monkeypatch.delenv("MAILCONSOLE_LANGUAGE", raising=False)
+    else:
+        monkeypatch.setenv("MAILCONSOLE_LANGUAGE", setting)
+    tenant = TenantConfig(
+        name="t", kind=TenantKind.GENAUTH, userpool_id="p", userpool_secret="s", app_id="a", api_host="https://x.test"
+    )
+    connection = connect(tenant)
+    assert connection.management is not None and connection.authentication is not None
+    assert (connection.management.lang, connection.authentication.lang) == (expected, expected)

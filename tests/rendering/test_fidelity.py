@@ -18,6 +18,7 @@ from typing import Any
 import pybars
 import pytest
 
+from mailconsole.i18n import EN_US, LANGUAGES, Language
 from mailconsole.models import TemplateEngine, TemplateType
 from mailconsole.rendering import TemplateError, check_template, ejs, handlebars, render_template
 from mailconsole.rendering.samples import ACCOUNT_DELETION_TYPE, sample_context
@@ -26,6 +27,11 @@ from mailconsole.service.defaults import DEFAULT_SUBJECTS, default_content, defa
 CORPUS = Path(__file__).with_name("corpus")
 BUILTIN_PREFIX = "builtin-"
 BUILTINS = [str(name) for name in DEFAULT_SUBJECTS] + [ACCOUNT_DELETION_TYPE]
+# The English built-ins' cases keep their old names; the Chinese ones are builtin-zh-CN-NAME.
+BUILTIN_PREFIXES: dict[Language, str] = {
+    language: BUILTIN_PREFIX if language == EN_US else f"{BUILTIN_PREFIX}{language}-" for language in LANGUAGES
+}
+BUILTIN_CASES = [f"{prefix}{name}" for prefix in BUILTIN_PREFIXES.values() for name in BUILTINS]
 REGENERATE = "run scripts/regenerate_corpus.sh"
 
 
@@ -55,29 +61,32 @@ def test_ejs_prints_what_ejs_on_node_prints(path: Path) -> None:
 def test_the_corpus_covers_every_builtin_template_in_both_engines_and_more() -> None:
     for folder in ("handlebars", "ejs"):
         names = {path.stem for path in cases(folder)}
-        assert {BUILTIN_PREFIX + name for name in BUILTINS} <= names, REGENERATE
-        assert len(names) - len(BUILTINS) >= 15  # focused cases beyond the built-ins
+        assert set(BUILTIN_CASES) <= names, REGENERATE
+        assert len(names) - len(BUILTIN_CASES) >= 15  # focused cases beyond the built-ins
     assert len(cases("handlebars")) + len(cases("ejs")) >= 60
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", BUILTINS)
-def test_builtin_cases_are_those_of_the_current_builtin_templates(name: str) -> None:
-    source = default_content(name)
-    hbs = load(CORPUS / "handlebars" / f"{BUILTIN_PREFIX}{name}.json")
+def test_builtin_cases_are_those_of_the_current_builtin_templates(name: str, language: Language) -> None:
+    source = default_content(name, language=language)
+    prefix = BUILTIN_PREFIXES[language]
+    hbs = load(CORPUS / "handlebars" / f"{prefix}{name}.json")
     assert (hbs["template"], hbs["context"]) == (source, sample_context(name)), f"{name} changed: {REGENERATE}"
-    translation = load(CORPUS / "ejs" / f"{BUILTIN_PREFIX}{name}.json")
+    translation = load(CORPUS / "ejs" / f"{prefix}{name}.json")
     assert translation["translated_from_sha256"] == hashlib.sha256(source.encode()).hexdigest(), REGENERATE
     assert translation["context"] == sample_context(name)
     # The EJS built-in the library ships is this translation, whose output ejs on Node printed.
-    assert default_content(name, TemplateEngine.EJS) == translation["template"], REGENERATE
+    assert default_content(name, TemplateEngine.EJS, language) == translation["template"], REGENERATE
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("template_type", list(DEFAULT_SUBJECTS))
-def test_the_builtin_template_in_ejs_renders_as_the_handlebars_one(template_type: str) -> None:
+def test_the_builtin_template_in_ejs_renders_as_the_handlebars_one(template_type: str, language: Language) -> None:
     context = sample_context(template_type)
     hbs, ejs_template = (
-        default_template(TemplateType(template_type)),
-        default_template(TemplateType(template_type), TemplateEngine.EJS),
+        default_template(TemplateType(template_type), language=language),
+        default_template(TemplateType(template_type), TemplateEngine.EJS, language),
     )
     assert ejs_template.tpl_engine == TemplateEngine.EJS
     for field in ("subject", "sender", "content"):

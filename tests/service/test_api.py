@@ -23,8 +23,9 @@ from mailconsole.service.settings import ServiceSettings
 
 
 def raw_call(service: RunningService, path: str, body: Any = None, *, token: str | None = None) -> dict[str, Any]:
-    """One request as a foreign client would send it, returning the envelope."""
-    headers = {"authorization": f"Bearer {token}"} if token else {}
+    """One request as a foreign client would send it, returning the envelope. It asks for English messages, which
+    the tests read (without the header the service answers in Chinese, as the platform does)."""
+    headers = {"x-authing-lang": "en-US"} | ({"authorization": f"Bearer {token}"} if token else {})
     with httpx.Client(base_url=service.base_url) as http:
         response = http.post(path, json=body, headers=headers) if body is not None else http.get(path, headers=headers)
     assert response.status_code == 200, response.text

@@ -32,7 +32,12 @@ def headers_for(service: RunningService, content_type: str | None = "application
         f"{service.base_url}/api/v3/get-management-token",
         json={"accessKeyId": service.userpool.id, "accessKeySecret": service.userpool.secret},
     ).json()["data"]["access_token"]
-    headers = {"authorization": f"Bearer {token}", "x-authing-app-id": service.userpool.app_id}
+    # English messages, which the tests read (the service's default is Chinese, as the platform's).
+    headers = {
+        "authorization": f"Bearer {token}",
+        "x-authing-app-id": service.userpool.app_id,
+        "x-authing-lang": "en-US",
+    }
     if content_type:
         headers["content-type"] = content_type
     return headers

@@ -80,7 +80,9 @@ def raw_test(service: RunningService, body: dict[str, Any]) -> httpx.Response:
     """The connection test over plain HTTP, so that the whole reply (not only the parsed fields) can be searched."""
     token = ask_for_token(service.base_url, service.userpool.id, service.userpool.secret)["data"]["access_token"]
     with httpx.Client(base_url=service.base_url, timeout=30) as http:
-        response = http.post("/local/v1/test-email-provider", json=body, headers={"authorization": f"Bearer {token}"})
+        # English, which the tests read (the service's default is Chinese, as the platform's).
+        headers = {"authorization": f"Bearer {token}", "x-authing-lang": "en-US"}
+        response = http.post("/local/v1/test-email-provider", json=body, headers=headers)
     assert response.status_code == 200
     return response
 

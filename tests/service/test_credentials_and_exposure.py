@@ -42,7 +42,8 @@ def running(settings: ServiceSettings) -> Iterator[RunningService]:
 
 def get_provider(service: RunningService, token: str) -> dict[str, Any]:
     with httpx.Client(base_url=service.base_url) as http:
-        reply = http.get("/api/v3/get-email-provider", headers={"authorization": f"Bearer {token}"})
+        headers = {"authorization": f"Bearer {token}", "x-authing-lang": "en-US"}  # the tests read English messages
+        reply = http.get("/api/v3/get-email-provider", headers=headers)
     envelope: dict[str, Any] = reply.json()
     return envelope
 

@@ -20,6 +20,7 @@ from mailconsole.catalog import (
     VERIFICATION_TYPES,
     variables_for,
 )
+from mailconsole.i18n import ZH_CN
 from mailconsole.models import EmailTemplate, TemplateEngine, TemplateType, UpdateEmailTemplateRequest
 from mailconsole.rendering.samples import ACCOUNT_DELETION_TYPE, SAMPLE_USER_EMAIL, sample_context
 from mailconsole.service.defaults import (
@@ -239,3 +240,42 @@ def test_sample_context_is_fresh_and_uses_https_urls() -> None:
     assert str(everything["app_logo"]).startswith("data:image/svg+xml;base64,")  # previews fetch nothing
     for name in ("verify_link", "login_url", "update_password_link", "host_url"):
         assert str(everything[name]).startswith("https://"), name
+
+
+# ---- the Chinese built-ins (issue 16) --------------------------------------------------------------------------
+
+ZH_DEFAULTS: list[EmailTemplate] = [*default_templates(ZH_CN), account_deletion_template(ZH_CN)]
+TAGS = re.compile(r"<[A-Za-z/!][^>]*>")
+
+
+@pytest.mark.parametrize(("english", "chinese"), list(zip(ALL_DEFAULTS, ZH_DEFAULTS, strict=True)), ids=_ids)
+def test_the_chinese_mail_is_the_english_one_translated(english: EmailTemplate, chinese: EmailTemplate) -> None:
+    assert chinese.type == english.type
+    # The same HTML, variables and blocks; only the words (and the document's language) differ.
+    assert TAGS.findall(chinese.content) == [
+        tag.replace('lang="en"', 'lang="zh-CN"') for tag in TAGS.findall(english.content)
+    ]
+    assert _variables_used(chinese.content) == _variables_used(english.content)
+    assert _variables_used(chinese.subject) == _variables_used(english.subject)
+    assert chinese.sender == english.sender
+    assert re.search("[\u4e00-\u9fff]", chinese.name)
+
+
+@pytest.mark.parametrize("template", ZH_DEFAULTS, ids=_ids)
+def test_the_chinese_mail_speaks_chinese(template: EmailTemplate) -> None:
+    context = sample_context(str(template.type))
+    text = html.unescape(_rendered(template))
+    visible = re.sub(r"<style>.*?</style>|<[^>]*>", " ", text, flags=re.DOTALL)
+    for value in sorted(map(str, context.values()), key=len, reverse=True):  # the sample values are English
+        visible = visible.replace(value, " ")
+    assert set(re.findall(r"[A-Za-z]{2,}", visible)) <= {"IP", "html", "DOCTYPE"}  # no English sentence left
+    assert "Alice Chen，您好：" in text
+    assert "您收到本邮件" in text
+    if template.type in CODE_MAILS:
+        assert context["verify_code"] in text
+        assert "此验证码 5 分钟内有效。" in text
+    if template.type in LINK_MAILS:
+        assert "此链接 5 分钟内有效。" in text
+    subject = render(template.subject, context, TemplateEngine.HANDLEBAR)
+    assert "Acme Cloud" in subject and re.search("[\u4e00-\u9fff]", subject)
+    assert render(template.content, {"app_name": "Acme Cloud"}, TemplateEngine.HANDLEBAR).count("您好：") == 1

@@ -23,7 +23,8 @@ def ask_for_token(service: RunningService, secret: str, *, source: str = "127.0.
     """One token request from the loopback address ``source`` (any of 127.0.0.0/8 reaches the service)."""
     transport = httpx.HTTPTransport(local_address=source)
     with httpx.Client(base_url=service.base_url, transport=transport) as http:
-        response = http.post(TOKEN_PATH, json={"accessKeyId": service.userpool.id, "accessKeySecret": secret})
+        body = {"accessKeyId": service.userpool.id, "accessKeySecret": secret}
+        response = http.post(TOKEN_PATH, json=body, headers={"x-authing-lang": "en-US"})  # English, which tests read
     assert response.status_code == 200
     envelope: dict[str, Any] = response.json()
     return envelope

@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
-from mailconsole.models import ConnectionStep
-from mailconsole.service.providers import REFUSED, UNREACHABLE, DeliveryError, failure_message
+from mailconsole.i18n import Text, localized
+from mailconsole.service.providers import REFUSED, UNREACHABLE, DeliveryError, StepRecord, failure_message
 
 SEND_SCOPE = "mail.send"
 
@@ -63,15 +63,16 @@ def send(account: SendGridAccount, mail: SendGridMail) -> None:
     response = _call("POST", account, "/v3/mail/send", json=payload(mail))
     if response.status_code != 202:
         status = UNREACHABLE if response.status_code in (401, 403) else REFUSED
-        raise DeliveryError(status, failure_message(_refusal("send", response)))
+        detail, reply, hint = _refusal_texts(response)
+        raise DeliveryError(status, failure_message(detail, reply, hint))
 
 
-def check_key(account: SendGridAccount) -> ConnectionStep:
+def check_key(account: SendGridAccount) -> StepRecord:
     """The key checked against the API without sending: it must be valid and allowed to send mail."""
     try:
         response = _call("GET", account, "/v3/scopes")
     except DeliveryError as err:
-        return ConnectionStep(name="api_key", ok=False, detail=err.message)
+        return StepRecord(name="api_key", ok=False, detail=err.message)
     if response.status_code != 200:
         return _refusal("api_key", response)
     try:
@@ -79,38 +80,51 @@ def check_key(account: SendGridAccount) -> ConnectionStep:
     except (ValueError, AttributeError):
         scopes = []
     if SEND_SCOPE not in scopes:
-        return ConnectionStep(
+        return StepRecord(
             name="api_key",
             ok=False,
-            detail="The API key is valid but may not send mail",
+            detail=localized("The API key is valid but may not send mail"),
             reply=f"HTTP 200, scopes: {', '.join(scopes) or 'none'}",
-            hint="Give the key the Mail Send permission in SendGrid's API key settings.",
+            hint=localized("Give the key the Mail Send permission in SendGrid's API key settings."),
         )
-    return ConnectionStep(name="api_key", ok=True, detail="the API key is valid and may send mail", reply="HTTP 200")
+    return StepRecord(
+        name="api_key", ok=True, detail=localized("the API key is valid and may send mail"), reply="HTTP 200"
+    )
 
 
 def _call(method: str, account: SendGridAccount, path: str, **kwargs: Any) -> httpx.Response:
     try:
         return httpx.request(method, account.url(path), headers=account.headers, timeout=account.timeout, **kwargs)
     except httpx.TimeoutException as err:
-        raise DeliveryError(UNREACHABLE, f"SendGrid did not answer within {account.timeout:g} s.") from err
+        raise DeliveryError(
+            UNREACHABLE, localized("SendGrid did not answer within {seconds} s.", seconds=f"{account.timeout:g}")
+        ) from err
     except httpx.HTTPError as err:
-        raise DeliveryError(UNREACHABLE, f"SendGrid could not be reached at {account.api_base}: {err}.") from err
+        raise DeliveryError(
+            UNREACHABLE,
+            localized("SendGrid could not be reached at {where}: {reason}.", where=account.api_base, reason=err),
+        ) from err
 
 
-def _refusal(name: str, response: httpx.Response) -> ConnectionStep:
+def _refusal(name: str, response: httpx.Response) -> StepRecord:
     """A failed call as a step: SendGrid's own error messages, and what to do about the usual ones."""
+    detail, reply, hint = _refusal_texts(response)
+    return StepRecord(name=name, ok=False, detail=detail, reply=reply, hint=hint)
+
+
+def _refusal_texts(response: httpx.Response) -> tuple[Text, str, Text]:
+    """What happened, SendGrid's reply (as it was), and what to do."""
     reply = f"HTTP {response.status_code}: {_error_messages(response)}"
     if response.status_code in (401, 403):
-        hint = "Check the API key: it may be mistyped, revoked, or lack the Mail Send permission."
-        return ConnectionStep(name=name, ok=False, detail="SendGrid refused the API key", reply=reply, hint=hint)
+        hint = localized("Check the API key: it may be mistyped, revoked, or lack the Mail Send permission.")
+        return localized("SendGrid refused the API key"), reply, hint
     if response.status_code == 429:
-        hint = "SendGrid's rate limit was reached: try again later."
+        hint = localized("SendGrid's rate limit was reached: try again later.")
     elif 400 <= response.status_code < 500:
-        hint = "Check that the From address is a verified sender in SendGrid."
+        hint = localized("Check that the From address is a verified sender in SendGrid.")
     else:
-        hint = "SendGrid had a problem on its side: try again later."
-    return ConnectionStep(name=name, ok=False, detail="SendGrid refused the mail", reply=reply, hint=hint)
+        hint = localized("SendGrid had a problem on its side: try again later.")
+    return localized("SendGrid refused the mail"), reply, hint
 
 
 def _error_messages(response: httpx.Response) -> str:

@@ -20,9 +20,10 @@ from email.message import EmailMessage
 from cryptography import x509
 
 from mailconsole.destinations import DestinationPolicy, DestinationRefused
+from mailconsole.i18n import EN_US, Language, Text, localized
 from mailconsole.models import ConnectionStep
 from mailconsole.secret_reuse import Security
-from mailconsole.service.providers import REFUSED, UNREACHABLE, DeliveryError, failure_message
+from mailconsole.service.providers import REFUSED, UNREACHABLE, DeliveryError, StepRecord, failure_message
 
 # Tried in this order among those the server offers; smtplib implements all three.
 AUTH_MECHANISMS = ("PLAIN", "LOGIN", "CRAM-MD5")
@@ -57,9 +58,9 @@ class SmtpTarget:
 
 @dataclass
 class _Outcome:
-    detail: str = ""
+    detail: Text | str = ""
     reply: str | None = None
-    hint: str | None = None
+    hint: Text | str | None = None
 
 
 class SmtpSession:
@@ -82,10 +83,18 @@ class SmtpSession:
         self.target = target
         self.timeout = timeout
         self.destinations = destinations
-        self.steps: list[ConnectionStep] = []
+        self._records: list[StepRecord] = []
         self._explain_certificates = explain_certificates
         self._smtp: smtplib.SMTP | None = None
         self._peer: tuple[int, tuple[str, int]] | None = None  # the address connected to, family first
+
+    @property
+    def steps(self) -> list[ConnectionStep]:
+        """The steps taken so far, in English (``steps_in`` for another language)."""
+        return self.steps_in(EN_US)
+
+    def steps_in(self, language: Language) -> list[ConnectionStep]:
+        return [record.in_language(language) for record in self._records]
 
     def __enter__(self) -> SmtpSession:
         return self
@@ -108,7 +117,7 @@ class SmtpSession:
             outcome.reply = _reply(code, text)
             if code != 220:
                 raise smtplib.SMTPConnectError(code, text)
-            outcome.detail = "the server greeted us"
+            outcome.detail = localized("the server greeted us")
         self._ehlo()
         self._starttls()
         if self.target.password:
@@ -118,7 +127,7 @@ class SmtpSession:
         smtp = self._session()
         with self._step("send") as outcome:
             smtp.send_message(message, from_addr=mail_from, to_addrs=[to])
-            outcome.detail = f"the server accepted the mail for {to}"
+            outcome.detail = localized("the server accepted the mail for {to}", to=to)
 
     def probe(self, mail_from: str, to: str) -> None:
         """MAIL FROM and RCPT TO as a send would say them, then RSET: the server's answers, and nothing sent."""
@@ -128,13 +137,13 @@ class SmtpSession:
             outcome.reply = _reply(code, text)
             if code != 250:
                 raise smtplib.SMTPSenderRefused(code, text, mail_from)
-            outcome.detail = f"the server accepts mail from {mail_from}"
+            outcome.detail = localized("the server accepts mail from {sender}", sender=mail_from)
         with self._step("rcpt_to") as outcome:
             code, text = smtp.rcpt(to)
             outcome.reply = _reply(code, text)
             if code not in (250, 251):
                 raise smtplib.SMTPRecipientsRefused({to: (code, text)})
-            outcome.detail = f"the server accepts mail for {to}; nothing was sent"
+            outcome.detail = localized("the server accepts mail for {to}; nothing was sent", to=to)
         with suppress(smtplib.SMTPException, OSError):
             smtp.rset()
 
@@ -154,7 +163,7 @@ class SmtpSession:
                 (int(family), (str(sockaddr[0]), int(sockaddr[1]))) for family, _, _, _, sockaddr in infos
             ]
             shown = dict.fromkeys(address for _, (address, _) in addresses)
-            outcome.detail = f"{self.target.host} is {', '.join(shown)}"
+            outcome.detail = localized("{host} is {addresses}", host=self.target.host, addresses=", ".join(shown))
             self.destinations.check(self.target.host, shown)
         return addresses
 
@@ -163,7 +172,7 @@ class SmtpSession:
             sock = _connect_first(addresses, self.timeout)
             address, port = sock.getpeername()[:2]
             self._peer = (sock.family, (address, port))
-            outcome.detail = f"connected to {address} port {port}"
+            outcome.detail = localized("connected to {address} port {port}", address=address, port=port)
         return sock
 
     def _handshake(self, sock: socket.socket, name: str) -> ssl.SSLSocket:
@@ -180,7 +189,9 @@ class SmtpSession:
                 raise
             outcome.detail = _describe_tls(tls, verified=self.target.verify)
             if not self.target.verify:
-                outcome.hint = "Certificate verification is off: anyone on the path could pose as this server."
+                outcome.hint = localized(
+                    "Certificate verification is off: anyone on the path could pose as this server."
+                )
         return tls
 
     def _ehlo(self) -> None:
@@ -194,7 +205,11 @@ class SmtpSession:
             lines = text.decode("utf-8", "replace").splitlines() if text else [""]
             outcome.reply = _reply(code, lines[0])
             offered = [" ".join(line.split()) for line in lines[1:]]
-            outcome.detail = "the server offers " + (", ".join(offered) if offered else "no extensions")
+            outcome.detail = (
+                localized("the server offers {extensions}", extensions=", ".join(offered))
+                if offered
+                else localized("the server offers no extensions")
+            )
 
     def _starttls(self) -> None:
         security, smtp = self.target.security, self._session()
@@ -205,15 +220,15 @@ class SmtpSession:
             if not offered and security == "starttls":
                 raise _NotOffered("STARTTLS", smtp)
             if not offered:
-                outcome.detail = "not offered; going on without encryption, as STARTTLS is not required"
+                outcome.detail = localized("not offered; going on without encryption, as STARTTLS is not required")
                 if self.target.password:  # else there is nothing to protect
-                    outcome.hint = "Turn STARTTLS on (required) to refuse sending the password in clear."
+                    outcome.hint = localized("Turn STARTTLS on (required) to refuse sending the password in clear.")
                 return
             code, text = smtp.docmd("STARTTLS")
             outcome.reply = _reply(code, text)
             if code != 220:
                 raise smtplib.SMTPResponseException(code, text)
-            outcome.detail = "the server is ready for TLS"
+            outcome.detail = localized("the server is ready for TLS")
         assert smtp.sock is not None
         smtp.sock = self._handshake(smtp.sock, "tls")
         # As smtplib's own starttls(): forget what was learned in clear, then ask again.
@@ -238,9 +253,9 @@ class SmtpSession:
             else:
                 code, text = smtp.auth(mechanism, smtp.auth_cram_md5)
             outcome.reply = _reply(code, text)
-            outcome.detail = f"logged in as {user} with AUTH {mechanism}"
+            outcome.detail = localized("logged in as {user} with AUTH {mechanism}", user=user, mechanism=mechanism)
             if self.target.security == "plain" or not isinstance(smtp.sock, ssl.SSLSocket):
-                outcome.hint = "The password went over the network unencrypted."
+                outcome.hint = localized("The password went over the network unencrypted.")
 
     def _session(self) -> smtplib.SMTP:
         if self._smtp is None:
@@ -256,18 +271,14 @@ class SmtpSession:
             yield outcome
         except Exception as err:
             status, detail, reply, hint = explain(err, name, self.target, self.timeout)
-            step = ConnectionStep(
-                name=name,
-                ok=False,
-                detail=f"{detail} ({outcome.detail})" if outcome.detail else detail,
-                reply=reply or outcome.reply,
-                hint=hint,
-            )
-            self.steps.append(step)
+            if outcome.detail:
+                detail = localized("{detail} ({context})", detail=detail, context=outcome.detail)
+            reply = reply or outcome.reply
+            self._records.append(StepRecord(name=name, ok=False, detail=detail, reply=reply, hint=hint))
             self._smtp_abort()
-            raise DeliveryError(status, failure_message(step)) from err
-        self.steps.append(
-            ConnectionStep(name=name, ok=True, detail=outcome.detail, reply=outcome.reply, hint=outcome.hint)
+            raise DeliveryError(status, failure_message(detail, reply, hint)) from err
+        self._records.append(
+            StepRecord(name=name, ok=True, detail=outcome.detail, reply=outcome.reply, hint=outcome.hint)
         )
 
     def _smtp_abort(self) -> None:
@@ -275,7 +286,7 @@ class SmtpSession:
             self._smtp.close()
             self._smtp = None
 
-    def _describe_untrusted(self) -> str:
+    def _describe_untrusted(self) -> Text | str:
         """Connect again without verification, only to say which certificate the server shows. After STARTTLS the
         certificate sits behind an SMTP exchange, and the verification error says enough."""
         if self.target.security != "ssl" or self._peer is None:
@@ -286,7 +297,7 @@ class SmtpSession:
                 _connect_first([self._peer], self.timeout) as raw,
                 unverified.tls_context().wrap_socket(raw, server_hostname=self.target.host) as tls,
             ):
-                return "the server shows " + _describe_certificate(tls)
+                return localized("the server shows {certificate}", certificate=_describe_certificate(tls))
         except (OSError, ValueError):
             return ""
 
@@ -330,85 +341,101 @@ def _speaks_smtp(code: int) -> bool:
     return 200 <= code <= 599
 
 
-def _describe_tls(tls: ssl.SSLSocket, *, verified: bool) -> str:
-    trust = "verified" if verified else "NOT verified"
-    return f"{tls.version()}, {trust}; {_describe_certificate(tls)}"
+def _describe_tls(tls: ssl.SSLSocket, *, verified: bool) -> Text:
+    certificate = _describe_certificate(tls)
+    if verified:
+        return localized("{version}, verified; {certificate}", version=tls.version(), certificate=certificate)
+    return localized("{version}, NOT verified; {certificate}", version=tls.version(), certificate=certificate)
 
 
-def _describe_certificate(tls: ssl.SSLSocket) -> str:
+def _describe_certificate(tls: ssl.SSLSocket) -> Text:
     der = tls.getpeercert(binary_form=True)
     if not der:
-        return "no certificate"
+        return localized("no certificate")
     cert = x509.load_der_x509_certificate(der)
     expires = cert.not_valid_after_utc
     days = (expires - datetime.now(UTC)).days
-    left = f"expired {-days} days ago" if days < 0 else f"{days} days left"
-    return (
-        f"certificate {cert.subject.rfc4514_string()} for {_names(cert)} issued by {cert.issuer.rfc4514_string()}, "
-        f"valid until {expires:%Y-%m-%d} ({left})"
+    left = localized("expired {days} days ago", days=-days) if days < 0 else localized("{days} days left", days=days)
+    return localized(
+        "certificate {subject} for {names} issued by {issuer}, valid until {date} ({left})",
+        subject=cert.subject.rfc4514_string(),
+        names=_names(cert),
+        issuer=cert.issuer.rfc4514_string(),
+        date=f"{expires:%Y-%m-%d}",
+        left=left,
     )
 
 
-def _names(cert: x509.Certificate) -> str:
+def _names(cert: x509.Certificate) -> Text | str:
     """The host names and addresses a certificate is valid for: what a name mismatch is about."""
     try:
         alternative = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
-        return "no alternative names"
+        return localized("no alternative names")
     names = [*alternative.get_values_for_type(x509.DNSName), *map(str, alternative.get_values_for_type(x509.IPAddress))]
-    return ", ".join(names) or "no names"
+    return ", ".join(names) or localized("no names")
 
 
 # ---- what went wrong, and what to do -------------------------------------------------------------------------
 
 
-def explain(err: BaseException, step: str, target: SmtpTarget, timeout: float) -> tuple[int, str, str | None, str]:
+def explain(err: BaseException, step: str, target: SmtpTarget, timeout: float) -> tuple[int, Text, str | None, Text]:
     """(statusCode, what happened, the server's reply, one sentence on what to do) for a failure at ``step``."""
     where = target.where
     if isinstance(err, _NotOffered):
         return _not_offered(err, target)
     if isinstance(err, DestinationRefused):
-        return UNREACHABLE, str(err), None, "Use the mail server's public name, or ask the operator to allow it."
+        return (
+            UNREACHABLE,
+            Text("{refusal}", {"refusal": err}),  # the destination policy's own sentence
+            None,
+            localized("Use the mail server's public name, or ask the operator to allow it."),
+        )
     if isinstance(err, smtplib.SMTPResponseException) and not _speaks_smtp(err.smtp_code):
         return (
             UNREACHABLE,
-            f"{where} does not speak SMTP",
+            localized("{where} does not speak SMTP", where=where),
             None,
-            "Check host and port: something else listens there (port 465 for SSL, 587 for STARTTLS).",
+            localized("Check host and port: something else listens there (port 465 for SSL, 587 for STARTTLS)."),
         )
     if isinstance(err, smtplib.SMTPAuthenticationError):
         return (
             UNREACHABLE,
-            f"{where} refused the login of {target.user}",
+            localized("{where} refused the login of {user}", where=where, user=target.user),
             _reply(err.smtp_code, err.smtp_error),
-            "Check the user name and password; many providers (Tencent, Alibaba, Gmail, Outlook) want an "
-            "app password or authorisation code here, not the mailbox password.",
+            localized(
+                "Check the user name and password; many providers (Tencent, Alibaba, Gmail, Outlook) want an "
+                "app password or authorisation code here, not the mailbox password."
+            ),
         )
     if isinstance(err, smtplib.SMTPSenderRefused):
         return (
             REFUSED,
-            f"{where} refused the sender {err.sender}",
+            localized("{where} refused the sender {sender}", where=where, sender=err.sender),
             _reply(err.smtp_code, err.smtp_error),
-            _temporary_or(err.smtp_code, "Use an address this account may send as (the From or Envelope-From)."),
+            _temporary_or(
+                err.smtp_code, localized("Use an address this account may send as (the From or Envelope-From).")
+            ),
         )
     if isinstance(err, smtplib.SMTPRecipientsRefused):
         to, (code, text) = next(iter(err.recipients.items()))
         return (
             REFUSED,
-            f"{where} refused the recipient {to}",
+            localized("{where} refused the recipient {to}", where=where, to=to),
             _reply(code, text),
-            _temporary_or(code, "Check the address; some servers only relay for logged-in or local users."),
+            _temporary_or(code, localized("Check the address; some servers only relay for logged-in or local users.")),
         )
     if isinstance(err, smtplib.SMTPDataError):
         return (
             REFUSED,
-            f"{where} refused the message",
+            localized("{where} refused the message", where=where),
             _reply(err.smtp_code, err.smtp_error),
-            _temporary_or(err.smtp_code, "The server's reply says why (size, content or sender policy)."),
+            _temporary_or(err.smtp_code, localized("The server's reply says why (size, content or sender policy).")),
         )
     if isinstance(err, smtplib.SMTPResponseException):
         status = REFUSED if step in (*MAIL_STEPS, "send") else UNREACHABLE
-        return status, f"{where} answered {step} with an error", _reply(err.smtp_code, err.smtp_error), ""
+        answered = localized("{where} answered {step} with an error", where=where, step=step)
+        return status, answered, _reply(err.smtp_code, err.smtp_error), _NO_HINT
     if isinstance(err, smtplib.SMTPServerDisconnected):
         if isinstance(err.__context__, TimeoutError):  # smtplib reports a read that timed out as a hang-up
             return _timed_out(step, target, timeout)
@@ -422,106 +449,128 @@ def explain(err: BaseException, step: str, target: SmtpTarget, timeout: float) -
     if isinstance(err, socket.gaierror):
         return (
             UNREACHABLE,
-            f"The host {target.host} is unknown ({err.strerror})",
+            localized("The host {host} is unknown ({reason})", host=target.host, reason=err.strerror),
             None,
-            "Check the spelling of the server's name, and that this machine can resolve it.",
+            localized("Check the spelling of the server's name, and that this machine can resolve it."),
         )
     if isinstance(err, ConnectionRefusedError):
         return (
             UNREACHABLE,
-            f"{where} refused the connection",
+            localized("{where} refused the connection", where=where),
             None,
-            "Check the port: nothing listens there, or a firewall rejects it.",
+            localized("Check the port: nothing listens there, or a firewall rejects it."),
         )
     if isinstance(err, OSError):
-        return UNREACHABLE, f"The connection to {where} failed: {err.strerror or err}", None, "Check host and port."
-    return UNREACHABLE, f"{step} failed: {err}", None, ""
+        failed = localized("The connection to {where} failed: {reason}", where=where, reason=err.strerror or err)
+        return UNREACHABLE, failed, None, localized("Check host and port.")
+    return UNREACHABLE, localized("{step} failed: {reason}", step=step, reason=err), None, _NO_HINT
 
 
-def _temporary_or(code: int, hint: str) -> str:
+_NO_HINT = Text("")  # no catalog entry: it says nothing in any language
+
+
+def _temporary_or(code: int, hint: Text) -> Text:
     if 400 <= code < 500:
-        return "A 4xx reply is temporary: try again later. " + hint
+        return localized("A 4xx reply is temporary: try again later. {hint}", hint=hint)
     return hint
 
 
-def _not_offered(err: _NotOffered, target: SmtpTarget) -> tuple[int, str, None, str]:
+def _not_offered(err: _NotOffered, target: SmtpTarget) -> tuple[int, Text, None, Text]:
     """The hint follows from what the server's last EHLO offered, never from a guess about the port."""
     logins = err.offered.get("auth", "").split()
     if err.extension == "STARTTLS":
         if logins:
-            hint = (
+            hint = localized(
                 "The server offers no encryption here: use the port its administrator gives for SSL or STARTTLS, "
                 "or turn STARTTLS off only if the password would travel unencrypted on purpose."
             )
         else:
-            hint = (
+            hint = localized(
                 "The server offers neither encryption nor a login here: turn STARTTLS off and leave the user name "
                 "and password empty if it takes mail without them, or use its SSL or STARTTLS port."
             )
-        return UNREACHABLE, f"{target.where} does not offer STARTTLS, so the password was not sent", None, hint
+        detail = localized("{where} does not offer STARTTLS, so the password was not sent", where=target.where)
+        return UNREACHABLE, detail, None, hint
     if logins:
-        hint = (
-            f"The server offers only AUTH {' '.join(logins)}, which this service cannot use (it speaks "
-            f"{', '.join(AUTH_MECHANISMS)}): ask the server's administrator for one of those."
+        hint = localized(
+            "The server offers only AUTH {offered}, which this service cannot use (it speaks {spoken}): ask the "
+            "server's administrator for one of those.",
+            offered=" ".join(logins),
+            spoken=", ".join(AUTH_MECHANISMS),
         )
     elif "starttls" in err.offered and not err.encrypted:
-        hint = "The server offers STARTTLS and no login before it: turn STARTTLS on."
+        hint = localized("The server offers STARTTLS and no login before it: turn STARTTLS on.")
     else:
-        hint = "The server offers no login: leave the user name and password empty if it takes mail without one."
-    return UNREACHABLE, f"{target.where} offers no login method we can use (AUTH PLAIN, LOGIN or CRAM-MD5)", None, hint
+        hint = localized(
+            "The server offers no login: leave the user name and password empty if it takes mail without one."
+        )
+    detail = localized("{where} offers no login method we can use (AUTH PLAIN, LOGIN or CRAM-MD5)", where=target.where)
+    return UNREACHABLE, detail, None, hint
 
 
-def _disconnected(step: str, target: SmtpTarget) -> tuple[int, str, None, str]:
+def _disconnected(step: str, target: SmtpTarget) -> tuple[int, Text, None, Text]:
     if step in ("send", "data"):
         return (
             UNREACHABLE,
-            f"{target.where} closed the connection in the middle of the message",
+            localized("{where} closed the connection in the middle of the message", where=target.where),
             None,
-            "The mail was not accepted; try again, and check the server's size and rate limits.",
+            localized("The mail was not accepted; try again, and check the server's size and rate limits."),
         )
-    hint = "Port 465 expects SSL on." if target.port == 465 and target.security != "ssl" else ""
-    return UNREACHABLE, f"{target.where} closed the connection during {step}", None, hint
+    hint = _PORT_465_SSL if target.port == 465 and target.security != "ssl" else _NO_HINT
+    closed = localized("{where} closed the connection during {step}", where=target.where, step=step)
+    return UNREACHABLE, closed, None, hint
 
 
-def _untrusted(err: ssl.SSLCertVerificationError, target: SmtpTarget) -> tuple[int, str, None, str]:
+_PORT_465_SSL = localized("Port 465 expects SSL on.")
+
+
+def _untrusted(err: ssl.SSLCertVerificationError, target: SmtpTarget) -> tuple[int, Text, None, Text]:
     reason = err.verify_message or err.reason or str(err)
     if "hostname" in reason.lower() or "ip address mismatch" in reason.lower():
-        hint = f"Connect with the name the certificate was issued for, not {target.host}."
+        hint = localized("Connect with the name the certificate was issued for, not {host}.", host=target.host)
     elif "expired" in reason.lower():
-        hint = "The server's certificate has expired: its administrator must renew it."
+        hint = localized("The server's certificate has expired: its administrator must renew it.")
     else:
-        hint = (
+        hint = localized(
             "For a server with a private CA, add the CA's certificate as CA bundle; "
             "for a self-signed test server, turn certificate verification off."
         )
-    return UNREACHABLE, f"The certificate of {target.where} is not trusted: {reason}", None, hint
+    detail = localized("The certificate of {where} is not trusted: {reason}", where=target.where, reason=reason)
+    return UNREACHABLE, detail, None, hint
 
 
-def _tls_failed(err: ssl.SSLError, target: SmtpTarget) -> tuple[int, str, None, str]:
+def _tls_failed(err: ssl.SSLError, target: SmtpTarget) -> tuple[int, Text, None, Text]:
     reason = err.reason or str(err)
     if reason in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "HTTP_REQUEST", "UNKNOWN_PROTOCOL"):
-        hint = (
-            f"The server does not speak TLS from the start on port {target.port}: "
-            "port 587 expects STARTTLS and port 25 STARTTLS or none, so turn SSL off."
+        hint = localized(
+            "The server does not speak TLS from the start on port {port}: "
+            "port 587 expects STARTTLS and port 25 STARTTLS or none, so turn SSL off.",
+            port=target.port,
         )
     else:
-        hint = "The server and this service found no TLS version or cipher in common."
-    return UNREACHABLE, f"The TLS handshake with {target.where} failed: {reason}", None, hint
+        hint = localized("The server and this service found no TLS version or cipher in common.")
+    detail = localized("The TLS handshake with {where} failed: {reason}", where=target.where, reason=reason)
+    return UNREACHABLE, detail, None, hint
 
 
-def _timed_out(step: str, target: SmtpTarget, timeout: float) -> tuple[int, str, None, str]:
+def _timed_out(step: str, target: SmtpTarget, timeout: float) -> tuple[int, Text, None, Text]:
+    seconds = f"{timeout:g}"
     if step == "connect":
         return (
             UNREACHABLE,
-            f"{target.where} did not accept a connection within {timeout:g} s",
+            localized("{where} did not accept a connection within {seconds} s", where=target.where, seconds=seconds),
             None,
-            "A firewall may drop the traffic: check host and port.",
+            localized("A firewall may drop the traffic: check host and port."),
         )
     if step == "greeting" and target.security != "ssl":
         hint = (
-            "Port 465 expects SSL on."
+            _PORT_465_SSL
             if target.port == 465
-            else "If the server expects TLS from the first byte, turn SSL on."
+            else localized("If the server expects TLS from the first byte, turn SSL on.")
         )
-        return UNREACHABLE, f"{target.where} accepted the connection but said nothing for {timeout:g} s", None, hint
-    return UNREACHABLE, f"{target.where} did not answer {step} within {timeout:g} s", None, "Try again later."
+        silent = localized(
+            "{where} accepted the connection but said nothing for {seconds} s", where=target.where, seconds=seconds
+        )
+        return UNREACHABLE, silent, None, hint
+    late = localized("{where} did not answer {step} within {seconds} s", where=target.where, step=step, seconds=seconds)
+    return UNREACHABLE, late, None, localized("Try again later.")

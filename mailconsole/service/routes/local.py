@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 
 from mailconsole import __version__
 from mailconsole.changes import SECRET_FIELDS, stored_secrets
+from mailconsole.i18n import language_of_request, localized
 from mailconsole.models import (
     AuditKind,
     DeliveryStatus,
@@ -31,9 +32,16 @@ router = APIRouter(prefix="/local/v1", tags=["local"])
 
 
 @router.get("/info")
-def service_info(userpool: ManagedPool) -> dict[str, Any]:
-    """Tells a console that this backend is the embedded service and what it keeps beyond the GenAuth contract."""
-    return ok(ServiceInfo(service="mailconsole", version=__version__, extensions=list(Extension)).to_wire())
+def service_info(userpool: ManagedPool, store: StoreDep) -> dict[str, Any]:
+    """Tells a console that this backend is the embedded service, what it keeps beyond the GenAuth contract, and
+    the language of the pool's built-in mails (what "the built-in default" is, for a diff or a reset)."""
+    info = ServiceInfo(
+        service="mailconsole",
+        version=__version__,
+        extensions=list(Extension),
+        pool_language=store.pool_language(userpool.id),
+    )
+    return ok(info.to_wire())
 
 
 @router.get("/outbox")
@@ -66,7 +74,7 @@ def test_email_provider(
     Each test connects where the tenant says, so a tenant gets ``connection_tests_per_minute`` of them (429 with
     the wait beyond that)."""
     _take_connection_test(request, userpool.id)
-    report = check_provider(body, store.provider(userpool.id), settings)
+    report = check_provider(body, store.provider(userpool.id), settings, language_of_request(request.headers))
     return ok(report.to_wire())
 
 
@@ -77,7 +85,11 @@ def _take_connection_test(request: Request, userpool_id: str) -> None:
         seconds = max(1, math.ceil(wait))
         raise ServiceError(
             429,
-            f"Too many connection tests: {limit.limit} a minute; try again in {seconds} seconds.",
+            localized(
+                "Too many connection tests: {limit} a minute; try again in {seconds} seconds.",
+                limit=limit.limit,
+                seconds=seconds,
+            ),
             data={"retryAfter": seconds},
         )
 

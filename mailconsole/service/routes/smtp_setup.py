@@ -79,7 +79,7 @@ def _setup(
         first = err.errors()[0]
         return _bad_request(f"{field_name(tuple(first['loc']))}: {first['msg']}.")
     except ServiceError as err:
-        return _bad_request(_in_setup_terms(err.message))
+        return _bad_request(_in_setup_terms(str(err.message)))  # this API speaks English only, as documented
     return JSONResponse({"message": "Successfully updated SMTP Details", "status": "OK", "subSystem": 8})
 
 
