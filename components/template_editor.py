@@ -5,8 +5,8 @@ preview (``template_preview``), in the layout the admin chose. What is edited an
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_ace import st_ace
 
+from components.code_editor import code_editor
 from components.feedback import show_flash
 from components.template_actions import action_bar, template_actions
 from components.template_fields import engine_warning, template_fields
@@ -103,19 +103,11 @@ def _body(keys: dict[str, str], draft: Draft, preview: Preview, findings: list[L
         else:
             kind = "The body fails to render"
         error_slot.error(f"{kind}: {content_error}", icon=":material/code_off:")
-    st_ace(
+    code_editor(
         # Read only when the editor is mounted (a template shown again, another layout): the text as it is now.
-        value=draft.content,
+        draft.content,
         language=ACE_LANGUAGES[draft.tpl_engine],
-        theme="chrome",
-        keybinding="vscode",
-        height=620,
-        font_size=13,
-        tab_size=2,
-        wrap=True,
-        show_gutter=True,
         annotations=annotations_for(content_error if "content" in preview.compile_errors else None, findings),
-        auto_update=True,
         key=keys["content"],
     )
 

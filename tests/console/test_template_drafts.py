@@ -70,7 +70,7 @@ def test_the_picker_labels_do_not_change_when_a_save_customises_a_template(remot
 
 
 def ace_value(at: AppTest) -> str:
-    (editor,) = [element for element in at.get("component_instance") if "streamlit_ace" in element.proto.component_name]
+    (editor,) = [element for element in at.get("component_instance") if "code_editor" in element.proto.component_name]
     return str(json.loads(editor.proto.json_args)["defaultValue"])
 
 

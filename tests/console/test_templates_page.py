@@ -44,7 +44,7 @@ def mail_documents(at: AppTest) -> list[str]:
 
 
 def ace(at: AppTest) -> Any:
-    (editor,) = [element for element in at.get("component_instance") if "streamlit_ace" in element.proto.component_name]
+    (editor,) = [element for element in at.get("component_instance") if "code_editor" in element.proto.component_name]
     return editor
 
 
