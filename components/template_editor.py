@@ -70,6 +70,8 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
     st.html(STICKY_ACTIONS)
 
     edit_col, preview_col = st.columns(list(LAYOUTS[layout or "Side by side"]), gap="large")
+    with preview_col:  # drawn first: after a keystroke the browser gets the new preview before the rest of the run
+        previews(connection, keys, draft, preview, context_error)
     with edit_col:
         template_fields(keys, saved, preview)
         _body(keys, draft, preview, findings)
@@ -85,7 +87,6 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
             )
 
     with preview_col:
-        previews(connection, keys, draft, preview, context_error)
         checks(findings, preview, engine_mismatch_shown=mismatch)
 
     template_actions(connection, keys, template, saved, draft, preview, pressed)
