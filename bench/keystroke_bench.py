@@ -137,7 +137,8 @@ def _kind(direction: str, payload: bytes) -> str:
     forward.ParseFromString(payload)
     kind = forward.WhichOneof("type")
     if kind == "delta":
-        return "preview delta" if b'id="mail"' in payload else "delta"
+        # The preview's document: in an st.iframe's srcdoc, or escaped in the JSON arguments of the live preview's frame
+        return "preview delta" if b'id="mail"' in payload or b'id=\\"mail\\"' in payload else "delta"
     return "run finished" if kind == "script_finished" else ""
 
 

@@ -14,7 +14,7 @@ from mailconsole import ManagementClient
 from mailconsole.catalog import TEMPLATE_GROUPS
 from mailconsole.models import TemplateType
 from mailconsole.rendering import known_differences
-from tests.console.templates_page import PAGE, key, open_template
+from tests.console.templates_page import PAGE, key, mail_documents, open_template
 
 LOGIN = TemplateType.LOGIN_VERIFY_CODE.value
 LINK = TemplateType.FIRST_EMAIL_LOGIN_VERIFY.value
@@ -37,10 +37,6 @@ def default_templates(management: ManagementClient) -> None:
                 expires_in=template.expires_in,
                 tpl_engine=template.tpl_engine,
             )
-
-
-def mail_documents(at: AppTest) -> list[str]:
-    return [element.proto.srcdoc for element in at.get("iframe")]
 
 
 def ace(at: AppTest) -> Any:
