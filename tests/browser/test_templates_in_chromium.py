@@ -138,6 +138,26 @@ def test_ctrl_s_inside_the_editor_saves_what_was_just_typed(console: str, page: 
     wait_until(page, preview_shows(page, "Saved from inside the editor"), "the preview shows the saved line")
 
 
+PROBE = '<p id="probe">inert</p><script>document.getElementById("probe").textContent = "ran";</script>'
+
+
+def test_a_script_in_the_body_stays_inert_when_the_preview_is_updated_in_place(console: str, page: Page) -> None:
+    open_page(page, f"{console}/templates", "Templates")
+    pick(page, "SELF_UNLOCKING_VERIFY_CODE")
+    expect(page.get_by_role("heading", name="Self-unlock code")).to_be_visible()
+    editor = ace_editor(page).locator(".ace_editor").first
+    editor.locator(".ace_content").click()
+    editor.evaluate("(element, body) => element.env.editor.setValue(body, 1)", PROBE)
+    wait_until(page, preview_shows(page, "inert"), "the preview shows the probe")
+    settle(page)
+    page.keyboard.type("<p>one more key</p>")  # the next runs replace the mail in the same frame
+    wait_until(page, preview_shows(page, "one more key"), "the preview shows the edit")
+    mail = preview_mail(page)
+    assert mail.parent_frame is not None
+    assert mail.parent_frame.evaluate("document.getElementById('mail').getAttribute('sandbox')") == ""
+    assert 'id="probe">inert<' in mail.content()  # the mail's script did not run
+
+
 def test_the_layout_switch_gives_the_editor_the_room(console: str, page: Page) -> None:
     open_page(page, f"{console}/templates", "Templates")
     editor_frame = page.locator("iframe[title*='code_editor']").first
