@@ -6,7 +6,7 @@
 //   has that shortcut: one way to save, whether the cursor is in a field or in the editor.
 (function () {
   "use strict";
-  const SEND_DELAY_MS = 30;  // a burst of keys (paste, autorepeat) still makes one run
+  const SEND_DELAY_MS = 10;  // the changes of one edit (a multi-cursor typing, a replace all) make one run
   const SAVE_SIGNAL = "mailconsole:save-after-text";
   let editor = null;
   let timer = null;
