@@ -10,7 +10,7 @@ with ``--template builtin`` the built-in welcome mail (about 3 KB) with that mar
 N times, types one digit after the marker and waits until the mail in the preview frame shows it. A keystroke's time
 runs from just before Playwright sends the key to the first poll of the preview that finds the change (a poll every
 2 ms or so, plus the time to read the frame). The editor's pause after the last key before it sends the text
-(components/code_editor.py: 30 ms; streamlit-ace's was 200 ms) is inside every figure. The first keystroke warms up
+(components/code_editor.py: 10 ms; streamlit-ace's was 200 ms) is inside every figure. The first keystroke warms up
 and is not counted.
 
 Prints each time, the median and the spread (min, max) in milliseconds, and where the time goes: the moments after

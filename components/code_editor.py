@@ -1,7 +1,7 @@
 """The template body editor: Ace (npm's ace-builds, vendored in ``editor_frontend/``) as a small component of the
 console's own, in place of streamlit-ace, for two things streamlit-ace 0.1.1 cannot do:
 
-- it sends the text 30 ms after the last key, where streamlit-ace waits a fixed 200 ms, most of the 300 ms a
+- it sends the text 10 ms after the last key, where streamlit-ace waits a fixed 200 ms, most of the 300 ms a
   keystroke may take to reach the live preview (``bench/keystroke_bench.py``);
 - Ctrl+S / Cmd+S inside the editor saves: the frame sends the text at once, then hands the keys to the page, where
   the Save button's own shortcut takes them (keys typed in a component's frame never reach the page by themselves).
