@@ -5,7 +5,7 @@ import streamlit as st
 from components.connection import current_connection
 from components.engine_notes import engine_differences
 from components.leave_guard import leave_guard
-from components.template_editor import template_workbench
+from components.live_workbench import live_workbench
 from components.template_list import pick_template, template_table, templates_snapshot, waiting_drafts
 from components.template_state import session_drafts
 
@@ -19,7 +19,7 @@ with st.expander("All templates, by group", expanded=False):
 template = pick_template(templates)
 drafts_line = st.empty()  # filled after the workbench has seen this run's edit
 if template is not None:
-    template_workbench(connection, template)
+    live_workbench(connection, template)
     engine_differences()
 waiting_drafts(drafts_line, drafts)
 leave_guard(bool(drafts.waiting()))

@@ -9,16 +9,21 @@ temporary directory, opens the templates page in Debian's chromium (Playwright, 
 with ``--template builtin`` the built-in welcome mail (about 3 KB) with that marker, into the Ace editor, and then,
 N times, types one digit after the marker and waits until the mail in the preview frame shows it. A keystroke's time
 runs from just before Playwright sends the key to the first poll of the preview that finds the change (a poll every
-2 ms or so, plus the time to read the frame). streamlit-ace itself waits 200 ms after the last key before it sends
-the text (its debounce with auto_update): that is inside every figure. The
-first keystroke warms up and is not counted.
+2 ms or so, plus the time to read the frame). The editor's pause after the last key before it sends the text
+(components/code_editor.py: 10 ms; streamlit-ace's was 200 ms) is inside every figure. The first keystroke warms up
+and is not counted.
 
-Prints each time, the median and the spread (min, max) in milliseconds. Measures only: the pages are not changed.
+Prints each time, the median and the spread (min, max) in milliseconds, and where the time goes: the moments after
+the key, by the browser's clock, when the rerun request left, the run's first delta arrived, the delta with the
+preview frame arrived, the run finished and the preview showed the key; and how many deltas (bytes) a keystroke
+costs. The machine's load average is printed too: on a shared machine it moves the figures more than anything.
+Measures only: the pages are not changed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -28,6 +33,8 @@ from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Page, sync_playwright
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from the worktree: tests/ and bench/ are importable
@@ -73,6 +80,68 @@ def _with_marker(source: str) -> str:
     return f"{source[:opened]}<p>{MARKER}</p>{source[opened:]}"
 
 
+# Logs every websocket message with the browser's clock, in the page before Streamlit opens its socket.
+_WIRE_LOG = """
+window.__wire = [];
+const now = () => performance.timeOrigin + performance.now();
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) {
+  window.__wire.push([now(), "sent", Array.from(new Uint8Array(data))]);
+  return send.call(this, data);
+};
+const Socket = window.WebSocket;
+window.WebSocket = function (...args) {
+  const socket = new Socket(...args);
+  socket.addEventListener("message", (event) => {  // Streamlit's socket takes ArrayBuffers
+    window.__wire.push([now(), "received", Array.from(new Uint8Array(event.data))]);
+  });
+  return socket;
+};
+window.WebSocket.prototype = Socket.prototype;
+Object.assign(window.WebSocket, Socket);
+"""
+
+
+class Wire:
+    """When the page's websocket carried what, by the browser's clock, to split a keystroke's time: the rerun
+    request the editor's value starts, the first delta of the run, the delta holding the preview frame, and the end
+    of the run."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        page.add_init_script(_WIRE_LOG)
+
+    def now(self) -> float:
+        return float(self.page.evaluate("performance.timeOrigin + performance.now()"))
+
+    def since(self, start: float) -> dict[str, float]:
+        """The first moment of each kind after ``start`` (the browser's clock), in ms from it, and the deltas and their
+        bytes since; forgets the log."""
+        split: dict[str, float] = {"deltas": 0, "delta bytes": 0}
+        for moment, direction, data in self.page.evaluate("window.__wire.splice(0)"):
+            kind = _kind(direction, bytes(data))
+            if moment >= start and kind in ("delta", "preview delta"):
+                split["deltas"] += 1
+                split["delta bytes"] += len(data)
+            if moment >= start and kind and kind not in split:
+                split[kind] = moment - start
+        return split
+
+
+def _kind(direction: str, payload: bytes) -> str:
+    if direction == "sent":
+        back = BackMsg()
+        back.ParseFromString(payload)
+        return "rerun sent" if back.WhichOneof("type") == "rerun_script" else ""
+    forward = ForwardMsg()
+    forward.ParseFromString(payload)
+    kind = forward.WhichOneof("type")
+    if kind == "delta":
+        # The preview's document: in an st.iframe's srcdoc, or escaped in the JSON arguments of the live preview's frame
+        return "preview delta" if b'id="mail"' in payload or b'id=\\"mail\\"' in payload else "delta"
+    return "run finished" if kind == "script_finished" else ""
+
+
 def preview_html(page: Page) -> str:
     """The mail in the sandboxed inner frame of the preview ("" while Streamlit replaces the frames)."""
     for frame in page.frames:
@@ -114,13 +183,15 @@ def load_template(page: Page, source: str) -> None:
     )
 
 
-def measure(url: str, source: str, engine: str, keystrokes: int) -> list[float]:
+def measure(url: str, source: str, engine: str, keystrokes: int) -> tuple[list[float], list[dict[str, float]]]:
     timings: list[float] = []
+    splits: list[dict[str, float]] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_FLAGS
         )
         page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+        wire = Wire(page)
         page.set_default_timeout(TIMEOUT_S * 1000)
         page.goto(f"{url}/templates")
         page.get_by_role("heading", name="Templates").wait_for()
@@ -137,13 +208,17 @@ def measure(url: str, source: str, engine: str, keystrokes: int) -> list[float]:
             page.wait_for_timeout(500)  # let the last run settle, as between real keystrokes
             digit = str((number + 1) % 10)
             typed += digit
+            wire.since(float("inf"))  # forget what came before
+            browser_start = wire.now()
             start = time.perf_counter()
             page.keyboard.type(digit)
             shown = wait_for_preview(page, f"{MARKER}{typed}<")
+            browser_shown = wire.now()
             if number:  # the first one warms up
                 timings.append((shown - start) * 1000)
+                splits.append(wire.since(browser_start) | {"preview shown": browser_shown - browser_start})
         browser.close()
-    return timings
+    return timings, splits
 
 
 def main() -> None:
@@ -165,7 +240,7 @@ def main() -> None:
             clean_env(MAILCONSOLE_DATA_DIR=str(Path(scratch) / "data")),
         )
         try:
-            timings = measure(url, source, options.engine, options.keystrokes)
+            timings, splits = measure(url, source, options.engine, options.keystrokes)
         finally:
             stop_process(process)
     size = len(source.encode()) / 1024
@@ -173,8 +248,13 @@ def main() -> None:
     print("each:   " + " ".join(f"{timing:.0f}" for timing in timings))
     print(
         f"median: {statistics.median(timings):.0f}  min: {min(timings):.0f}  max: {max(timings):.0f}  "
-        f"(n={len(timings)}; includes streamlit-ace's 200 ms debounce)"
+        f"(n={len(timings)}; load average {os.getloadavg()[0]:.1f})"
     )
+    print("medians: moments in ms after the key (the browser's clock), and deltas and bytes per keystroke")
+    for kind in ("rerun sent", "delta", "preview delta", "run finished", "preview shown", "deltas", "delta bytes"):
+        moments = [split[kind] for split in splits if kind in split]
+        if moments:
+            print(f"  {kind:14} {statistics.median(moments):5.0f}  (n={len(moments)})")
 
 
 if __name__ == "__main__":

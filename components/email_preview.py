@@ -14,13 +14,19 @@ the frame's Content-Security-Policy (images only ``data:`` and ``cid:``) stops w
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from mailconsole.remote_images import block_remote_images, content_security_policy
 
 DESKTOP_WIDTH = 600  # at least: a desktop mail client's reading pane
 MOBILE_WIDTH = 375  # a phone
+
+# The same document in a frame that, on a run that changes only the mail, replaces the mail in place (the live
+# preview, which changes with every keystroke): see mail_frame_frontend/mail_frame.js.
+_in_place_frame = components.declare_component("mail_frame", path=str(Path(__file__).parent / "mail_frame_frontend"))
 
 
 # The console's own script in the outer document (never the mail's): a desktop mail keeps its real width, at least
@@ -63,9 +69,10 @@ def mail_document(mail_html: str, *, mobile: bool = False, height: int = 600, re
     )
 
 
-def show_mail(mail_html: str, *, key: str, mobile: bool = False, height: int = 600) -> None:
+def show_mail(mail_html: str, *, key: str, mobile: bool = False, height: int = 600, in_place: bool = False) -> None:
     """The mail at desktop (600 px and wider) or mobile (375 px) width, scripts and forms inert, remote images
-    blocked until "Load remote images" is pressed for this mail (``key`` names it, for this session)."""
+    blocked until "Load remote images" is pressed for this mail (``key`` names it, for this session). ``in_place``:
+    a mail that changes from run to run replaces the one shown, instead of a new frame being loaded."""
     allowed_key = f"{key}.remote_images"
     remote = bool(st.session_state.get(allowed_key))
     shown, blocked = (mail_html, 0) if remote else block_remote_images(mail_html)
@@ -80,4 +87,8 @@ def show_mail(mail_html: str, *, key: str, mobile: bool = False, height: int = 6
             on_click=st.session_state.__setitem__,
             args=(allowed_key, True),
         )
-    st.iframe(mail_document(shown, mobile=mobile, height=height, remote_images=remote), height=height + 4)
+    document = mail_document(shown, mobile=mobile, height=height, remote_images=remote)
+    if in_place:
+        _in_place_frame(document=document, height=height + 4, key=f"{key}.frame", default=None)
+    else:
+        st.iframe(document, height=height + 4)

@@ -42,7 +42,7 @@ def action_bar(keys: dict[str, str], template: EmailTemplate, dirty: bool) -> Pr
         type="primary",
         icon=":material/save:",
         shortcut="Ctrl+S",
-        help="Ctrl+S (Cmd+S on a Mac) saves too, except while the cursor is in the body editor.",
+        help="Ctrl+S (Cmd+S on a Mac) saves too, also from inside the body editor.",
         width="stretch",
     )
     revert_col.button(

@@ -5,8 +5,8 @@ preview (``template_preview``), in the layout the admin chose. What is edited an
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_ace import st_ace
 
+from components.code_editor import code_editor
 from components.draft_send import draft_send
 from components.feedback import show_flash
 from components.template_actions import action_bar, template_actions
@@ -26,6 +26,7 @@ ACE_LANGUAGES = {TemplateEngine.HANDLEBAR.value: "handlebars", TemplateEngine.EJ
 UNSAVED = "● Unsaved changes"
 # Editor and preview column widths by layout.
 LAYOUTS = {"Side by side": (1.0, 1.0), "Editor wide": (2.2, 1.0), "Preview wide": (1.0, 2.2)}
+LAYOUT_KEY, DEFAULT_LAYOUT = "tpl.layout", "Side by side"
 ACTIONS_KEY = "tpl-actions"  # Streamlit gives the container the class st-key-tpl-actions
 # Sticky on the container's wrapper, which is what its parent block lays out.
 STICKY_ACTIONS = (
@@ -54,25 +55,33 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
     dirty = draft != saved
 
     show_flash()
-    st.markdown(f"#### {TEMPLATE_TITLES[template_type]}")
-    st.caption(
-        f"`{template_type.value}` · {'customised' if template.customize_enabled else 'default (built-in mail)'} · "
-        f"{ENGINE_LABELS[saved.tpl_engine]}"
-    )
-    # Slots that exist on every run, filled or not, keep the editor where it is (see feedback.show_flash).
-    marker_col, layout_col = st.columns([3, 2], vertical_alignment="center")
-    marker = marker_col.empty()
-    if dirty:
-        marker.markdown(f":orange[**{UNSAVED}**]")
-    layout = layout_col.segmented_control(
-        "Layout", list(LAYOUTS), key="tpl.layout", default="Side by side", label_visibility="collapsed"
-    )
-    with st.container(key=ACTIONS_KEY):
-        pressed = action_bar(keys, template, dirty)
+    # The heading and the action bar are filled after the preview (below): the browser then gets a keystroke's new
+    # preview among the first deltas of the run. Their places on the page are taken here.
+    heading = st.container()
+    actions = st.container(key=ACTIONS_KEY)
     # The console's own rule (no mail content in it): the action bar stays in view while the page scrolls.
     st.html(STICKY_ACTIONS)
 
-    edit_col, preview_col = st.columns(list(LAYOUTS[layout or "Side by side"]), gap="large")
+    layout = st.session_state.get(LAYOUT_KEY) or DEFAULT_LAYOUT  # its switch is drawn in the heading, below
+    edit_col, preview_col = st.columns(list(LAYOUTS[layout]), gap="large")
+    with preview_col:
+        previews(connection, keys, draft, preview, context_error)
+    with heading:
+        st.markdown(f"#### {TEMPLATE_TITLES[template_type]}")
+        st.caption(
+            f"`{template_type.value}` · {'customised' if template.customize_enabled else 'default (built-in mail)'} · "
+            f"{ENGINE_LABELS[saved.tpl_engine]}"
+        )
+        # Slots that exist on every run, filled or not, keep the editor where it is (see feedback.show_flash).
+        marker_col, layout_col = st.columns([3, 2], vertical_alignment="center")
+        marker = marker_col.empty()
+        if dirty:
+            marker.markdown(f":orange[**{UNSAVED}**]")
+        layout_col.segmented_control(
+            "Layout", list(LAYOUTS), key=LAYOUT_KEY, default=DEFAULT_LAYOUT, label_visibility="collapsed"
+        )
+    with actions:
+        pressed = action_bar(keys, template, dirty)
     with edit_col:
         template_fields(keys, saved, preview)
         _body(keys, draft, preview, findings)
@@ -89,7 +98,6 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
             )
 
     with preview_col:
-        previews(connection, keys, draft, preview, context_error)
         checks(findings, preview, engine_mismatch_shown=mismatch)
 
     template_actions(connection, keys, template, saved, draft, preview, pressed)
@@ -110,19 +118,11 @@ def _body(keys: dict[str, str], draft: Draft, preview: Preview, findings: list[L
         else:
             kind = "The body fails to render"
         error_slot.error(f"{kind}: {content_error}", icon=":material/code_off:")
-    st_ace(
+    code_editor(
         # Read only when the editor is mounted (a template shown again, another layout): the text as it is now.
-        value=draft.content,
+        draft.content,
         language=ACE_LANGUAGES[draft.tpl_engine],
-        theme="chrome",
-        keybinding="vscode",
-        height=620,
-        font_size=13,
-        tab_size=2,
-        wrap=True,
-        show_gutter=True,
         annotations=annotations_for(content_error if "content" in preview.compile_errors else None, findings),
-        auto_update=True,
         key=keys["content"],
     )
 

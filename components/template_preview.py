@@ -49,7 +49,7 @@ def previews(
                 else ":orange[The template has an error (see the editor); nothing has rendered yet.]"
             )
         if shown is not None:
-            _show_rendered(shown, provider, mobile=mobile, key=keys["preview"])
+            _show_rendered(shown, provider, mobile=mobile, key=keys["preview"], in_place=True)
     with backend_tab:
         st.caption("The backend renders the draft with its own sample values: the same renderer, as a check.")
         if st.button("Render on the backend", key=f"{keys['backend']}.button", icon=":material/cloud_sync:"):
@@ -117,7 +117,9 @@ def _provider(connection: Connection) -> EmailProvider | None:
     return connection.data.provider
 
 
-def _show_rendered(mail: Preview, provider: EmailProvider | None, *, mobile: bool, key: str) -> None:
+def _show_rendered(
+    mail: Preview, provider: EmailProvider | None, *, mobile: bool, key: str, in_place: bool = False
+) -> None:
     """``key`` names the preview for the remote images switch: one per template, live and backend apart. The From
     is the one a send uses (``from_identity``): the rendered sender, and the provider's address."""
     sender = from_identity(provider, mail.sender)
@@ -125,6 +127,6 @@ def _show_rendered(mail: Preview, provider: EmailProvider | None, *, mobile: boo
     st.markdown(f"**From:** {plain(sender.name)}{address}  \n**Subject:** {plain(mail.subject)}")
     if provider is not None and not provider.enabled:
         st.caption("Sent by the platform's built-in mail service, from its own address.")
-    show_mail(mail.html, key=key, mobile=mobile, height=560)
+    show_mail(mail.html, key=key, mobile=mobile, height=560, in_place=in_place)
     with st.expander("Plain-text part"):
         st.text(html_to_text(mail.html))

@@ -1,11 +1,11 @@
 """Beside the body: the variables of the template's type, with their meaning and the value the preview uses; a
 button per variable inserts it at the editor's cursor, and one of them is ready to copy.
 
-streamlit-ace takes no command from Python (a new ``value`` only shows when the editor is mounted again, which
-would lose the cursor and the undo history), so the insertion happens in the browser: the console's own script, in
-the page, finds the Ace editor's frame (same origin, as every Streamlit frame) and calls ``editor.insert()``; Ace
-then reports the change like a keystroke. When the editor cannot be reached (a changed streamlit-ace, say), the
-buttons say so, and the copy box below still works (``st.code`` has a copy button).
+The editor (``code_editor``) takes no command from Python (a new ``value`` only shows when the editor is mounted
+again, which would lose the cursor and the undo history), so the insertion happens in the browser: the console's
+own script, in the page, finds the Ace editor's frame (same origin, as every Streamlit frame) and calls
+``editor.insert()``; Ace then reports the change like a keystroke. When the editor cannot be reached, the buttons
+say so, and the copy box below still works (``st.code`` has a copy button).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ export default function (component) {
   const note = parentElement.querySelector(".note");
   function editor() {
     try {
-      const frame = document.querySelector("iframe[title*='streamlit_ace']");
+      const frame = document.querySelector("iframe[title*='code_editor']");
       const element = frame && frame.contentDocument.querySelector(".ace_editor");
       return (element && element.env && element.env.editor) || null;
     } catch (err) {

@@ -1,6 +1,7 @@
 """Imports the other pages need, done in the background once the first page is drawn: on a fresh start the first
-page then does not wait for pandas and pyarrow (tables), and the next page finds them loaded. (Not streamlit_ace:
-imported in this thread, outside a script run, its editor no longer showed in Chromium.)"""
+page then does not wait for pandas and pyarrow (tables), and the next page finds them loaded. (Not the modules that
+declare components, code_editor and email_preview: streamlit-ace's editor, declared in this thread outside a script
+run, no longer showed in Chromium.)"""
 
 from __future__ import annotations
 

@@ -125,7 +125,7 @@ def shoot(page: Page, name: str) -> None:
 
 
 def ace_editor(page: Page) -> FrameLocator:
-    return page.frame_locator("iframe[title*='streamlit_ace']").first
+    return page.frame_locator("iframe[title*='code_editor']").first
 
 
 def wait_until(page: Page, condition: Callable[[], bool], what: str, timeout: float = 15) -> None:

@@ -1,5 +1,6 @@
 """The templates page in headless Chromium, issue 13: what an admin types is not lost (a save that changes a
-template's status, switching to another template and back), the picker finds the platform's names, Ctrl+S saves."""
+template's status, switching to another template and back), the picker finds the platform's names, Ctrl+S saves
+(from a field of the page, and from inside the body editor)."""
 
 from __future__ import annotations
 
@@ -114,16 +115,52 @@ def test_a_draft_survives_switching_templates_and_ctrl_s_saves_it(console: str, 
     expect(shown_text(page, "Unsaved changes")).to_be_visible()
     shoot(page, "templates-draft")
 
-    # Ctrl+S from a field of the page (not from inside the Ace editor's frame, which keeps its keys).
+    # Ctrl+S from a field of the page (from inside the editor: the test below).
     page.get_by_role("textbox", name="Name", exact=True).click()
     page.keyboard.press("Control+s")
     expect(shown_text(page, "Saved “Welcome email”.")).to_be_visible()
     expect(shown_text(page, "Unsaved changes")).to_be_hidden()
 
 
+def test_ctrl_s_inside_the_editor_saves_what_was_just_typed(console: str, page: Page) -> None:
+    open_page(page, f"{console}/templates", "Templates")
+    pick(page, "RESET_PASSWORD_VERIFY_CODE")
+    expect(page.get_by_role("heading", name="Password reset code")).to_be_visible()
+    # Saved at once, before the editor's own pause has sent the text: the keys send it first.
+    type_in_body(page, "<p>Saved from inside the editor</p>")
+    page.keyboard.press("Control+s")
+    expect(shown_text(page, "Saved “Password reset code”.")).to_be_visible()
+    expect(shown_text(page, "Unsaved changes")).to_be_hidden()
+    # The editor now shows the template as stored: with the line typed just before Ctrl+S.
+    ace_editor(page).locator(".ace_content").click()
+    page.keyboard.press("Control+End")
+    expect(ace_editor(page).locator(".ace_content")).to_contain_text("Saved from inside the editor")
+    wait_until(page, preview_shows(page, "Saved from inside the editor"), "the preview shows the saved line")
+
+
+PROBE = '<p id="probe">inert</p><script>document.getElementById("probe").textContent = "ran";</script>'
+
+
+def test_a_script_in_the_body_stays_inert_when_the_preview_is_updated_in_place(console: str, page: Page) -> None:
+    open_page(page, f"{console}/templates", "Templates")
+    pick(page, "SELF_UNLOCKING_VERIFY_CODE")
+    expect(page.get_by_role("heading", name="Self-unlock code")).to_be_visible()
+    editor = ace_editor(page).locator(".ace_editor").first
+    editor.locator(".ace_content").click()
+    editor.evaluate("(element, body) => element.env.editor.setValue(body, 1)", PROBE)
+    wait_until(page, preview_shows(page, "inert"), "the preview shows the probe")
+    settle(page)
+    page.keyboard.type("<p>one more key</p>")  # the next runs replace the mail in the same frame
+    wait_until(page, preview_shows(page, "one more key"), "the preview shows the edit")
+    mail = preview_mail(page)
+    assert mail.parent_frame is not None
+    assert mail.parent_frame.evaluate("document.getElementById('mail').getAttribute('sandbox')") == ""
+    assert 'id="probe">inert<' in mail.content()  # the mail's script did not run
+
+
 def test_the_layout_switch_gives_the_editor_the_room(console: str, page: Page) -> None:
     open_page(page, f"{console}/templates", "Templates")
-    editor_frame = page.locator("iframe[title*='streamlit_ace']").first
+    editor_frame = page.locator("iframe[title*='code_editor']").first
     expect(editor_frame).to_be_visible()
     narrow = editor_frame.bounding_box()
     page.get_by_text("Editor wide", exact=True).click()

@@ -13,6 +13,7 @@ from mailconsole import AuthenticationClient, ManagementClient
 from mailconsole.models import Channel, ProviderType, SmtpConfig, TemplateType
 from mailconsole.remote_images import block_remote_images, content_security_policy
 from mailconsole.service.embedded import RunningService
+from tests.console.templates_page import mail_documents
 from tests.mail_servers import Mailbox, mail_server
 
 EVIL = "evil.example"
@@ -91,7 +92,7 @@ def hostile_mail(remote: RunningService, management: ManagementClient) -> None:
 
 def mail_frames(at: object) -> list[str]:
     """The mail as the sandboxed inner frame gets it (its srcdoc, unescaped)."""
-    documents = [element.proto.srcdoc for element in at.get("iframe")]  # type: ignore[attr-defined]
+    documents = mail_documents(at)  # type: ignore[arg-type]
     # Other frames of the page (the templates page's leave guard) hold no mail.
     mails = [document for document in documents if 'srcdoc="' in document]
     return [html.unescape(document.split('srcdoc="', 1)[1].split('"></iframe>', 1)[0]) for document in mails]

@@ -17,7 +17,7 @@ from mailconsole import ManagementClient
 from mailconsole.console.markdown import plain
 from mailconsole.models import SmtpConfig, TemplateType
 from mailconsole.service.defaults import DEFAULT_SUBJECTS, default_content
-from tests.console.templates_page import PAGE, key, open_template
+from tests.console.templates_page import PAGE, key, mail_documents, open_template
 from tests.support import SECRETS_USED
 
 SMTP_PASSWORD = "pw-for-the-sender-test"
@@ -70,7 +70,7 @@ def test_the_picker_labels_do_not_change_when_a_save_customises_a_template(remot
 
 
 def ace_value(at: AppTest) -> str:
-    (editor,) = [element for element in at.get("component_instance") if "streamlit_ace" in element.proto.component_name]
+    (editor,) = [element for element in at.get("component_instance") if "code_editor" in element.proto.component_name]
     return str(json.loads(editor.proto.json_args)["defaultValue"])
 
 
@@ -153,7 +153,7 @@ def test_switching_the_engine_warns_and_offers_the_built_in_body_in_that_engine(
     text = console.text(at)
     assert "The body is written for Handlebars" not in text
     assert "**Subject:** Your Acme Cloud login code" in text
-    (document, *_) = [element.proto.srcdoc for element in at.get("iframe")]
+    (document, *_) = mail_documents(at)
     assert "482913" in document and "&lt;%" not in document
 
 

@@ -23,7 +23,7 @@ def shown(elements: Any) -> list[str]:
 
 
 def annotations(at: AppTest) -> list[dict[str, Any]]:
-    (editor,) = [element for element in at.get("component_instance") if "streamlit_ace" in element.proto.component_name]
+    (editor,) = [element for element in at.get("component_instance") if "code_editor" in element.proto.component_name]
     found: list[dict[str, Any]] = json.loads(editor.proto.json_args)["annotations"]
     return found
 

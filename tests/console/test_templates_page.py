@@ -14,7 +14,7 @@ from mailconsole import ManagementClient
 from mailconsole.catalog import TEMPLATE_GROUPS
 from mailconsole.models import TemplateType
 from mailconsole.rendering import known_differences
-from tests.console.templates_page import PAGE, key, open_template
+from tests.console.templates_page import PAGE, key, mail_documents, open_template
 
 LOGIN = TemplateType.LOGIN_VERIFY_CODE.value
 LINK = TemplateType.FIRST_EMAIL_LOGIN_VERIFY.value
@@ -39,12 +39,8 @@ def default_templates(management: ManagementClient) -> None:
             )
 
 
-def mail_documents(at: AppTest) -> list[str]:
-    return [element.proto.srcdoc for element in at.get("iframe")]
-
-
 def ace(at: AppTest) -> Any:
-    (editor,) = [element for element in at.get("component_instance") if "streamlit_ace" in element.proto.component_name]
+    (editor,) = [element for element in at.get("component_instance") if "code_editor" in element.proto.component_name]
     return editor
 
 
