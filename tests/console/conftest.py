@@ -40,7 +40,8 @@ if str(ROOT) not in sys.path:
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
     saved = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("MAILCONSOLE_")}
-    running = start_service(ServiceSettings(data_dir=tmp_path_factory.mktemp("service")))
+    # The pages' tests read the English built-in mails (a zh-CN pool is tested in tests/service).
+    running = start_service(ServiceSettings(data_dir=tmp_path_factory.mktemp("service"), pool_language="en-US"))
     SECRETS_USED.add(running.userpool.secret)
     yield running
     running.stop()

@@ -8,7 +8,7 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from mailconsole.models import TemplateType
-from tests.console.templates_page import open_template
+from tests.console.templates_page import mail_documents, open_template
 
 LOGIN, WELCOME = TemplateType.LOGIN_VERIFY_CODE.value, TemplateType.WELCOME_EMAIL.value
 CONTEXT = f"tpl.{LOGIN}.context"
@@ -16,7 +16,7 @@ PICKER = f"tpl.{LOGIN}.profile"
 
 
 def live_mail(at: AppTest) -> str:
-    return str(at.get("iframe")[0].proto.srcdoc)
+    return mail_documents(at)[0]
 
 
 def test_a_profile_loads_into_the_editable_sample_context(remote, console) -> None:
