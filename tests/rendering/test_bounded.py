@@ -161,7 +161,7 @@ def test_the_package_functions_go_through_the_pool() -> None:
         check_template("<% if (x) { %>", "ejs")
 
 
-def test_replies_cross_processes_intact_as_json() -> None:
+def test_replies_cross_processes_intact() -> None:
     for error in (TemplateLimitError("took longer", engine=EJS), TemplateError("unclosed {{#if}}", 3, 7, HBS)):
         copy = decode_reply(encode_reply(error))
         assert type(copy) is type(error)
