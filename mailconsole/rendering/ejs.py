@@ -70,7 +70,7 @@ OPTIONS_FROM_DATA = (
 # body, whose "__line = N" marks tell the template line of a syntax error.
 _GLUE = r"""
 var renderTemplate, renderedAsObject;
-(function (ejs, NativeFunction, parse) {
+(function (ejs, NativeFunction, parse, stringify) {
   var OPTIONS_FROM_DATA = /* OPTIONS_FROM_DATA */ [];
   var lastBody = "";
   function RecordingFunction() {
@@ -102,6 +102,15 @@ var renderTemplate, renderedAsObject;
   // The Template of this context's render, made while the context is prepared: nothing in it depends on the text
   // (the constructor compiles a regular expression for the delimiters, 0.035 ms of a render).
   var prepared = new ejs.Template("", {});
+  // Template.compile writes the text into the function as a JSON literal, the __lines of its error messages:
+  // 0.02 ms to write and 0.02 ms to parse again for a 4 KB mail. While it compiles here, that literal is the name of
+  // a global that holds the text; the function reads it on entry, before any code of the template runs.
+  var TEXT_GLOBAL = "__ejsTemplateText";
+  function stringifyTextAsGlobal(text) {
+    return function (value) {
+      return arguments.length === 1 && value === text ? TEXT_GLOBAL : stringify.apply(JSON, arguments);
+    };
+  }
   function compile(text, source, options) {
     globalThis.Function = RecordingFunction;
     globalThis.console = silentConsole;
@@ -111,12 +120,15 @@ var renderTemplate, renderedAsObject;
       prepared = null;
       template.templateText = text;
       template.source = source;
+      Object.defineProperty(globalThis, TEXT_GLOBAL, {value: text, writable: true, configurable: true});
+      JSON.stringify = stringifyTextAsGlobal(text);
       return template.compile();
     } catch (error) {
       if (error instanceof SyntaxError) error.templateLine = templateLine(error.lineNumber);
       throw error;
     } finally {
       globalThis.Function = NativeFunction;
+      JSON.stringify = stringify;
       delete globalThis.console;
     }
   }
@@ -150,7 +162,7 @@ var renderTemplate, renderedAsObject;
     lastHtml = html;
     return html.indexOf("\0") === -1 ? html : renderedAsObject();
   };
-})(ejs, Function, JSON.parse);
+})(ejs, Function, JSON.parse, JSON.stringify);
 """
 
 # EJS' runtime errors read "ejs:3\n    1| ...\n >> 3| ...\n\n<message>".
