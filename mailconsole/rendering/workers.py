@@ -279,13 +279,12 @@ class RenderPool:
 
     def run(self, job: Job) -> str:
         """The rendered text ("" for a check), or TemplateError (``TemplateLimitError`` when a limit stopped it)."""
-        key = _quarantine_key(job)
-        self._refuse_quarantined(key, job.engine)
+        self._refuse_quarantined(job)
         worker = self._acquire()
         try:
             worker.connection.send(job)
             if not self._answered(worker, self.limits.timeout):
-                self._quarantine(key)
+                self._quarantine(_quarantine_key(job))
                 raise TemplateLimitError(
                     f"the template took longer than {self.limits.timeout:g} s (MAILCONSOLE_RENDER_TIMEOUT): look "
                     "for a loop that does not end, nested loops over large lists or a slow regular expression",
@@ -386,7 +385,12 @@ class RenderPool:
 
     # -- quarantine --
 
-    def _refuse_quarantined(self, key: str, engine: TemplateEngine) -> None:
+    def _refuse_quarantined(self, job: Job) -> None:
+        # Nearly always nothing is quarantined, and the template need not be hashed. (Read without the lock: a
+        # template that another thread quarantines at this very moment runs once more, into its deadline.)
+        if not self._quarantined:
+            return
+        key = _quarantine_key(job)
         with self._ready:
             until = self._quarantined.get(key)
             if until is None:
@@ -398,7 +402,7 @@ class RenderPool:
             f"the template took longer than {self.limits.timeout:g} s (MAILCONSOLE_RENDER_TIMEOUT) less than "
             f"{self.limits.quarantine:g} s ago, and is refused without running until then: look for a loop that "
             "does not end, nested loops over large lists or a slow regular expression",
-            engine=engine,
+            engine=job.engine,
         )
 
     def _quarantine(self, key: str) -> None:
