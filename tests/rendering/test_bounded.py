@@ -174,6 +174,11 @@ def test_replies_cross_processes_intact() -> None:
     assert decode_reply(encode_reply("a\x00\ud800 é")) == "a\x00\ud800 é"
 
 
+def test_a_reply_that_is_neither_a_text_nor_an_error_is_refused() -> None:
+    with pytest.raises(ValueError, match="neither a text nor an error"):
+        decode_reply(b'{"output": "from an older worker"}')
+
+
 def test_a_slow_render_drops_to_the_lowest_priority_and_its_worker_is_replaced(pool: RenderPool) -> None:
     slow = "<% var end = Date.now() + 300; while (Date.now() < end) {} %>done"  # 0.3 s: past SLOW_RENDER
     niceness: list[int] = []
