@@ -176,6 +176,7 @@ def node(work: Workload) -> tuple[dict[str, float] | None, str]:
 
 def main() -> None:
     work = workload()
+    load_before = os.getloadavg()[0]
     python = ours(work)
     theirs, about = node(work)
     size = len(work["big"]["hbs"].encode()) / 1024
@@ -191,6 +192,8 @@ def main() -> None:
         (f"ejs edit of a {size:.0f} KB template", "ejs_edit", "ejs_edit"),
     ]
     print(f"median ms; Python {sys.version.split()[0]}; Node side: {about}")
+    # The machine may be shared: renders in a worker at a lower priority (workers.WORKER_NICENESS) suffer most.
+    print(f"load average (1 min) before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f}")
     print("ours, EJS: each render in a fresh QuickJS context that the worker prepared in the")
     print(f"{PREPARE_PAUSE * 1000:g} ms before it (not counted), except the rows that say otherwise.")
     print(f"{'':42} {'ours':>10} {'(sum of 15)':>12} {'Node':>10} {'(sum of 15)':>12} {'ours/Node':>10}")
