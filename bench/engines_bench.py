@@ -12,7 +12,8 @@ tag and no compiled section cached), an edit as it comes (the tags and sections 
 EJS has no compiled cache: each render gets a fresh QuickJS context, with ejs loaded. Renders and edits go through
 ``render_template``, as the preview's do: in a render worker, under the deadline, the round trip to the worker
 included. A worker prepares the next EJS context right after it answers, so "ejs render" is measured with a pause
-before each render (not counted) in which it does; the row "context made in the render" has no pause. "ejs compile"
+of 5 ms before each render (not counted) in which it does (see PREPARE_PAUSE); the row "idle" waits 50 ms, the row
+"context made in the render" not at all. "ejs compile"
 is ejs.check in this process, with a context prepared ahead.
 Node: handlebars.js (precompile + template) and ejs.compile, then the compiled function. When ``node`` is on the
 PATH, bench/engines_bench.js runs the same workloads (sent to it as JSON) with engines from
@@ -51,6 +52,12 @@ EDITS = 15
 BIG_TEMPLATE = 20 * 1024
 HANDLEBARS_EDIT_GOAL = 3  # at most this many times handlebars.js' time
 EJS_GOAL = 5  # at most this many times ejs' compile + render on Node, for each built-in
+# Before each timed EJS render the worker gets PREPARE_PAUSE to prepare its next context (about 2 ms of work). Not
+# more: on this kind of machine (a VM) a longer idle lets both processes' CPUs go cold, and the render after 20 ms
+# idle took about 0.25 ms longer than after 5 ms, a cost that Node's back-to-back loop beside it does not pay. The
+# row "idle" shows it (IDLE_PAUSE, as between two keystrokes).
+PREPARE_PAUSE = 0.005
+IDLE_PAUSE = 0.05
 Workload = dict[str, Any]
 
 
@@ -108,7 +115,7 @@ def edited(source: str, number: int) -> str:
 
 
 def ours(work: Workload) -> dict[str, Any]:
-    keys = ("hbs_compile", "hbs_render", "ejs_compile", "ejs_render", "ejs_render_unprepared")
+    keys = ("hbs_compile", "hbs_render", "ejs_compile", "ejs_render", "ejs_render_idle", "ejs_render_unprepared")
     figures: dict[str, list[float]] = {key: [] for key in keys}
     for item in work["builtins"]:
         source, context = item["hbs"], item["context"]
@@ -119,6 +126,7 @@ def ours(work: Workload) -> dict[str, Any]:
         figures["ejs_compile"].append(median_ms(lambda source=source: ejs.check(source), before=ejs.prepare))
         ejs_render = functools.partial(render_template, source, context, "ejs")
         figures["ejs_render"].append(median_ms(ejs_render, before=worker_prepares))
+        figures["ejs_render_idle"].append(median_ms(ejs_render, before=functools.partial(time.sleep, IDLE_PAUSE)))
         figures["ejs_render_unprepared"].append(median_ms(ejs_render))
     result: dict[str, Any] = {f"{key}_median": statistics.median(values) for key, values in figures.items()}
     result |= {f"{key}_sum": sum(values) for key, values in figures.items()}
@@ -131,8 +139,8 @@ def ours(work: Workload) -> dict[str, Any]:
 
 def worker_prepares() -> None:
     """Time for the render worker to prepare its next EJS context after answering (about 2 ms), as it has between
-    two keystrokes."""
-    time.sleep(0.02)
+    two keystrokes; not more, see PREPARE_PAUSE."""
+    time.sleep(PREPARE_PAUSE)
 
 
 def one_edit(source: str, context: dict[str, Any], engine: str) -> Callable[[], object]:
@@ -168,6 +176,7 @@ def node(work: Workload) -> tuple[dict[str, float] | None, str]:
 
 def main() -> None:
     work = workload()
+    load_before = os.getloadavg()[0]
     python = ours(work)
     theirs, about = node(work)
     size = len(work["big"]["hbs"].encode()) / 1024
@@ -176,14 +185,17 @@ def main() -> None:
         ("handlebars render, per template", "hbs_render", "hbs_render"),
         ("ejs compile, per template", "ejs_compile", "ejs_compile"),
         ("ejs compile+render, per template", "ejs_render", "ejs_compile_render"),
+        (f"  the same, {IDLE_PAUSE * 1000:.0f} ms idle before each", "ejs_render_idle", "ejs_compile_render"),
         ("  the same, context made in the render", "ejs_render_unprepared", "ejs_compile_render"),
         ("  Node: render of the compiled template", None, "ejs_render"),
         (f"handlebars edit of a {size:.0f} KB template", "hbs_edit", "hbs_edit"),
         (f"ejs edit of a {size:.0f} KB template", "ejs_edit", "ejs_edit"),
     ]
     print(f"median ms; Python {sys.version.split()[0]}; Node side: {about}")
-    print("ours, EJS: each render in a fresh QuickJS context prepared ahead by ejs.prepare() (not counted),")
-    print("except the row that says otherwise.")
+    # The machine may be shared: renders in a worker at a lower priority (workers.WORKER_NICENESS) suffer most.
+    print(f"load average (1 min) before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f}")
+    print("ours, EJS: each render in a fresh QuickJS context that the worker prepared in the")
+    print(f"{PREPARE_PAUSE * 1000:g} ms before it (not counted), except the rows that say otherwise.")
     print(f"{'':42} {'ours':>10} {'(sum of 15)':>12} {'Node':>10} {'(sum of 15)':>12} {'ours/Node':>10}")
     for label, mine, node_key in rows:
         line = f"{label:42} {_figure(python, mine)}"
@@ -205,7 +217,8 @@ def goals(python: dict[str, Any], theirs: dict[str, Any], size: float, names: li
         f"  handlebars edit of the {size:.0f} KB template: {python['hbs_edit']:.2f} ms vs handlebars.js "
         f"{theirs['hbs_edit']:.2f} ms = {ratio:.1f}x (goal <= {HANDLEBARS_EDIT_GOAL}x: {verdict})"
     )
-    print("  ejs compile+render per built-in template (context prepared ahead, not counted):")
+    pause = f"{PREPARE_PAUSE * 1000:g} ms"
+    print(f"  ejs compile+render per built-in template ({pause} to prepare before each, not counted):")
     ratios = []
     for name, mine, node_ms in zip(names, python["ejs_render_each"], theirs["ejs_compile_render_each"], strict=True):
         ratios.append(mine / node_ms)

@@ -22,7 +22,9 @@ from typing import NamedTuple
 from mailconsole.rendering.handlebars_runtime import JS_SPACE
 
 _TAGS = re.compile("(<%%|%%>|<%=|<%-|<%_|<%#|<%|%>|-%>|_%>)")  # ejs' _REGEX_STRING, for "%", "<" and ">"
-_SLURP_BEFORE = re.compile("[ \t]*<%_")
+# ejs' /[ \t]*<%_/gm, tried only where a run of blanks begins (the leftmost match starts there anyway): tried from
+# each blank, a long run that no "<%_" ends cost quadratic time.
+_SLURP_BEFORE = re.compile("(?<![ \t])[ \t]*<%_")
 _SLURP_AFTER = re.compile("_%>[ \t]*")
 _LEADING_LINE_BREAK = re.compile("\\A(?:\r\n|\r|\n)")
 

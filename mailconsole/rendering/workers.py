@@ -23,6 +23,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import resource
@@ -76,20 +77,26 @@ class Job(NamedTuple):
     partials: Mapping[str, str] | None
 
 
+# A worker's answer: the rendered text as UTF-8 after _OUTPUT (surrogatepass keeps a lone surrogate that a template
+# made), or an error as JSON after _ERROR. The caller never unpickles what a process running tenant code sends it;
+# the text goes as it is because JSON cost 0.02 ms of a 4 KB mail's round trip.
+_OUTPUT, _ERROR = b"o", b"e"
+
+
 def encode_reply(outcome: str | TemplateError) -> bytes:
-    """A worker's answer as JSON: the caller never unpickles what a process running tenant code sends it."""
     if isinstance(outcome, str):
-        return json.dumps({"output": outcome}).encode()
+        return _OUTPUT + outcome.encode("utf-8", "surrogatepass")
     fields = {"message": outcome.message, "line": outcome.line, "column": outcome.column}
-    return json.dumps(
-        {**fields, "engine": outcome.engine.value, "limit": isinstance(outcome, TemplateLimitError)}
-    ).encode()
+    fields |= {"engine": outcome.engine.value, "limit": isinstance(outcome, TemplateLimitError)}
+    return _ERROR + json.dumps(fields).encode()
 
 
 def decode_reply(data: bytes) -> str | TemplateError:
-    reply = json.loads(data)
-    if "output" in reply:
-        return str(reply["output"])
+    if data[:1] == _OUTPUT:
+        return data[1:].decode("utf-8", "surrogatepass")
+    if data[:1] != _ERROR:
+        raise ValueError("a render worker's answer that is neither a text nor an error")
+    reply = json.loads(data[1:])
     kind = TemplateLimitError if reply["limit"] else TemplateError
     return kind(
         str(reply["message"]), _position(reply["line"]), _position(reply["column"]), TemplateEngine(reply["engine"])
@@ -272,13 +279,12 @@ class RenderPool:
 
     def run(self, job: Job) -> str:
         """The rendered text ("" for a check), or TemplateError (``TemplateLimitError`` when a limit stopped it)."""
-        key = _quarantine_key(job)
-        self._refuse_quarantined(key, job.engine)
+        self._refuse_quarantined(job)
         worker = self._acquire()
         try:
             worker.connection.send(job)
             if not self._answered(worker, self.limits.timeout):
-                self._quarantine(key)
+                self._quarantine(_quarantine_key(job))
                 raise TemplateLimitError(
                     f"the template took longer than {self.limits.timeout:g} s (MAILCONSOLE_RENDER_TIMEOUT): look "
                     "for a loop that does not end, nested loops over large lists or a slow regular expression",
@@ -379,7 +385,12 @@ class RenderPool:
 
     # -- quarantine --
 
-    def _refuse_quarantined(self, key: str, engine: TemplateEngine) -> None:
+    def _refuse_quarantined(self, job: Job) -> None:
+        # Nearly always nothing is quarantined, and the template need not be hashed. (Read without the lock: a
+        # template that another thread quarantines at this very moment runs once more, into its deadline.)
+        if not self._quarantined:
+            return
+        key = _quarantine_key(job)
         with self._ready:
             until = self._quarantined.get(key)
             if until is None:
@@ -391,7 +402,7 @@ class RenderPool:
             f"the template took longer than {self.limits.timeout:g} s (MAILCONSOLE_RENDER_TIMEOUT) less than "
             f"{self.limits.quarantine:g} s ago, and is refused without running until then: look for a loop that "
             "does not end, nested loops over large lists or a slow regular expression",
-            engine=engine,
+            engine=job.engine,
         )
 
     def _quarantine(self, key: str) -> None:
@@ -405,8 +416,9 @@ class RenderPool:
 def _quarantine_key(job: Job) -> str:
     """A template by its text and engine (not its context: a send's context differs each time)."""
     digest = hashlib.sha256(job.engine.value.encode())
-    for text in (job.source, *sorted((job.partials or {}).items())):
-        digest.update(b"\0" + repr(text).encode("utf-8", "surrogatepass"))
+    for text in (job.source, *itertools.chain.from_iterable(sorted((job.partials or {}).items()))):
+        encoded = str(text).encode("utf-8", "surrogatepass")  # repr() took 0.015 ms of a render for a 4 KB template
+        digest.update(b"%d:%b" % (len(encoded), encoded))  # the length keeps (a, bc) and (ab, c) apart
     return digest.hexdigest()
 
 

@@ -161,7 +161,7 @@ def test_the_package_functions_go_through_the_pool() -> None:
         check_template("<% if (x) { %>", "ejs")
 
 
-def test_replies_cross_processes_intact_as_json() -> None:
+def test_replies_cross_processes_intact() -> None:
     for error in (TemplateLimitError("took longer", engine=EJS), TemplateError("unclosed {{#if}}", 3, 7, HBS)):
         copy = decode_reply(encode_reply(error))
         assert type(copy) is type(error)
@@ -172,6 +172,11 @@ def test_replies_cross_processes_intact_as_json() -> None:
             error.engine,
         )
     assert decode_reply(encode_reply("a\x00\ud800 é")) == "a\x00\ud800 é"
+
+
+def test_a_reply_that_is_neither_a_text_nor_an_error_is_refused() -> None:
+    with pytest.raises(ValueError, match="neither a text nor an error"):
+        decode_reply(b'{"output": "from an older worker"}')
 
 
 def test_a_slow_render_drops_to_the_lowest_priority_and_its_worker_is_replaced(pool: RenderPool) -> None:
