@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 
 from mailconsole.rendering.workers import default_pool
 from mailconsole.service.auth import CallerScope, SecretFailureThrottle, TokenIssuer
+from mailconsole.service.database import database_url
 from mailconsole.service.envelope import install_error_handlers
 from mailconsole.service.limits import BodySizeLimit, SlidingWindowLimit
 from mailconsole.service.routes import ROUTERS, smtp_setup
@@ -23,8 +24,7 @@ from mailconsole.service.store import Store, Userpool
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings()
-    key = settings.secret_key.get_secret_value() if settings.secret_key else None
-    store = Store(settings.database_path, SecretBox.for_data_dir(settings.data_dir, key))
+    store = open_store(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -56,6 +56,20 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+def open_store(settings: ServiceSettings) -> Store:
+    """The store the settings name. On PostgreSQL the sealing key must come from MAILCONSOLE_SECRET_KEY: a key file
+    would be one replica's own, and the others could not open what it sealed."""
+    key = settings.secret_key.get_secret_value() if settings.secret_key else None
+    if database_url(settings.database).get_backend_name() == "postgresql":
+        if not key:
+            raise ValueError(
+                "With MAILCONSOLE_DATABASE_URL (PostgreSQL), set MAILCONSOLE_SECRET_KEY: every replica must seal "
+                "secrets with the same key (a long random string, e.g. from `openssl rand -base64 32`)."
+            )
+        return Store(settings.database, SecretBox(key))
+    return Store(settings.database, SecretBox.for_data_dir(settings.data_dir, key))
 
 
 class PoolOrigin(enum.Enum):
