@@ -12,13 +12,14 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from mailconsole.rendering.workers import default_pool
-from mailconsole.service.auth import CallerScope, SecretFailureThrottle, TokenIssuer
+from mailconsole.service.auth import MAX_SECRET_FAILURES, CallerScope, TokenIssuer
 from mailconsole.service.database import database_url
 from mailconsole.service.envelope import install_error_handlers
-from mailconsole.service.limits import BodySizeLimit, SlidingWindowLimit
+from mailconsole.service.limits import BodySizeLimit
 from mailconsole.service.routes import ROUTERS, smtp_setup
 from mailconsole.service.secret_box import SecretBox
 from mailconsole.service.settings import ServiceSettings
+from mailconsole.service.shared_limits import SharedWindowLimit
 from mailconsole.service.store import Store, Userpool
 
 
@@ -46,8 +47,13 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.store = store
     app.state.issuer = TokenIssuer(store, settings.token_ttl)
     app.state.userpool, app.state.userpool_origin = first_userpool(store, settings)
-    app.state.secret_throttle = SecretFailureThrottle(window=settings.secret_failure_window)
-    app.state.connection_test_limit = SlidingWindowLimit(limit=settings.connection_tests_per_minute, window=60.0)
+    # Counted in the database: every replica sees the same wrong secrets and connection tests.
+    app.state.secret_throttle = SharedWindowLimit(
+        store, "secret-failures", limit=MAX_SECRET_FAILURES, window=settings.secret_failure_window
+    )
+    app.state.connection_test_limit = SharedWindowLimit(
+        store, "connection-tests", limit=settings.connection_tests_per_minute, window=60.0
+    )
     # The middleware added last runs first: the error envelope (added by install_error_handlers) wraps them all.
     smtp_setup_paths = [route.path_regex for route in smtp_setup.router.routes if isinstance(route, APIRoute)]
     app.add_middleware(BodySizeLimit, plain_status_paths=smtp_setup_paths)

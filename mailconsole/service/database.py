@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, event
+from sqlalchemy import Connection, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
@@ -47,6 +47,14 @@ def database_url(target: Path | str) -> URL:
     )
 
 
+def database_unavailable(err: BaseException) -> bool:
+    """Whether ``err`` says the database cannot be reached (down, restarting, a dropped connection, no connection
+    free in the pool, SQLite busy past its timeout): the request may be tried again, the service is not at fault."""
+    return isinstance(err, exc.OperationalError | exc.InterfaceError | exc.TimeoutError) or (
+        isinstance(err, exc.DBAPIError) and err.connection_invalidated
+    )
+
+
 class Database:
     def __init__(self, target: Path | str) -> None:
         self.url = database_url(target)
@@ -55,7 +63,13 @@ class Database:
         if self.is_postgres:
             self.path: Path | None = None
             self.engine = create_engine(
-                self.url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=10, connect_args=_PG_CONNECT
+                self.url,
+                pool_pre_ping=True,
+                pool_size=10,
+                max_overflow=10,
+                pool_timeout=10,
+                connect_args=_PG_CONNECT,
+                hide_parameters=True,  # an error's message must not quote the values (outbox mails hold codes)
             )
             self._lock = nullcontext()
         else:
@@ -63,7 +77,10 @@ class Database:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             _owner_only(self.path)
             self.engine = create_engine(
-                self.url, poolclass=StaticPool, connect_args={"check_same_thread": False, "timeout": 10}
+                self.url,
+                poolclass=StaticPool,
+                connect_args={"check_same_thread": False, "timeout": 10},
+                hide_parameters=True,
             )
             event.listen(self.engine, "connect", _sqlite_connected)
             event.listen(self.engine, "begin", _sqlite_begin)

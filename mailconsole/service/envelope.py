@@ -17,6 +17,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mailconsole.service.database import database_unavailable
+
 log = logging.getLogger("mailconsole.service")
 
 
@@ -137,19 +139,26 @@ class UnexpectedErrorEnvelope:
         try:
             await self.app(scope, receive, watched_send)
         except Exception as err:
+            status, plain_status = 500, "INTERNAL_SERVER_ERROR"
             body = error_body(500, "The service failed unexpectedly; the requestId identifies the fault in its log.")
-            log.error(
-                "unexpected error, requestId %s, %s %s\n%s",
-                body["requestId"],
-                scope.get("method"),
-                scope.get("path"),
-                safe_traceback(err),
-            )
+            if database_unavailable(err):
+                # Nothing was half-written (each write is one transaction); the pool reconnects once it is back.
+                status, plain_status = 503, "SERVICE_UNAVAILABLE"
+                body = error_body(503, "The service's database is unreachable; try again in a few seconds.")
+                log.warning("database unreachable, requestId %s: %s", body["requestId"], type(err).__name__)
+            else:
+                log.error(
+                    "unexpected error, requestId %s, %s %s\n%s",
+                    body["requestId"],
+                    scope.get("method"),
+                    scope.get("path"),
+                    safe_traceback(err),
+                )
             if started:
                 return
             if any(pattern.match(scope.get("path", "")) for pattern in self.plain_status_paths):
-                plain = {"status": "INTERNAL_SERVER_ERROR", "message": f"{body['message']} ({body['requestId']})"}
-                await JSONResponse(plain, status_code=500)(scope, receive, send)
+                plain = {"status": plain_status, "message": f"{body['message']} ({body['requestId']})"}
+                await JSONResponse(plain, status_code=status)(scope, receive, send)
             else:
                 await JSONResponse(body)(scope, receive, send)
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause, text
 
 from mailconsole.models import (
     PROVIDER_SECRETS,
@@ -35,7 +35,7 @@ from mailconsole.models import (
     OutboxMessage,
 )
 from mailconsole.service import migrate
-from mailconsole.service.database import Database
+from mailconsole.service.database import Database, database_unavailable
 from mailconsole.service.secret_box import SecretBox, SecretKeyError, is_sealed
 
 # Items saved before versions were kept start at version 1 (run on every start: rows an older release wrote).
@@ -79,6 +79,11 @@ class Userpool:
 # A value sealed with the service's key and stored on first start: a replica given another key finds out at once.
 _KEY_CHECK = "secret-key-check"
 _KEY_CHECK_PLAIN = "mailconsole secret key check"
+# What ``export_rows`` copies: a tenant's state (the limits' recent events are not worth moving).
+_STATE_TABLES = ("userpools", "service_keys", "providers", "templates", "sends", "outbox", "versions", "audit")
+_CONTINUE_AUDIT_SEQUENCE = (
+    "SELECT setval(pg_get_serial_sequence('audit', 'seq'), COALESCE(MAX(seq), 0) + 1, false) FROM audit"
+)
 # pg_advisory_xact_lock key serialising outbox appends, so their ``seq`` is unique and in order across replicas.
 _OUTBOX_LOCK = 0x6F7574  # "out"
 
@@ -113,8 +118,17 @@ class Store:
             stored = str(
                 db.execute(text("SELECT value FROM service_keys WHERE name = :name"), {"name": _KEY_CHECK}).scalar_one()
             )
-        if self._box.open(stored) != _KEY_CHECK_PLAIN:  # open raises SecretKeyError for another key
-            raise SecretKeyError("The key check stored in the database does not match; set MAILCONSOLE_SECRET_KEY.")
+        try:
+            matches = self._box.open(stored) == _KEY_CHECK_PLAIN
+        except SecretKeyError:
+            if not self.is_postgres:
+                raise  # its message names the data dir's key file
+            matches = False
+        if not matches:
+            raise SecretKeyError(
+                "This database's secrets were sealed with another key: start every replica with the same "
+                "MAILCONSOLE_SECRET_KEY, the one the database was first used with."
+            )
 
     def _seal_plain_secrets(self) -> None:
         """Secrets stored before they were encrypted: seal them, then rebuild the file so no old page keeps them."""
@@ -146,10 +160,48 @@ class Store:
     def close(self) -> None:
         self._database.close()
 
+    def readiness_problem(self) -> str | None:
+        """None when the database answers and its schema is the one this version migrates to; else why not."""
+        try:
+            current = migrate.current(self._database)
+        except Exception as err:
+            if database_unavailable(err):
+                return "The database is unreachable."
+            raise
+        if current != migrate.head():
+            return f"The database schema is at revision {current}, this version needs {migrate.head()}."
+        return None
+
     def _one(self, sql: str, **params: object) -> tuple[object, ...] | None:
         with self._database.reading() as db:
             row = db.execute(text(sql), params).first()
         return tuple(row) if row is not None else None
+
+    # ---- moving a tenant's state to another database (``mailconsole migrate-data``) -------------------------
+
+    def export_rows(self) -> dict[str, list[dict[str, object]]]:
+        """Every row of the tables that hold state, as stored (secrets still sealed)."""
+        with self._database.reading() as db:
+            return {
+                table: [dict(row) for row in db.execute(text(f"SELECT * FROM {table}")).mappings()]  # noqa: S608
+                for table in _STATE_TABLES
+            }
+
+    def import_rows(self, rows: dict[str, list[dict[str, object]]]) -> None:
+        """Write ``export_rows`` of another store into this one, which must hold no tenant yet; one transaction."""
+        with self._database.transaction() as db:
+            if db.execute(text("SELECT COUNT(*) FROM userpools")).scalar_one():
+                raise ValueError("The target database already holds a user pool; give an empty one.")
+            db.execute(text("DELETE FROM service_keys WHERE name != :check"), {"check": _KEY_CHECK})
+            for table in _STATE_TABLES:
+                # The target keeps its own key check (made with the same key: the box opened both).
+                copied = [
+                    row for row in rows.get(table, []) if not (table == "service_keys" and row["name"] == _KEY_CHECK)
+                ]
+                if copied:
+                    db.execute(_insert(table, list(copied[0])), copied)
+            if self.is_postgres:  # the audit trail's sequence continues after the copied records
+                db.execute(text(_CONTINUE_AUDIT_SEQUENCE))
 
     # ---- user pools and their applications --------------------------------------------------------------
 
@@ -418,6 +470,42 @@ class Store:
                 {"pool": userpool_id, "channel": channel, "mailbox": mailbox},
             )
 
+    # ---- sliding-window limits shared by replicas (limits.WindowLimit, kept in table limit_events) ---------
+
+    def limit_take(self, name: str, key: str, *, limit: int, window: float, now: float, record: bool) -> float | None:
+        """Seconds until ``key`` is under ``limit`` events within ``window`` again, or None if it is under it now;
+        with ``record``, an event is also added when it is under (check and add in one transaction, serialised per
+        key, so concurrent callers on any replica cannot all slip under the limit together)."""
+        params = {"name": name, "key": key, "cutoff": now - window, "offset": limit - 1, "now": now}
+        with self._database.transaction() as db:
+            if self.is_postgres:  # SQLite's BEGIN IMMEDIATE already serialises every writer
+                db.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:name || ' ' || :key, 0))"), params)
+            limiting = db.execute(
+                text(
+                    "SELECT at FROM limit_events WHERE name = :name AND key = :key AND at > :cutoff "
+                    "ORDER BY at DESC LIMIT 1 OFFSET :offset"
+                ),
+                params,
+            ).scalar()
+            if limiting is not None:
+                return float(limiting) + window - now
+            if record:
+                db.execute(text("INSERT INTO limit_events VALUES (:name, :key, :now)"), params)
+        return None
+
+    def limit_record(self, name: str, key: str, *, now: float) -> None:
+        with self._database.transaction() as db:
+            db.execute(
+                text("INSERT INTO limit_events VALUES (:name, :key, :now)"), {"name": name, "key": key, "now": now}
+            )
+
+    def limit_forget(self, name: str, *, before: float) -> None:
+        """Drop the events that aged out of every window: the table holds only recent ones, however many keys."""
+        with self._database.transaction() as db:
+            db.execute(
+                text("DELETE FROM limit_events WHERE name = :name AND at <= :before"), {"name": name, "before": before}
+            )
+
     # ---- the built-in mail service's outbox --------------------------------------------------------------
 
     def add_to_outbox(self, userpool_id: str, message: OutboxMessage) -> None:
@@ -438,6 +526,12 @@ class Store:
                 {"pool": userpool_id, "limit": limit},
             ).all()
         return [OutboxMessage.model_validate_json(row[0]) for row in rows]
+
+
+def _insert(table: str, columns: list[str]) -> TextClause:
+    """INSERT of the named columns (names from the store's own tables, never from a request)."""
+    names, values = ", ".join(columns), ", ".join(f":{column}" for column in columns)
+    return text(f"INSERT INTO {table} ({names}) VALUES ({values})")  # noqa: S608
 
 
 def _secrets_of(provider: EmailProvider) -> list[str]:

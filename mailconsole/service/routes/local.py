@@ -11,7 +11,7 @@ from mailconsole import __version__
 from mailconsole.models import AuditKind, Extension, ProviderTestRequest, ServiceInfo
 from mailconsole.service.dependencies import ManagedPool, SettingsDep, StoreDep
 from mailconsole.service.envelope import ServiceError, ok
-from mailconsole.service.limits import SlidingWindowLimit
+from mailconsole.service.limits import WindowLimit
 from mailconsole.service.provider_check import check_provider
 
 router = APIRouter(prefix="/local/v1", tags=["local"])
@@ -52,7 +52,7 @@ def test_email_provider(
     the server and login it was saved for. A failure is a report, not an error: statusCode 200 with ok false.
     Each test connects where the tenant says, so a tenant gets ``connection_tests_per_minute`` of them (429 with
     the wait beyond that)."""
-    limit: SlidingWindowLimit = request.app.state.connection_test_limit
+    limit: WindowLimit = request.app.state.connection_test_limit
     wait = limit.take(userpool.id)
     if wait is not None:
         seconds = max(1, math.ceil(wait))
