@@ -110,6 +110,10 @@ class Store:
             raise
 
     def _check_key(self) -> None:
+        """Refuse a key the database was not sealed with, at once. A database without a check value yet (new, or
+        from a release before it) gets one, but only after the secrets it already holds opened with this key."""
+        if self._one("SELECT value FROM service_keys WHERE name = :name", name=_KEY_CHECK) is None:
+            self._all_userpools()  # SecretKeyError when they were sealed with another key
         with self._database.transaction() as db:
             db.execute(
                 text("INSERT INTO service_keys VALUES (:name, :value) ON CONFLICT (name) DO NOTHING"),

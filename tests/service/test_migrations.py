@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, inspect
 from mailconsole.models import EmailTemplate
 from mailconsole.service import migrate
 from mailconsole.service.database import Database, database_url
-from mailconsole.service.secret_box import SecretBox
+from mailconsole.service.secret_box import SecretBox, SecretKeyError
 from mailconsole.service.store import Store, Userpool
 
 # The schema as the release before migrations created it (its store.py's _SCHEMA, verbatim).
@@ -158,3 +158,21 @@ def test_replicas_starting_together_migrate_once(database: Path | str) -> None:
     finally:
         for store in stores:
             store.close()
+
+
+@pytest.mark.sqlite_only
+def test_a_wrong_key_on_a_data_dir_from_before_the_key_check_leaves_no_check_behind(tmp_path: Path) -> None:
+    """The release before stored no key check: started once with a wrong key, it must still open with the right."""
+    path = tmp_path / "data" / "mailconsole.sqlite3"
+    path.parent.mkdir()
+    with sqlite3.connect(path) as db:
+        db.executescript(SCHEMA_BEFORE_MIGRATIONS)
+        db.execute("INSERT INTO userpools VALUES ('pool', ?, 'Acme', 'app')", (SecretBox("right").seal("s-1"),))
+    db.close()
+    with pytest.raises(SecretKeyError):
+        Store(path, SecretBox("wrong"))
+    store = Store(path, SecretBox("right"))
+    try:
+        assert store.userpool("pool") == Userpool("pool", "s-1", "Acme", "app")
+    finally:
+        store.close()
