@@ -111,5 +111,7 @@ def first_userpool(store: Store, settings: ServiceSettings) -> tuple[Userpool, P
         name=settings.app_name,
         app_id=settings.app_id or secrets.token_hex(12),
     )
-    store.serve_only(generated)
+    served = store.add_first_userpool(generated)  # replicas starting together on an empty database agree
+    if served != generated:
+        return served, PoolOrigin.DATA_DIR
     return generated, PoolOrigin.GENERATED

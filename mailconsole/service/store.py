@@ -86,6 +86,7 @@ _CONTINUE_AUDIT_SEQUENCE = (
 )
 # pg_advisory_xact_lock key serialising outbox appends, so their ``seq`` is unique and in order across replicas.
 _OUTBOX_LOCK = 0x6F7574  # "out"
+_FIRST_POOL_LOCK = 0x706F6F6C  # "pool"
 
 
 class Store:
@@ -233,6 +234,19 @@ class Store:
         with self._database.transaction() as db:
             db.execute(text("DELETE FROM userpools WHERE id != :id"), {"id": userpool.id})
             db.execute(text(self._UPSERT_USERPOOL), self._userpool_row(userpool))
+
+    def add_first_userpool(self, userpool: Userpool) -> Userpool:
+        """Save ``userpool`` unless a pool exists already; returns the one served. One at a time (an advisory lock
+        on PostgreSQL, BEGIN IMMEDIATE on SQLite): of replicas that each generated one, the first one's is kept."""
+        with self._database.transaction() as db:
+            if self.is_postgres:
+                db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FIRST_POOL_LOCK})
+            if db.execute(text("SELECT id FROM userpools LIMIT 1")).first() is None:
+                db.execute(text(self._UPSERT_USERPOOL), self._userpool_row(userpool))
+                return userpool
+        first = self.first_userpool()
+        assert first is not None
+        return first
 
     def userpool(self, userpool_id: str) -> Userpool | None:
         return self._userpool("WHERE id = :id", id=userpool_id)

@@ -8,13 +8,17 @@ import threading
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import create_engine, inspect
 
 from mailconsole.models import EmailTemplate
 from mailconsole.service import migrate
+from mailconsole.service.app import PoolOrigin, create_app
 from mailconsole.service.database import Database, database_url
 from mailconsole.service.secret_box import SecretBox, SecretKeyError
+from mailconsole.service.settings import ServiceSettings
 from mailconsole.service.store import Store, Userpool
+from tests.support import run_in_threads
 
 # The schema as the release before migrations created it (its store.py's _SCHEMA, verbatim).
 SCHEMA_BEFORE_MIGRATIONS = """
@@ -176,3 +180,24 @@ def test_a_wrong_key_on_a_data_dir_from_before_the_key_check_leaves_no_check_beh
         assert store.userpool("pool") == Userpool("pool", "s-1", "Acme", "app")
     finally:
         store.close()
+
+
+def test_replicas_starting_together_on_an_empty_database_serve_one_generated_pool(
+    service_settings: ServiceSettings,
+) -> None:
+    apps: list[FastAPI] = []
+    lock = threading.Lock()
+
+    def start(_: int) -> None:
+        app = create_app(service_settings)
+        with lock:
+            apps.append(app)
+
+    run_in_threads(start, 8)
+    try:
+        assert len(apps) == 8
+        assert len({app.state.userpool for app in apps}) == 1
+        assert [app.state.userpool_origin for app in apps].count(PoolOrigin.GENERATED) == 1
+    finally:
+        for app in apps:
+            app.state.store.close()
