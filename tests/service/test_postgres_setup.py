@@ -16,7 +16,7 @@ from mailconsole.service.embedded import start_service
 from mailconsole.service.secret_box import KEY_FILE
 from mailconsole.service.settings import ServiceSettings
 from tests.postgres import ThrowawayPostgres, rows_holding
-from tests.support import SECRETS_USED
+from tests.support import SECRETS_USED, free_port
 
 SMTP_PASSWORD = "moved-smtp-Secret-3391"
 SECRETS_USED.add(SMTP_PASSWORD)
@@ -91,3 +91,14 @@ def test_migrate_data_moves_a_tenant_with_its_secrets_still_sealed(
         assert smtp is not None and smtp.sender_pass == SMTP_PASSWORD  # opened with the same key
     finally:
         moved.stop()
+
+
+def test_serve_says_when_the_database_cannot_be_reached(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAILCONSOLE_SECRET_KEY", "a key")
+    nobody_listens = f"postgresql://postgres@127.0.0.1:{free_port()}/mailconsole"
+    assert main(["serve", "--data-dir", str(tmp_path), "--database-url", nobody_listens]) == 2
+    assert "mailconsole: cannot reach the database" in capsys.readouterr().err
+    assert main(["serve", "--data-dir", str(tmp_path), "--database-url", "mysql://db/mail"]) == 2
+    assert "'mysql' is not supported" in capsys.readouterr().err
