@@ -25,7 +25,7 @@ BASELINE = "0001"
 _MIGRATION_LOCK = 0x6D61696C  # "mail"
 
 
-def _config(connection: Connection) -> Config:
+def alembic_config(connection: Connection) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -44,7 +44,7 @@ def upgrade(database: Database) -> None:
         if database.is_postgres:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         tables = inspect(connection).get_table_names()
-        config = _config(connection)
+        config = alembic_config(connection)
         if "alembic_version" not in tables and "userpools" in tables:
             command.stamp(config, BASELINE)
         command.upgrade(config, "head")
