@@ -96,7 +96,8 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        """A read-only transaction: one consistent view for the block's queries."""
+        """A connection for reads; its transaction is rolled back when the block ends (a read that must be consistent
+        is one statement)."""
         with self._lock, self.engine.connect() as connection:
             yield connection
 
