@@ -134,18 +134,21 @@ def measure(
         for label, request in (("send-email", send), ("get-email-provider", read)):
             pids = [pid for replica in replicas.members for pid in descendants(replica.process.pid)]
             pids += descendants(pg_pid) if pg_pid else []
-            cpu_before = cpu_seconds(pids)
+            cpu_before, client_before = cpu_seconds(pids), time.process_time()
             ok, failed, elapsed = asyncio.run(run_load(replicas, seconds, concurrency, request))
+            client = (time.process_time() - client_before) / max(ok, 1) * 1000
             pids = [pid for replica in replicas.members for pid in descendants(replica.process.pid)]
             pids += descendants(pg_pid) if pg_pid else []
             cost = (cpu_seconds(pids) - cpu_before) / max(ok, 1) * 1000
             print(
-                f"{name:<22} {label:<20} {ok / elapsed:8.1f}/s  {cost:6.2f} ms CPU/request  failed {failed}", flush=True
+                f"{name:<24} {label:<20} {ok / elapsed:7.1f}/s  {cost:6.2f} ms CPU/request "
+                f"(load generator {client:.2f} ms)  failed {failed}",
+                flush=True,
             )
         rows, distinct = outbox_count(database_url)
         verdict = "ok" if rows == distinct == len(acknowledged) else "MISMATCH"
         print(
-            f"{name:<22} outbox {rows} rows, {distinct} distinct, {len(acknowledged)} acknowledged: {verdict}",
+            f"{name:<24} outbox {rows} rows, {distinct} distinct, {len(acknowledged)} acknowledged: {verdict}",
             flush=True,
         )
     finally:
