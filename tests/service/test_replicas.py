@@ -42,6 +42,14 @@ def send(base_url: str, email: str, channel: str = "CHANNEL_LOGIN") -> dict[str,
     return envelope
 
 
+def management_token(base_url: str) -> str:
+    reply = httpx.post(
+        f"{base_url}/api/v3/get-management-token",
+        json={"accessKeyId": USERPOOL_ID, "accessKeySecret": USERPOOL_SECRET},
+    ).json()
+    return str(reply["data"]["access_token"])
+
+
 def management(base_url: str) -> ManagementClient:
     return ManagementClient(base_url, USERPOOL_ID, USERPOOL_SECRET)
 
@@ -116,10 +124,7 @@ def test_concurrent_saves_over_replicas_chain_in_the_audit_trail(replicas: Repli
 
 
 def test_a_token_from_one_replica_works_on_the_others(replicas: Replicas) -> None:
-    issued = httpx.post(
-        f"{replicas.next().base_url}/api/v3/get-management-token",
-        json={"accessKeyId": USERPOOL_ID, "accessKeySecret": USERPOOL_SECRET},
-    ).json()["data"]["access_token"]
+    issued = management_token(replicas.next().base_url)
     for replica in replicas.members:
         reply = httpx.get(
             f"{replica.base_url}/api/v3/get-email-provider", headers={"authorization": f"Bearer {issued}"}
@@ -175,8 +180,17 @@ def test_a_database_restart_gives_503_then_recovers_by_itself(replicas: Replicas
     survivor = replicas.alive()[0].base_url
     with management(survivor) as client:
         client.get_email_provider()  # a token, and pooled connections that the restart will break
+        bearer = {"authorization": f"Bearer {management_token(survivor)}"}
         postgres.stop()
         try:
+            # The SMTP set-up API speaks real HTTP statuses: 503 there.
+            setup = httpx.post(
+                f"{survivor}/auth/realms/{USERPOOL_ID}/mail/setup",
+                json={"host": "smtp.acme.example", "from": "a@acme.example", "user": "u", "password": ""},
+                headers=bearer,
+                timeout=30,
+            )
+            assert (setup.status_code, setup.json()["status"]) == (503, "SERVICE_UNAVAILABLE")
             reply = httpx.post(
                 f"{survivor}/api/v3/get-management-token",
                 json={"accessKeyId": USERPOOL_ID, "accessKeySecret": USERPOOL_SECRET},
