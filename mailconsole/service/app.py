@@ -12,19 +12,20 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from mailconsole.rendering.workers import default_pool
-from mailconsole.service.auth import CallerScope, SecretFailureThrottle, TokenIssuer
+from mailconsole.service.auth import MAX_SECRET_FAILURES, CallerScope, TokenIssuer
+from mailconsole.service.database import database_url
 from mailconsole.service.envelope import install_error_handlers
-from mailconsole.service.limits import BodySizeLimit, SlidingWindowLimit
+from mailconsole.service.limits import BodySizeLimit
 from mailconsole.service.routes import ROUTERS, smtp_setup
 from mailconsole.service.secret_box import SecretBox
 from mailconsole.service.settings import ServiceSettings
+from mailconsole.service.shared_limits import SharedWindowLimit
 from mailconsole.service.store import Store, Userpool
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings()
-    key = settings.secret_key.get_secret_value() if settings.secret_key else None
-    store = Store(settings.database_path, SecretBox.for_data_dir(settings.data_dir, key))
+    store = open_store(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -46,8 +47,13 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.store = store
     app.state.issuer = TokenIssuer(store, settings.token_ttl)
     app.state.userpool, app.state.userpool_origin = first_userpool(store, settings)
-    app.state.secret_throttle = SecretFailureThrottle(window=settings.secret_failure_window)
-    app.state.connection_test_limit = SlidingWindowLimit(limit=settings.connection_tests_per_minute, window=60.0)
+    # Counted in the database: every replica sees the same wrong secrets and connection tests.
+    app.state.secret_throttle = SharedWindowLimit(
+        store, "secret-failures", limit=MAX_SECRET_FAILURES, window=settings.secret_failure_window
+    )
+    app.state.connection_test_limit = SharedWindowLimit(
+        store, "connection-tests", limit=settings.connection_tests_per_minute, window=60.0
+    )
     # The middleware added last runs first: the error envelope (added by install_error_handlers) wraps them all.
     smtp_setup_paths = [route.path_regex for route in smtp_setup.router.routes if isinstance(route, APIRoute)]
     app.add_middleware(BodySizeLimit, plain_status_paths=smtp_setup_paths)
@@ -56,6 +62,20 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     return app
+
+
+def open_store(settings: ServiceSettings) -> Store:
+    """The store the settings name. On PostgreSQL the sealing key must come from MAILCONSOLE_SECRET_KEY: a key file
+    would be one replica's own, and the others could not open what it sealed."""
+    key = settings.secret_key.get_secret_value() if settings.secret_key else None
+    if database_url(settings.database).get_backend_name() == "postgresql":
+        if not key:
+            raise ValueError(
+                "With MAILCONSOLE_DATABASE_URL (PostgreSQL), set MAILCONSOLE_SECRET_KEY: every replica must seal "
+                "secrets with the same key (a long random string, e.g. from `openssl rand -base64 32`)."
+            )
+        return Store(settings.database, SecretBox(key))
+    return Store(settings.database, SecretBox.for_data_dir(settings.data_dir, key))
 
 
 class PoolOrigin(enum.Enum):
@@ -94,6 +114,8 @@ def first_userpool(store: Store, settings: ServiceSettings) -> tuple[Userpool, P
         name=settings.app_name,
         app_id=settings.app_id or secrets.token_hex(12),
     )
+    served = store.add_first_userpool(generated)  # replicas starting together on an empty database agree
+    if served != generated:
+        return served, PoolOrigin.DATA_DIR
     store.keep_pool_language(generated.id, settings.pool_language)
-    store.serve_only(generated)
     return generated, PoolOrigin.GENERATED

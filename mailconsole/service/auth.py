@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mailconsole.i18n import localized
 from mailconsole.service.envelope import ServiceError
-from mailconsole.service.limits import SlidingWindowLimit
+from mailconsole.service.limits import SlidingWindowLimit, WindowLimit
 from mailconsole.service.store import Store, Userpool
 
 _ISSUER = "mailconsole"
@@ -78,7 +78,9 @@ class SecretFailureThrottle(SlidingWindowLimit):
     """Wrong access key secrets per source address, in a sliding window: once ``limit`` of them fall within
     ``window`` seconds, the source is refused, right secret or not, until the oldest of them ages out.
 
-    In memory and per app (a restart forgets). Keyed on the client address the server sees: the socket's peer, or
+    In memory and per process (a restart forgets): the service itself counts in the database, shared by its
+    replicas (``shared_limits.SharedWindowLimit``, with ``MAX_SECRET_FAILURES``); this one is the rule on its own.
+    Keyed on the client address the server sees: the socket's peer, or
     the X-Forwarded-For of a proxy the operator named in ``MAILCONSOLE_TRUSTED_PROXIES``.
     """
 
@@ -92,14 +94,14 @@ class SecretFailureThrottle(SlidingWindowLimit):
 
 
 # The throttle of the app serving this request and the caller's address; set by ``CallerScope``.
-_caller: ContextVar[tuple[SecretFailureThrottle, str] | None] = ContextVar("mailconsole_caller", default=None)
+_caller: ContextVar[tuple[WindowLimit, str] | None] = ContextVar("mailconsole_caller", default=None)
 
 
 class CallerScope:
     """Pure ASGI middleware that tells ``check_access_key`` who is calling (the client address) and which throttle
     counts its failures, so that every route checking a secret is throttled without passing either along."""
 
-    def __init__(self, app: ASGIApp, *, throttle: SecretFailureThrottle) -> None:
+    def __init__(self, app: ASGIApp, *, throttle: WindowLimit) -> None:
         self.app = app
         self.throttle = throttle
 
@@ -137,6 +139,6 @@ def check_access_key(store: Store, access_key_id: str, access_key_secret: str) -
     given = access_key_secret.encode("utf-8", "surrogatepass")
     if userpool is None or not secrets.compare_digest(userpool.secret.encode("utf-8", "surrogatepass"), given):
         if caller is not None:
-            caller[0].record_failure(caller[1])
+            caller[0].record(caller[1])
         raise ServiceError(401, localized("Wrong accessKeyId or accessKeySecret."))
     return userpool

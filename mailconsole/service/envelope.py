@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mailconsole.i18n import EN_US, Language, LocalizedValueError, Text, language_of_request, localized, translated
+from mailconsole.service.database import database_unavailable
 
 log = logging.getLogger("mailconsole.service")
 
@@ -176,19 +177,28 @@ class UnexpectedErrorEnvelope:
         except Exception as err:
             plain_status = any(pattern.match(scope.get("path", "")) for pattern in self.plain_status_paths)
             # The SMTP set-up API speaks English only, as documented; the GenAuth routes the request's language.
-            body = error_body(500, unexpected_error_message(EN_US if plain_status else _language_of_scope(scope)))
-            log.error(
-                "unexpected error, requestId %s, %s %s\n%s",
-                body["requestId"],
-                scope.get("method"),
-                scope.get("path"),
-                safe_traceback(err),
-            )
+            language = EN_US if plain_status else _language_of_scope(scope)
+            status, plain_name = 500, "INTERNAL_SERVER_ERROR"
+            body = error_body(500, unexpected_error_message(language))
+            if database_unavailable(err):
+                # Nothing was half-written (each write is one transaction); the pool reconnects once it is back.
+                status, plain_name = 503, "SERVICE_UNAVAILABLE"
+                unreachable = localized("The service's database is unreachable; try again in a few seconds.")
+                body = error_body(503, unreachable.in_language(language))
+                log.warning("database unreachable, requestId %s: %s", body["requestId"], type(err).__name__)
+            else:
+                log.error(
+                    "unexpected error, requestId %s, %s %s\n%s",
+                    body["requestId"],
+                    scope.get("method"),
+                    scope.get("path"),
+                    safe_traceback(err),
+                )
             if started:
                 return
             if plain_status:
-                plain = {"status": "INTERNAL_SERVER_ERROR", "message": f"{body['message']} ({body['requestId']})"}
-                await JSONResponse(plain, status_code=500)(scope, receive, send)
+                plain = {"status": plain_name, "message": f"{body['message']} ({body['requestId']})"}
+                await JSONResponse(plain, status_code=status)(scope, receive, send)
             else:
                 await JSONResponse(body)(scope, receive, send)
 

@@ -9,6 +9,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
@@ -105,6 +106,18 @@ def _content_length(scope: Scope) -> int | None:
     except ValueError:
         # uvicorn refuses a malformed Content-Length itself; if one gets here, counting still applies.
         return None
+
+
+class WindowLimit(Protocol):
+    """Events per key in a sliding window. In memory and per process: ``SlidingWindowLimit``; in the database,
+    shared by replicas: ``shared_limits.SharedWindowLimit`` (what the service uses)."""
+
+    limit: int
+    window: float
+
+    def wait(self, key: str) -> float | None: ...
+    def record(self, key: str) -> None: ...
+    def take(self, key: str) -> float | None: ...
 
 
 class SlidingWindowLimit:

@@ -23,6 +23,9 @@ class ServiceSettings(BaseSettings):
     data_dir: Path = DEFAULT_DATA_DIR
     # The key that seals stored secrets; unset: a key file made in data_dir (owner-only) on first start.
     secret_key: SecretStr | None = None
+    # A PostgreSQL database that replicas share (postgresql://user:password@host:port/database); unset: SQLite in
+    # data_dir. With it, secret_key must be set (every replica seals with the same key; none makes a key file).
+    database_url: SecretStr | None = None
     # The first user pool and its application; generated and kept in the data dir when unset.
     userpool_id: str | None = None
     userpool_secret: str | None = None
@@ -113,6 +116,11 @@ class ServiceSettings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return self.data_dir / "mailconsole.sqlite3"
+
+    @property
+    def database(self) -> Path | str:
+        """What the store opens: the database URL when one is set, else the SQLite file in the data dir."""
+        return self.database_url.get_secret_value() if self.database_url else self.database_path
 
 
 def console_service_settings(data_dir: Path, console_language: Language) -> ServiceSettings:

@@ -5,7 +5,6 @@ only as "changed", nowhere in a reply or in a file of the data dir."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,6 +15,8 @@ from mailconsole.actor import ACTOR_HEADER, MAX_ACTOR_LENGTH
 from mailconsole.models import AuditChange, AuditEntry, SendGridConfig, SmtpConfig
 from mailconsole.service.embedded import RunningService
 from mailconsole.service.secret_box import PREFIX
+from mailconsole.service.settings import ServiceSettings
+from tests.postgres import at_rest_holding
 from tests.service.test_api import management_token
 from tests.service.test_smtp_setup_api import post as setup_post
 from tests.support import SECRETS_USED
@@ -42,16 +43,6 @@ def raw_audit(service: RunningService, query: str = "") -> dict[str, Any]:
     headers = {"authorization": f"Bearer {management_token(service)}"}
     reply: dict[str, Any] = httpx.get(f"{service.base_url}/local/v1/audit{query}", headers=headers).json()
     return reply
-
-
-def files_holding(data_dir: Path, *needles: str) -> list[tuple[str, str]]:
-    return [
-        (path.name, needle)
-        for path in data_dir.rglob("*")
-        if path.is_file()
-        for needle in needles
-        if needle.encode() in path.read_bytes()
-    ]
 
 
 def test_a_provider_change_names_the_access_key_and_each_field_with_the_secret_only_as_changed(
@@ -90,7 +81,7 @@ def test_a_provider_change_names_the_access_key_and_each_field_with_the_secret_o
 
 
 def test_no_secret_reaches_the_audit_reply_or_the_data_dir(
-    service: RunningService, management: ManagementClient
+    service: RunningService, service_settings: ServiceSettings, management: ManagementClient
 ) -> None:
     management.config_email_provider(type="custom", enabled=True, smtp_config=SMTP)
     management.config_email_provider(
@@ -114,7 +105,7 @@ def test_no_secret_reaches_the_audit_reply_or_the_data_dir(
     for secret in (SMTP_PASSWORD, NEW_PASSWORD, SENDGRID_KEY):
         assert secret not in text
     assert PREFIX not in text  # nor a sealed one
-    assert files_holding(service.store.path.parent, SMTP_PASSWORD, NEW_PASSWORD, SENDGRID_KEY) == []
+    assert at_rest_holding(service_settings, SMTP_PASSWORD, NEW_PASSWORD, SENDGRID_KEY) == []
 
 
 def test_a_template_change_names_the_admin_the_console_sent(

@@ -13,7 +13,10 @@ import pytest
 from mailconsole import ManagementClient, ThrottledError
 from mailconsole.service.auth import MAX_SECRET_FAILURES, SecretFailureThrottle
 from mailconsole.service.embedded import RunningService, start_service
+from mailconsole.service.secret_box import SecretBox
 from mailconsole.service.settings import ServiceSettings
+from mailconsole.service.shared_limits import SharedWindowLimit
+from mailconsole.service.store import Store
 from tests.support import run_in_threads
 
 TOKEN_PATH = "/api/v3/get-management-token"
@@ -131,3 +134,31 @@ def test_failures_from_many_threads_are_all_counted() -> None:
     run_in_threads(fail, 8)
     assert throttle.wait("a") is not None
     assert len(throttle._events["a"]) == 800
+
+
+# ---- the service's window, kept in the database (shared by replicas), on an injected clock -------------------
+
+
+def test_the_shared_window_slides_as_the_in_memory_one(database: Path | str) -> None:
+    store = Store(database, SecretBox("k"))
+    clock = Clock()
+    shared = SharedWindowLimit(store, "secret-failures", limit=3, window=60, clock=clock)
+    other_replica = SharedWindowLimit(store, "secret-failures", limit=3, window=60, clock=clock)
+    try:
+        for limit in (shared, other_replica):
+            limit.record("a")
+            clock.now += 10
+        assert shared.wait("a") is None
+        other_replica.record("a")  # failures at 1000, 1010, 1020 (two replicas); now 1020
+        assert shared.wait("a") == 40
+        assert other_replica.wait("a") == 40
+        clock.now = 1060
+        assert shared.wait("a") is None
+        assert shared.take("a") is None  # 1010, 1020, 1060
+        assert other_replica.take("a") == 10  # refused, and not counted
+        assert shared.wait("b") is None
+        clock.now += 120
+        shared.record("c")  # a window later: the events that aged out are deleted
+        assert store.limit_take("secret-failures", "a", limit=1, window=10**9, now=clock.now, record=False) is None
+    finally:
+        store.close()

@@ -187,9 +187,9 @@ def test_concurrent_saves_without_a_version_all_land_one_version_each(
         assert later.before == earlier.after
 
 
-def test_the_store_checks_and_writes_in_one_transaction(tmp_path: Path) -> None:
+def test_the_store_checks_and_writes_in_one_transaction(database: Path | str) -> None:
     """Straight at the store, from threads: one write per base version, the others see the one that won."""
-    store = Store(tmp_path / "store.sqlite3", SecretBox("k"))
+    store = Store(database, SecretBox("k"))
     won: list[int] = []
     lost: list[int] = []
     lock = threading.Lock()
@@ -213,6 +213,7 @@ def test_the_store_checks_and_writes_in_one_transaction(tmp_path: Path) -> None:
         store.close()
 
 
+@pytest.mark.sqlite_only
 def test_items_saved_before_versions_existed_start_at_one(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite3"
     Store(path, SecretBox("k")).close()

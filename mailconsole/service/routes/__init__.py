@@ -1,5 +1,5 @@
 """The route table: one router per resource."""
 
-from mailconsole.service.routes import authentication, local, management, smtp_setup
+from mailconsole.service.routes import authentication, health, local, management, smtp_setup
 
-ROUTERS = (management.router, authentication.router, smtp_setup.router, local.router)
+ROUTERS = (management.router, authentication.router, smtp_setup.router, local.router, health.router)

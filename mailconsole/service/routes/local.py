@@ -25,7 +25,7 @@ from mailconsole.models import (
 from mailconsole.service import draft_sending, history
 from mailconsole.service.dependencies import ManagedPool, ManagementActor, SettingsDep, StoreDep
 from mailconsole.service.envelope import ServiceError, ok
-from mailconsole.service.limits import SlidingWindowLimit
+from mailconsole.service.limits import WindowLimit
 from mailconsole.service.provider_check import check_provider
 
 router = APIRouter(prefix="/local/v1", tags=["local"])
@@ -79,7 +79,7 @@ def test_email_provider(
 
 
 def _take_connection_test(request: Request, userpool_id: str) -> None:
-    limit: SlidingWindowLimit = request.app.state.connection_test_limit
+    limit: WindowLimit = request.app.state.connection_test_limit
     wait = limit.take(userpool_id)
     if wait is not None:
         seconds = max(1, math.ceil(wait))
