@@ -72,3 +72,19 @@ CONTEXT = {"a": {}, "b": "c"}
 
 def hostile(name: str, canary: Path) -> str:
     return VECTORS[name].replace("EXPR", f"__import__('pathlib').Path({str(canary)!r}).write_text('pwned')")
+
+
+def schema_as_of(database: Path, revision: str) -> None:
+    """Take a data dir's schema back to ``revision`` with the migrations' own downgrades, as an older release of
+    the service left it (its tables and data, without what later revisions added)."""
+    from alembic import command
+
+    from mailconsole.service import migrate
+    from mailconsole.service.database import Database
+
+    opened = Database(database)
+    try:
+        with opened.transaction() as connection:
+            command.downgrade(migrate.alembic_config(connection), revision)
+    finally:
+        opened.close()

@@ -4,7 +4,6 @@ gets its stored fields as its current version."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from mailconsole import ConflictError, ManagementClient, NotFoundError
 from mailconsole.models import AuditKind, EmailTemplate, TemplateType
 from mailconsole.service.secret_box import SecretBox
 from mailconsole.service.store import Store
+from tests.support import schema_as_of
 
 TYPE = "REGISTER_VERIFY_CODE"
 
@@ -102,9 +102,7 @@ def test_a_template_saved_before_the_history_was_kept_gets_its_current_version(t
     store.save_template("pool", template)
     store.save_template("pool", template.model_copy(update={"subject": "Older subject"}))
     store.close()
-    with sqlite3.connect(path) as db:  # as an older release left the file: no history table
-        db.execute("DROP TABLE template_history")
-    db.close()
+    schema_as_of(path, "0002")  # as an older release left the file: no history table
 
     reopened = Store(path, box)
     [revision] = reopened.template_history("pool", TYPE, 10)

@@ -3,7 +3,6 @@ pool is created), the language of messages follows the request. Over real HTTP."
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from mailconsole.console.drafts import Draft, with_builtin
 from mailconsole.i18n import EN_US, ZH_CN
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import ServiceSettings, console_service_settings
+from tests.support import schema_as_of
 
 
 @contextmanager
@@ -84,8 +84,8 @@ def test_a_pool_keeps_its_language_when_the_setting_changes(tmp_path: Path) -> N
 def test_a_pool_from_before_languages_were_kept_keeps_its_english_mails(tmp_path: Path) -> None:
     with running(ServiceSettings(data_dir=tmp_path)) as service:
         database = service.store.path
-    with sqlite3.connect(database) as db:
-        db.execute("DROP TABLE pool_languages")  # as the store was before issue 16
+    assert database is not None
+    schema_as_of(database, "0002")  # as the store was before issue 16: no pool languages
     with running(ServiceSettings(data_dir=tmp_path)) as service, management_of(service) as management:
         assert management.preview_email_template(type="WELCOME_EMAIL").subject == "Welcome to Acme Cloud"
 
