@@ -635,13 +635,13 @@ class Store:
                     "at": _utc_now(),
                     "channel": delivery.channel,
                     "recipient": delivery.to,
-                    "subject": delivery.subject,
+                    "subject": _storable(delivery.subject),
                     "template_type": delivery.template_type,
                     "template_version": delivery.template_version,
                     "provider": delivery.provider,
                     "destination": delivery.destination,
                     "status": str(delivery.status),
-                    "reply": delivery.reply,
+                    "reply": _storable(delivery.reply) if delivery.reply is not None else None,
                     "message_id": delivery.message_id,
                     "duration_ms": delivery.duration_ms,
                 },
@@ -703,6 +703,12 @@ _DELIVERY_COLUMNS = (
     "message_id",
     "duration_ms",
 )
+
+
+def _storable(value: str) -> str:
+    """Text as a column can hold it: PostgreSQL refuses NUL in text, and a logged subject is as the template
+    rendered it (a subject with NUL is refused at send, and the refusal is logged)."""
+    return value.replace("\0", "\N{REPLACEMENT CHARACTER}")
 
 
 def _utc_now() -> str:

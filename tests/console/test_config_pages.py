@@ -28,7 +28,8 @@ BODY = "<p>Your code is {{verify_code}}.</p>\n<p>Thanks.</p>\n"
 
 @pytest.fixture
 def production(tmp_path: Path) -> Iterator[RunningService]:
-    running = start_service(ServiceSettings(data_dir=tmp_path / "production"))
+    # Written in the same language as the console's tests' staging pool, so only what the tests change differs.
+    running = start_service(ServiceSettings(data_dir=tmp_path / "production", pool_language="en-US"))
     SECRETS_USED.add(running.userpool.secret)
     yield running
     running.stop()

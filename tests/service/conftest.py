@@ -37,9 +37,13 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
 
 @pytest.fixture
 def service_settings(database: str | Path, tmp_path: Path) -> ServiceSettings:
+    # The suite reads the English built-in mails (a zh-CN pool is tested in test_pool_language.py).
     if isinstance(database, Path):
-        return ServiceSettings(data_dir=database.parent)
+        return ServiceSettings(data_dir=database.parent, pool_language="en-US")
     # PostgreSQL takes its sealing key from the environment; the data dir then holds nothing.
     return ServiceSettings(
-        data_dir=tmp_path / "data", database_url=SecretStr(database), secret_key=SecretStr("test sealing key")
+        data_dir=tmp_path / "data",
+        database_url=SecretStr(database),
+        secret_key=SecretStr("test sealing key"),
+        pool_language="en-US",
     )

@@ -194,6 +194,7 @@ def test_a_database_restart_gives_503_then_recovers_by_itself(replicas: Replicas
             reply = httpx.post(
                 f"{survivor}/api/v3/get-management-token",
                 json={"accessKeyId": USERPOOL_ID, "accessKeySecret": USERPOOL_SECRET},
+                headers={"x-authing-lang": "en-US"},
                 timeout=30,
             ).json()
             assert reply["statusCode"] == 503
