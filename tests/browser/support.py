@@ -90,6 +90,24 @@ def console_for(service: RunningService, log_dir: Path) -> Iterator[str]:
         stop_process(process)
 
 
+@contextlib.contextmanager
+def embedded_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`streamlit run console_app.py` on its embedded default with a fresh data dir; yields its URL and the dir."""
+    data_dir = tmp_path_factory.mktemp("console-data")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = start_process(
+        console_command(port),
+        f"{url}/_stcore/health",
+        tmp_path_factory.mktemp("console-log") / "streamlit.log",
+        clean_env(MAILCONSOLE_DATA_DIR=str(data_dir)),
+    )
+    try:
+        yield url, data_dir
+    finally:
+        stop_process(process)
+
+
 def stop_process(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:

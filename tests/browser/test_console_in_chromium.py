@@ -17,18 +17,15 @@ from mailconsole.service.secret_box import SecretBox
 from mailconsole.service.store import Store
 from tests.browser.support import (
     ace_editor,
-    clean_env,
-    console_command,
+    embedded_console,
     open_page,
     settle,
     shoot,
     shown_text,
-    start_process,
-    stop_process,
     wait_until,
 )
 from tests.mail_servers import ThrowawayCA, mail_server
-from tests.support import SECRETS_USED, free_port
+from tests.support import SECRETS_USED
 
 pytestmark = pytest.mark.browser
 
@@ -39,17 +36,8 @@ SECRETS_USED.add(PASSWORD)
 @pytest.fixture(scope="module")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The console on a free port, with a fresh data dir; yields its URL and the data dir."""
-    data_dir = tmp_path_factory.mktemp("console-data")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = start_process(
-        console_command(port),
-        f"{url}/_stcore/health",
-        tmp_path_factory.mktemp("console-log") / "streamlit.log",
-        clean_env(MAILCONSOLE_DATA_DIR=str(data_dir)),
-    )
-    yield url, data_dir
-    stop_process(process)
+    with embedded_console(tmp_path_factory) as started:
+        yield started
 
 
 def everything_shown(page: Page) -> str:

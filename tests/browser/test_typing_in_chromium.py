@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 
 from mailconsole.service.secret_box import SecretBox
 from mailconsole.service.store import Store
-from tests.browser.support import clean_env, console_command, open_page, settle, shown_text, start_process, stop_process
-from tests.support import SECRETS_USED, free_port
+from tests.browser.support import embedded_console, open_page, settle, shown_text
+from tests.support import SECRETS_USED
 
 pytestmark = pytest.mark.browser
 
@@ -22,17 +22,8 @@ SECRETS_USED.add(PASSWORD)
 
 @pytest.fixture(scope="module")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    data_dir = tmp_path_factory.mktemp("console-data")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = start_process(
-        console_command(port),
-        f"{url}/_stcore/health",
-        tmp_path_factory.mktemp("console-log") / "streamlit.log",
-        clean_env(MAILCONSOLE_DATA_DIR=str(data_dir)),
-    )
-    yield url, data_dir
-    stop_process(process)
+    with embedded_console(tmp_path_factory) as started:
+        yield started
 
 
 def stored_password(data_dir: Path) -> str | None:
