@@ -17,8 +17,10 @@ from mailconsole.service.store import VersionConflict
 
 T = TypeVar("T")
 
-# A save with no version retries when another write slipped in between its read and its write.
-WRITE_ATTEMPTS = 5
+# A save with no version retries when another write slipped in between its read and its write. Each lost attempt
+# means another write landed, so retries always progress; the bound must exceed the writers of one item at once
+# (5 lost to 6 concurrent saves on PostgreSQL, where its read committed lets every writer read the same version).
+WRITE_ATTEMPTS = 50
 
 
 def check_version(what: str | Text, expected: int | None, current: int) -> None:
