@@ -15,9 +15,10 @@ from typing import Any
 
 import streamlit as st
 
+from components.language import session_language
 from mailconsole.console.session import CHOSEN_KEY, CONNECTION_KEY, TENANT_KEY, Connection, connect, is_page_state
 from mailconsole.console.tenants import EMBEDDED, SECRETS_FILE, ConfigError, ConsoleSettings, TenantConfig, tenants_from
-from mailconsole.i18n import console_language
+from mailconsole.i18n import Language
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import console_service_settings
 
@@ -45,16 +46,17 @@ def configured_tenants() -> tuple[list[TenantConfig], list[str]]:
 
 
 @st.cache_resource(show_spinner="Starting the built-in email service…")
-def embedded_service(directory: str) -> RunningService:
+def embedded_service(directory: str, _language: Language) -> RunningService:
     """The embedded service of this process. Every session of the process administers its one user pool, so it is
-    shared; the clients that hold its credentials are still made per session."""
+    shared; the clients that hold its credentials are still made per session. A new pool writes its mails in the
+    language of the session that started the service (``_language``, not part of the cache key)."""
     Path(directory).mkdir(parents=True, exist_ok=True)
-    return start_service(console_service_settings(Path(directory), console_language()))
+    return start_service(console_service_settings(Path(directory), _language))
 
 
 def _embedded() -> tuple[RunningService, Path]:
     directory = ConsoleSettings().data_dir.resolve()
-    return embedded_service(str(directory)), directory
+    return embedded_service(str(directory), session_language()), directory
 
 
 def _choose_tenant() -> None:
@@ -105,13 +107,14 @@ def setup_connection(*, actor: str | None = None) -> Connection:
             connection.close()
             _drop_page_state()
         try:
-            connection = connect(chosen, actor=actor, embedded=_embedded)
+            connection = connect(chosen, actor=actor, embedded=_embedded, language=session_language())
         except ConfigError as err:
             st.session_state.pop(CONNECTION_KEY, None)
             st.error(f"{err} Then reload the page.", icon=":material/settings:")
             st.stop()
         st.session_state[CONNECTION_KEY] = connection
 
+    connection.speak(session_language())
     _show_badge(connection)
     return connection
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from importlib.resources import files
 from typing import Any, Final, Literal, TypeAlias, get_args
 
 __all__ = [
+    "CONSOLE_DEFAULT_LANGUAGE",
     "DEFAULT_LANGUAGE",
     "EN_US",
     "LANGUAGES",
@@ -28,7 +30,11 @@ __all__ = [
     "Language",
     "LocalizedValueError",
     "Text",
+    "browser_language",
     "console_language",
+    "fixed_console_language",
+    "formatted_number",
+    "formatted_time",
     "gettext",
     "language_from_environment",
     "language_of_request",
@@ -87,13 +93,28 @@ def _accepted(header: str) -> list[str]:
     return [tag for _, tag in sorted(weighted, key=lambda pair: -pair[0])]
 
 
-# The console's language, fixed for a hosted console; until the console's pages are translated it speaks English.
+# Fixes the console's language for a hosted console (no switch in the sidebar then).
 CONSOLE_LANGUAGE_SETTING = "MAILCONSOLE_LANGUAGE"
+# Where the browser says nothing (AppTest, a script): the console speaks English, as it always did.
+CONSOLE_DEFAULT_LANGUAGE: Final[Language] = EN_US
+
+
+def fixed_console_language() -> Language | None:
+    """The language ``MAILCONSOLE_LANGUAGE`` fixes the console to, or None when each session chooses."""
+    value = os.environ.get(CONSOLE_LANGUAGE_SETTING, "").strip()
+    return language_from_environment(CONSOLE_LANGUAGE_SETTING, EN_US) if value else None
 
 
 def console_language() -> Language:
-    """The language the console speaks (and its embedded service's new pool writes its mails in)."""
-    return language_from_environment(CONSOLE_LANGUAGE_SETTING, EN_US)
+    """The console's language before any browser is asked (``MAILCONSOLE_LANGUAGE``, else English)."""
+    return fixed_console_language() or CONSOLE_DEFAULT_LANGUAGE
+
+
+def browser_language(locale: str | None, accept_language: str | None = None) -> Language:
+    """A first visit's language: the browser's own (``navigator.language``, Streamlit's ``st.context.locale``),
+    else the first spoken one of its Accept-Language header, else the console's default."""
+    headers = {"accept-language": accept_language or ""}
+    return parse_language(locale or "") or language_of_request(headers, default=console_language())
 
 
 def language_from_environment(variable: str, default: Language) -> Language:
@@ -167,3 +188,22 @@ def translated(value: object, language: Language) -> str:
     if isinstance(value, LocalizedValueError):
         return value.text.in_language(language)
     return str(value)
+
+
+def formatted_time(at: datetime, language: Language) -> str:
+    """A moment as the language writes it, to the second: ``Nov 5, 2026, 6:00:00 PM`` / ``2026年11月5日 18:00:00``
+    (in ``at``'s own zone: convert first)."""
+    from babel.dates import format_datetime
+
+    return format_datetime(at, "medium", tzinfo=at.tzinfo, locale=_babel_locale(language))
+
+
+def formatted_number(value: float, language: Language) -> str:
+    """A number as the language writes it (``12,345.6``)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_babel_locale(language))
+
+
+def _babel_locale(language: Language) -> str:
+    return language.replace("-", "_")

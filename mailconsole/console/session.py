@@ -34,7 +34,8 @@ CHOSEN_KEY = "mc.tenant_chosen"
 SENDS_KEY = "mc.sends"  # a records.SendLog
 # Template drafts by tenant name (``drafts.Drafts``): kept across a tenant switch, so that switching back finds them.
 DRAFTS_KEY = "mc.drafts"
-SESSION_KEYS = frozenset({CONNECTION_KEY, TENANT_KEY, CHOSEN_KEY, SENDS_KEY, DRAFTS_KEY})
+LANGUAGE_KEY = "mc.language"  # the session's language (components/language.py)
+SESSION_KEYS = frozenset({CONNECTION_KEY, TENANT_KEY, CHOSEN_KEY, SENDS_KEY, DRAFTS_KEY, LANGUAGE_KEY})
 
 
 def is_page_state(key: str) -> bool:
@@ -149,6 +150,12 @@ class Connection:
             return "Authing cloud"
         return "GenAuth-compatible API (private deployment)"
 
+    def speak(self, language: Language) -> None:
+        """Ask the backend's messages in ``language`` from now on (the session switched languages)."""
+        for client in (self.management, self.authentication):
+            if client is not None:
+                client.lang = language
+
     def close(self) -> None:
         for client in (self.management, self.authentication, self.smtp_setup):
             if client is not None:
@@ -160,9 +167,11 @@ def connect(
     *,
     actor: str | None = None,
     embedded: Callable[[], tuple[RunningService, Path]] | None = None,
+    language: Language | None = None,
 ) -> Connection:
     """Make the clients of a tenant; ``actor`` (the signed-in admin's email) is named in every management call.
-    ``embedded`` gives the embedded service and its data dir, for the embedded tenant. ConfigError when the
+    ``embedded`` gives the embedded service and its data dir, for the embedded tenant; ``language`` is the one the
+    backend's messages are asked in (the console's default when not given). ConfigError when the
     tenant's settings are incomplete; nothing is sent yet."""
     if tenant.kind is TenantKind.SMTP_SETUP:
         return Connection(tenant=tenant, actor=actor, smtp_setup=_smtp_setup_client(tenant))
@@ -182,7 +191,7 @@ def connect(
                 "app_host": service.base_url,
             }
         )
-    management, authentication = _genauth_clients(tenant, actor)
+    management, authentication = _genauth_clients(tenant, actor, language or console_language())
     return Connection(
         tenant=tenant,
         actor=actor,
@@ -211,7 +220,9 @@ def _smtp_setup_client(tenant: TenantConfig) -> SmtpSetupClient:
         raise ConfigError(f"Tenant {tenant.name!r}: {err}") from None
 
 
-def _genauth_clients(tenant: TenantConfig, actor: str | None) -> tuple[ManagementClient, AuthenticationClient | None]:
+def _genauth_clients(
+    tenant: TenantConfig, actor: str | None, language: Language
+) -> tuple[ManagementClient, AuthenticationClient | None]:
     if not tenant.api_host:
         raise ConfigError(f"Tenant {tenant.name!r} needs an API host (api_host or MAILCONSOLE_API_HOST).")
     if not tenant.userpool_id or not tenant.userpool_secret:
@@ -226,14 +237,14 @@ def _genauth_clients(tenant: TenantConfig, actor: str | None) -> tuple[Managemen
             tenant.userpool_secret,
             actor=actor,
             allow_insecure_http=tenant.allow_insecure_http,
-            lang=console_language(),  # the backend's messages in the console's language
+            lang=language,  # the backend's messages in the console's language
         )
         authentication = (
             AuthenticationClient(
                 tenant.app_id,
                 tenant.app_host or tenant.api_host,
                 allow_insecure_http=tenant.allow_insecure_http,
-                lang=console_language(),
+                lang=language,
             )
             if tenant.app_id
             else None

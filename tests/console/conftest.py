@@ -115,6 +115,29 @@ def versionless(service: RunningService) -> Iterator[str]:
     thread.join(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def chinese_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
+    """A service whose user pool writes its mails in Chinese: what a Chinese page shows of a fresh tenant."""
+    saved = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("MAILCONSOLE_")}
+    running = start_service(ServiceSettings(data_dir=tmp_path_factory.mktemp("zh-service"), pool_language="zh-CN"))
+    SECRETS_USED.add(running.userpool.secret)
+    yield running
+    running.stop()
+    os.environ.update(saved)
+
+
+@pytest.fixture
+def chinese_remote(monkeypatch: pytest.MonkeyPatch, chinese_service: RunningService) -> RunningService:
+    """The console configured (by environment) for the Chinese pool's service."""
+    _clear_console_env(monkeypatch)
+    monkeypatch.setenv("MAILCONSOLE_API_HOST", chinese_service.base_url)
+    monkeypatch.setenv("MAILCONSOLE_USERPOOL_ID", chinese_service.userpool.id)
+    monkeypatch.setenv("MAILCONSOLE_USERPOOL_SECRET", chinese_service.userpool.secret)
+    monkeypatch.setenv("MAILCONSOLE_APP_ID", chinese_service.userpool.app_id)
+    monkeypatch.setenv("MAILCONSOLE_APP_HOST", chinese_service.base_url)
+    return chinese_service
+
+
 @pytest.fixture
 def remote_without_versions(monkeypatch: pytest.MonkeyPatch, service: RunningService, versionless: str) -> str:
     """The console configured (by environment) for the versionless backend."""
@@ -164,12 +187,17 @@ class Console:
             if connection is not None:
                 connection.close()
 
-    def open(self, page: str | None = None, *, secrets: dict[str, Any] | None = None) -> AppTest:
-        """The console's entry file, run, then switched to ``page`` (such as "app_pages/provider.py")."""
+    def open(
+        self, page: str | None = None, *, secrets: dict[str, Any] | None = None, language: str | None = None
+    ) -> AppTest:
+        """The console's entry file, run, then switched to ``page`` (such as "app_pages/provider.py"); in
+        ``language`` (zh-CN, en-US) as if the session had chosen it, else in the console's default (English)."""
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
         self.opened.append(at)
         # Never the developer's own .streamlit/secrets.toml: a test's secrets, or a placeholder.
         at.secrets = secrets or {"console_tests": True}
+        if language is not None:
+            at.session_state["mc.language"] = language
         at.run()
         if page is not None:
             at.switch_page(page).run()

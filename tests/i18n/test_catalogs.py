@@ -8,20 +8,27 @@ import string
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_python
 from babel.messages.pofile import read_po
 
 import mailconsole
 from mailconsole.i18n import EN_US, ZH_CN, LocalizedValueError, gettext, language_of_request, localized, translated
 
 PACKAGE = Path(mailconsole.__file__).parent
+ROOT = PACKAGE.parent
+KEYWORDS: dict[str, None] = {"localized": None, "_": None}
 ZH_CATALOG = PACKAGE / "locales" / "zh_CN" / "LC_MESSAGES" / "messages.po"
 
 
 def messages_in_code() -> set[str]:
-    """What scripts/update_catalogs.sh extracts (babel.cfg: every .py of the package, keyword ``localized``)."""
-    found = extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")], keywords={"localized": None})
-    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+    """What scripts/update_catalogs.sh extracts: the library's ``localized("...")`` and the console's ``_("...")``."""
+    found: set[str] = set()
+    for folder in (PACKAGE, ROOT / "components", ROOT / "app_pages"):
+        extracted = extract_from_dir(str(folder), method_map=[("**.py", "python")], keywords=KEYWORDS)
+        found |= {message for _, _, message, _, _ in extracted if isinstance(message, str)}
+    with (ROOT / "console_app.py").open("rb") as entry:
+        found |= {message for _, _, message, _ in extract_python(entry, KEYWORDS, [], {}) if isinstance(message, str)}
+    return found
 
 
 def placeholders(text: str) -> set[str]:
