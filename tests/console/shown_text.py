@@ -52,7 +52,8 @@ DATA_FIELDS = frozenset(
     }
 )
 
-# Words that stay as they are in Chinese text: product and protocol names, formats, the catalog's identifiers.
+# Words that stay as they are in Chinese text: product and protocol names, formats, the catalog's identifiers, and
+# "English", which the language switch writes in English for a reader who does not read Chinese.
 KEPT_WORDS = frozenset(
     [
         "GenAuth",
@@ -105,6 +106,7 @@ KEPT_WORDS = frozenset(
         "Streamlit",
         "Markdown",
         "CJK",
+        "English",
     ]
 )
 
