@@ -1,13 +1,16 @@
 """How long each page's script run takes, measured with Streamlit's AppTest against a real embedded service.
 
-    .venv/bin/python bench/page_bench.py
+    .venv/bin/python bench/page_bench.py [--language zh-CN] [--app OTHER_CHECKOUT/console_app.py]
 
 For each page: its first run in a connected session (fetching from the backend) and the median of the reruns that
-follow (what an administrator waits for after each interaction), in milliseconds.
+follow (what an administrator waits for after each interaction), in milliseconds. ``--app`` times another checkout's
+console (an earlier commit's, for a before/after comparison in the same run of the machine); ``--language`` opens
+the sessions in that language.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import tempfile
@@ -25,7 +28,9 @@ PAGES = {
     "/provider": "app_pages/provider.py",
     "/templates": "app_pages/templates.py",
     "/send-test": "app_pages/send_test.py",
+    "/gallery": "app_pages/gallery.py",
     "/outbox": "app_pages/outbox.py",
+    "/audit": "app_pages/audit.py",
 }
 RERUNS = 10
 
@@ -39,6 +44,10 @@ def timed_run(at: AppTest) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--app", default=APP, help="the console_app.py to time")
+    parser.add_argument("--language", help="zh-CN or en-US (default: the console's, English)")
+    options = parser.parse_args()
     service = start_service(ServiceSettings(data_dir=Path(tempfile.mkdtemp(prefix="page-bench-"))))
     os.environ.update(
         MAILCONSOLE_API_HOST=service.base_url,
@@ -49,8 +58,10 @@ def main() -> None:
     )
     try:
         for url, page in PAGES.items():
-            at = AppTest.from_file(APP, default_timeout=60)
+            at = AppTest.from_file(str(Path(options.app).resolve()), default_timeout=60)
             at.secrets = {"bench": True}
+            if options.language:
+                at.session_state["mc.language"] = options.language
             at.run()
             if page is not None:
                 at.switch_page(page)
