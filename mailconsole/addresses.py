@@ -21,7 +21,7 @@ _LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
 # Reserved for tests and for this machine (RFC 2606, RFC 6761): no public mail server takes them, a local mail
 # catcher does.
 LOCAL_ONLY_DOMAINS = ("test", "localhost")
-LOCAL_ONLY_NOTE = (
+LOCAL_ONLY_NOTE = localized(
     "A .test or .localhost address: taken because the mail server is on this machine; no public one would."
 )
 
