@@ -9,7 +9,7 @@ from html import escape
 import streamlit as st
 
 from components.language import _
-from mailconsole.console.markdown import plain
+from components.sign_in import code_span
 
 
 def not_found_page(requested: str, pages: list[st.Page]) -> Callable[[], None]:
@@ -18,7 +18,7 @@ def not_found_page(requested: str, pages: list[st.Page]) -> Callable[[], None]:
 
     def draw() -> None:
         st.title(_("Page not found"))
-        st.error(_("This console has no page at /{page}.", page=plain(requested)), icon=":material/link_off:")
+        st.error(_("This console has no page at {page}.", page=code_span(f"/{requested}")), icon=":material/link_off:")
         st.write(_("Its pages:"))
         # Anchors, not Markdown links, which open a new tab.
         items = "".join(f"<li><a href='./{escape(p.url_path)}' target=_self>{escape(p.title)}</a></li>" for p in pages)

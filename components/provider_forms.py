@@ -15,7 +15,7 @@ import streamlit as st
 from components.conflicts import OVERWRITE, RELOAD, changed_by, conflict_panel, show_lines
 from components.connection_check import connection_test_panel
 from components.feedback import attempt, flash, show_flash
-from components.language import _, say
+from components.language import _, session_language
 from components.provider_state import provider_snapshot, remember_provider, show_provider_state
 from components.secret_field import secret_input
 from components.smtp_fields import form_values_of, init_state, show_errors, smtp_fields
@@ -35,6 +35,7 @@ from mailconsole.console.provider_form import (
 )
 from mailconsole.console.saving import Conflict, provider_differences, save_checked
 from mailconsole.console.session import Connection
+from mailconsole.i18n import translated
 from mailconsole.models import AuditKind, EmailProvider, Extension, ProviderType
 
 PREFIX = "prov"
@@ -53,11 +54,13 @@ def provider_editor(connection: Connection) -> None:
     init_state(start, marker="prov.version", version=connection.data.provider_loads)
 
     st.subheader(_("Settings"))
+    # The language of this run, fixed in the options' names: AppTest calls format_func outside the run too.
+    language = session_language()
     provider_type = (
         st.radio(
             _("Who sends this tenant's mail"),
             options=list(ProviderType),
-            format_func=lambda kind: say(PROVIDER_LABELS[kind]),
+            format_func=lambda kind: translated(PROVIDER_LABELS[kind], language),
             key="prov.type",
             horizontal=True,
         )
