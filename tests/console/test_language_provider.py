@@ -240,6 +240,34 @@ def test_a_successful_save(builtin: Walk, console) -> None:
         )
 
 
+def test_clearing_the_stored_password(builtin: Walk, console) -> None:
+    with builtin.management() as management:
+        management.config_email_provider(
+            type=ProviderType.CUSTOM,
+            enabled=True,
+            smtp_config=SmtpConfig(smtp_host="smtp.clear.example", smtp_port=465, secure=True, sender_pass=SECRET),
+        )
+    at = console.open(PROVIDER, language=builtin.language)
+    at.button(key="prov.clear").click().run()
+    assert_speaks(at, builtin.language)
+    cleared = "已清除保存的 SMTP 密码。" if builtin.language == ZH_CN else "The stored SMTP password was cleared."
+    assert [item.value for item in at.success] == [cleared]
+    stored = "已保存的密码：未设置" if builtin.language == ZH_CN else "Stored password: not set"
+    assert stored in [item.value for item in at.caption]
+
+
+@pytest.mark.parametrize("language", [ZH_CN, EN_US])
+def test_the_provider_page_on_a_backend_like_genauth_cloud(remote_without_versions: str, console, language) -> None:
+    """No extra SMTP fields, no connection test: the page says so (the backend's pool data is not shown here)."""
+    at = console.open(PROVIDER, language=language)
+    assert_speaks(at, language)
+    captions = "\n".join(item.value for item in at.caption)
+    if language == ZH_CN:
+        assert "该后端不保存发件地址" in captions and "连接测试需要内嵌的 mailconsole 邮件服务" in captions
+    else:
+        assert "This backend does not store From" in captions and "The connection test needs" in captions
+
+
 @pytest.fixture
 def tls_server(ca: ThrowawayCA) -> Iterator[MailServer]:
     with mail_server(ca, "ssl") as server:
