@@ -7,6 +7,7 @@ import re
 
 import streamlit as st
 
+from components.language import _
 from mailconsole.config_files.export import export_files
 from mailconsole.config_files.files import zip_bytes
 from mailconsole.i18n import Language
@@ -19,12 +20,14 @@ def config_download(
     files = export_files(provider, list(templates.values()), language=language)
     safe_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", tenant_name).strip("-") or "tenant"
     st.download_button(
-        "Download configuration (zip)",
+        _("Download configuration (zip)"),
         data=zip_bytes(files),
         file_name=f"{safe_name}-email-config.zip",
         mime="application/zip",
         key="overview.config_zip",
         icon=":material/download:",
-        help="provider.yaml and the customised templates, as `mailconsole export` writes them. Secrets are not "
-        "in it: each is a ${VARIABLE} that `mailconsole apply` reads from the environment.",
+        help=_(
+            "provider.yaml and the customised templates, as `mailconsole export` writes them. Secrets are not "
+            "in it: each is a ${VARIABLE} that `mailconsole apply` reads from the environment."
+        ),
     )

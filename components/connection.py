@@ -15,10 +15,17 @@ from typing import Any
 
 import streamlit as st
 
-from components.language import session_language
+from components.language import _, say, session_language
 from mailconsole.console.session import CHOSEN_KEY, CONNECTION_KEY, TENANT_KEY, Connection, connect, is_page_state
-from mailconsole.console.tenants import EMBEDDED, SECRETS_FILE, ConfigError, ConsoleSettings, TenantConfig, tenants_from
-from mailconsole.i18n import Language
+from mailconsole.console.tenants import (
+    EMBEDDED,
+    SECRETS_FILE,
+    ConfigError,
+    ConsoleSettings,
+    TenantConfig,
+    tenants_and_problems,
+)
+from mailconsole.i18n import Language, Text
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import console_service_settings
 
@@ -34,18 +41,18 @@ def read_secrets() -> tuple[dict[str, Any], str | None]:
         if str(err).startswith("No secrets found"):
             return {}, None
         # Never echo the file: it holds secrets. Its path and the kind of fault are enough.
-        return {}, f"The secrets file ({SECRETS_FILE}) could not be read; check that it is valid TOML."
+        return {}, _("The secrets file ({file}) could not be read; check that it is valid TOML.", file=SECRETS_FILE)
 
 
-def configured_tenants() -> tuple[list[TenantConfig], list[str]]:
+def configured_tenants() -> tuple[list[TenantConfig], list[Text | str]]:
     secrets, problem = read_secrets()
-    tenants, problems = tenants_from(os.environ, secrets)
-    if problem:
-        problems.insert(0, problem)
-    return tenants or [EMBEDDED], problems
+    tenants, found = tenants_and_problems(os.environ, secrets)
+    problems: list[Text | str] = [problem] if problem else []
+    return tenants or [EMBEDDED], problems + list(found)
 
 
-@st.cache_resource(show_spinner="Starting the built-in email service…")
+# The spinner is the caller's, in the session's language (a decorator's text is fixed at import).
+@st.cache_resource(show_spinner=False)
 def embedded_service(directory: str, _language: Language) -> RunningService:
     """The embedded service of this process. Every session of the process administers its one user pool, so it is
     shared; the clients that hold its credentials are still made per session. A new pool writes its mails in the
@@ -56,7 +63,8 @@ def embedded_service(directory: str, _language: Language) -> RunningService:
 
 def _embedded() -> tuple[RunningService, Path]:
     directory = ConsoleSettings().data_dir.resolve()
-    return embedded_service(str(directory), session_language()), directory
+    with st.spinner(_("Starting the built-in email service…")):
+        return embedded_service(str(directory), session_language()), directory
 
 
 def _choose_tenant() -> None:
@@ -86,14 +94,14 @@ def setup_connection(*, actor: str | None = None) -> Connection:
         if len(tenants) > 1:
             st.session_state[TENANT_KEY] = name
             st.selectbox(
-                "Tenant",
+                _("Tenant"),
                 options=list(by_name),
                 key=TENANT_KEY,
                 on_change=_choose_tenant,
-                help="The tenants configured in the environment and in .streamlit/secrets.toml.",
+                help=_("The tenants configured in the environment and in .streamlit/secrets.toml."),
             )
         for problem in problems:
-            st.warning(problem)
+            st.warning(say(problem))
     chosen = by_name[name]
 
     connection: Connection | None = st.session_state.get(CONNECTION_KEY)
@@ -110,7 +118,7 @@ def setup_connection(*, actor: str | None = None) -> Connection:
             connection = connect(chosen, actor=actor, embedded=_embedded, language=session_language())
         except ConfigError as err:
             st.session_state.pop(CONNECTION_KEY, None)
-            st.error(f"{err} Then reload the page.", icon=":material/settings:")
+            st.error(_("{problem} Then reload the page.", problem=err.text), icon=":material/settings:")
             st.stop()
         st.session_state[CONNECTION_KEY] = connection
 
@@ -123,17 +131,19 @@ def _show_badge(connection: Connection) -> None:
     """Always visible: which backend and which tenant this session is working on."""
     # Ask once what the backend is (embedded service or not); a backend that is down is reported by the page.
     if connection.management is not None and not connection.data.service_info_known:
-        with st.spinner("Connecting to the backend…"):
+        with st.spinner(_("Connecting to the backend…")):
             connection.extensions()
     with st.sidebar:
-        st.markdown(f"**Tenant** `{connection.tenant.name}`")
+        st.markdown(_("**Tenant** `{name}`", name=connection.tenant.name))
         if connection.tenant_id:
-            label = "Tenant id" if connection.is_smtp_setup else "User pool"
-            st.caption(f"{label}: `{connection.tenant_id}`")
-        st.markdown(f"**Backend** {connection.backend_label()}")
+            if connection.is_smtp_setup:
+                st.caption(_("Tenant id: `{id}`", id=connection.tenant_id))
+            else:
+                st.caption(_("User pool: `{id}`", id=connection.tenant_id))
+        st.markdown(_("**Backend** {backend}", backend=connection.backend_name()))
         st.caption(f"`{connection.host}`")
         if connection.embedded_data_dir is not None:
-            st.caption(f"Data: `{connection.embedded_data_dir}`")
+            st.caption(_("Data: `{directory}`", directory=connection.embedded_data_dir))
 
 
 def current_connection() -> Connection:

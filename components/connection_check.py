@@ -11,42 +11,48 @@ from typing import Any
 import streamlit as st
 
 from components.feedback import attempt
+from components.language import _
 from mailconsole.console.markdown import inert
 from mailconsole.console.session import Connection
 from mailconsole.models import PROVIDER_CONFIGS, ConnectionReport, ConnectionStep, Extension, ProviderType
 
-STEP_LABELS = {
-    "resolve": "Resolve the host",
-    "connect": "Connect",
-    "tls": "TLS handshake",
-    "greeting": "Server greeting",
-    "ehlo": "EHLO",
-    "starttls": "STARTTLS",
-    "auth": "Log in (AUTH)",
-    "mail_from": "MAIL FROM",
-    "rcpt_to": "RCPT TO",
-    "api_key": "API key",
-}
+
+def step_labels() -> dict[str, str]:
+    """The steps' names in the session's language (a step the console does not know shows its id)."""
+    return {
+        "resolve": _("Resolve the host"),
+        "connect": _("Connect"),
+        "tls": _("TLS handshake"),
+        "greeting": _("Server greeting"),
+        "ehlo": "EHLO",
+        "starttls": "STARTTLS",
+        "auth": _("Log in (AUTH)"),
+        "mail_from": "MAIL FROM",
+        "rcpt_to": "RCPT TO",
+        "api_key": _("API key"),
+    }
+
+
 _REPORT_KEY = "prov.test.report"
 
 
 def connection_test_panel(connection: Connection, provider_type: ProviderType, config: Any | None) -> None:
     """``config``: the request model built from the form, or None while the form has errors."""
     if Extension.CONNECTION_TEST not in connection.extensions():
-        st.caption("The connection test needs the embedded mailconsole service; this backend does not offer it.")
+        st.caption(_("The connection test needs the embedded mailconsole service; this backend does not offer it."))
         return
     with st.container(border=True):
-        st.markdown("**Connection test**")
-        st.caption("Tries the settings above as they are now, saved or not. Nothing is sent.")
+        st.markdown(_("**Connection test**"))
+        st.caption(_("Tries the settings above as they are now, saved or not. Nothing is sent."))
         recipient = ""
         if provider_type != ProviderType.SENDGRID:
             recipient = st.text_input(
-                "Also check a recipient (optional)",
+                _("Also check a recipient (optional)"),
                 key="prov.test.recipient",
                 placeholder="someone@example.com",
-                help="Says MAIL FROM and RCPT TO for this address, then RSET: the server's answer, no mail.",
+                help=_("Says MAIL FROM and RCPT TO for this address, then RSET: the server's answer, no mail."),
             )
-        if st.button("Test connection", key="prov.test", icon=":material/network_check:"):
+        if st.button(_("Test connection"), key="prov.test", icon=":material/network_check:"):
             _run(connection, provider_type, config, recipient.strip())
         report = st.session_state.get(_REPORT_KEY)
         if isinstance(report, ConnectionReport):
@@ -56,12 +62,14 @@ def connection_test_panel(connection: Connection, provider_type: ProviderType, c
 def _run(connection: Connection, provider_type: ProviderType, config: Any | None, recipient: str) -> None:
     st.session_state.pop(_REPORT_KEY, None)
     if config is None:
-        st.error("Fix the fields marked above first: there is nothing complete to test yet.", icon=":material/warning:")
+        st.error(
+            _("Fix the fields marked above first: there is nothing complete to test yet."), icon=":material/warning:"
+        )
         return
     management = connection.management
     assert management is not None
     report = attempt(
-        "Testing the connection",
+        _("Testing the connection"),
         management.test_email_provider,
         type=provider_type,
         probe_recipient=recipient or None,
@@ -75,20 +83,23 @@ def show_report(report: ConnectionReport) -> None:
     for step in report.steps:
         _show_step(step)
     if report.ok:
-        st.success("Every step passed; nothing was sent.", icon=":material/check_circle:")
+        st.success(_("Every step passed; nothing was sent."), icon=":material/check_circle:")
     else:
         failed = report.steps[-1] if report.steps else None
-        where = STEP_LABELS.get(failed.name, failed.name) if failed else "the start"
-        hint = inert(failed.hint) if failed and failed.hint else ""  # the backend's words
-        st.error(f"The test stopped at **{where}**. {hint}".strip())
+        hint = inert(failed.hint) if failed and failed.hint else ""  # the backend's words, in the session's language
+        if failed is None:
+            st.error(_("The test stopped at the start. {hint}", hint=hint).strip())
+        else:
+            where = step_labels().get(failed.name, failed.name)
+            st.error(_("The test stopped at **{step}**. {hint}", step=where, hint=hint).strip())
 
 
 def _show_step(step: ConnectionStep) -> None:
     icon = ":green[:material/check_circle:]" if step.ok else ":red[:material/cancel:]"
-    label = STEP_LABELS.get(step.name, step.name)
-    lines = [f"{icon} **{label}**: {_plain(step.detail)}"]
+    label = step_labels().get(step.name, step.name)
+    lines = [f"{icon} " + _("**{step}**: {detail}", step=label, detail=_plain(step.detail))]
     if step.reply:
-        lines.append(f"server replied `{_code(step.reply)}`")
+        lines.append(_("server replied `{reply}`", reply=_code(step.reply)))
     st.markdown("  \n".join(lines))
     if step.hint:
         st.caption(("" if step.ok else ":red[") + _plain(step.hint) + ("" if step.ok else "]"))

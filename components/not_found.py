@@ -8,7 +8,8 @@ from html import escape
 
 import streamlit as st
 
-from mailconsole.console.markdown import plain
+from components.language import _
+from components.sign_in import code_span
 
 
 def not_found_page(requested: str, pages: list[st.Page]) -> Callable[[], None]:
@@ -16,9 +17,9 @@ def not_found_page(requested: str, pages: list[st.Page]) -> Callable[[], None]:
     ``server.baseUrlPath`` is kept)."""
 
     def draw() -> None:
-        st.title("Page not found")
-        st.error(f"This console has no page at /{plain(requested)}.", icon=":material/link_off:")
-        st.write("Its pages:")
+        st.title(_("Page not found"))
+        st.error(_("This console has no page at {page}.", page=code_span(f"/{requested}")), icon=":material/link_off:")
+        st.write(_("Its pages:"))
         # Anchors, not Markdown links, which open a new tab.
         items = "".join(f"<li><a href='./{escape(p.url_path)}' target=_self>{escape(p.title)}</a></li>" for p in pages)
         st.html(f"<ul>{items}</ul>")

@@ -15,6 +15,7 @@ import streamlit as st
 from components.conflicts import OVERWRITE, RELOAD, changed_by, conflict_panel, show_lines
 from components.connection_check import connection_test_panel
 from components.feedback import attempt, flash, show_flash
+from components.language import _, session_language
 from components.provider_state import provider_snapshot, remember_provider, show_provider_state
 from components.secret_field import secret_input
 from components.smtp_fields import form_values_of, init_state, show_errors, smtp_fields
@@ -34,6 +35,7 @@ from mailconsole.console.provider_form import (
 )
 from mailconsole.console.saving import Conflict, provider_differences, save_checked
 from mailconsole.console.session import Connection
+from mailconsole.i18n import translated
 from mailconsole.models import AuditKind, EmailProvider, Extension, ProviderType
 
 PREFIX = "prov"
@@ -51,24 +53,26 @@ def provider_editor(connection: Connection) -> None:
     start = {f"{PREFIX}.{name}": value for name, value in initial_fields(provider).items()}
     init_state(start, marker="prov.version", version=connection.data.provider_loads)
 
-    st.subheader("Settings")
+    st.subheader(_("Settings"))
+    # The language of this run, fixed in the options' names: AppTest calls format_func outside the run too.
+    language = session_language()
     provider_type = (
         st.radio(
-            "Who sends this tenant's mail",
+            _("Who sends this tenant's mail"),
             options=list(ProviderType),
-            format_func=lambda kind: PROVIDER_LABELS[kind],
+            format_func=lambda kind: translated(PROVIDER_LABELS[kind], language),
             key="prov.type",
             horizontal=True,
         )
         or ProviderType.CUSTOM
     )
     enabled = st.toggle(
-        "Send with this provider",
+        _("Send with this provider"),
         key="prov.enabled",
-        help="Off: the platform's built-in mail service sends this tenant's mail; the settings below are kept.",
+        help=_("Off: the platform's built-in mail service sends this tenant's mail; the settings below are kept."),
     )
     if not enabled:
-        st.caption("Switched off: the platform's built-in mail service sends; what you save here is kept for later.")
+        st.caption(_("Switched off: the platform's built-in mail service sends; what you save here is kept for later."))
     attempted = bool(st.session_state.get("prov.save"))
     stored = stored_config(provider, provider_type)
     form = f"{PREFIX}.{FORM_NAMES[provider_type]}"
@@ -81,7 +85,7 @@ def provider_editor(connection: Connection) -> None:
         show_errors(slots, built, attempted=attempted and not blank_and_off)
 
     save_col, clear_col, reload_col = st.columns([1, 1, 1])
-    save = save_col.button("Save", key="prov.save", type="primary", icon=":material/save:")
+    save = save_col.button(_("Save"), key="prov.save", type="primary", icon=":material/save:")
     can_clear = (
         provider_type == ProviderType.CUSTOM
         and provider.type == ProviderType.CUSTOM
@@ -89,25 +93,27 @@ def provider_editor(connection: Connection) -> None:
         and bool(provider.smtp_config.sender_pass)
     )
     clear = clear_col.button(
-        "Clear stored password",
+        _("Clear stored password"),
         key="prov.clear",
         disabled=not can_clear,
-        help="Remove the stored SMTP password (the server is then used without authentication)."
+        help=_("Remove the stored SMTP password (the server is then used without authentication).")
         if can_clear
-        else "Only a stored password of the active custom SMTP server can be cleared; the other providers "
-        "require one (type a new one to replace it).",
+        else _(
+            "Only a stored password of the active custom SMTP server can be cleared; the other providers "
+            "require one (type a new one to replace it)."
+        ),
     )
-    reload = reload_col.button("Reload from the backend", key="prov.reload", icon=":material/refresh:")
+    reload = reload_col.button(_("Reload from the backend"), key="prov.reload", icon=":material/refresh:")
 
     conflict: Conflict[EmailProvider] | None = st.session_state.get(CONFLICT_KEY)
     choice = (
         conflict_panel(
             conflict,
-            what="The provider settings",
+            what=_("The provider settings"),
             key=CONFLICT_KEY,
             details=lambda: show_lines(
                 provider_differences(conflict.loaded, conflict.current),
-                empty="No field you can see differs (a stored secret may have changed).",
+                empty=_("No field you can see differs (a stored secret may have changed)."),
             ),
         )
         if conflict is not None
@@ -120,7 +126,7 @@ def provider_editor(connection: Connection) -> None:
         st.session_state.pop(CONFLICT_KEY, None)
         if conflict is not None and choice == RELOAD:
             remember_provider(connection, conflict.current)
-            flash("Reloaded the stored provider settings; your edits were discarded.")
+            flash(_("Reloaded the stored provider settings; your edits were discarded."))
         else:
             provider_snapshot(connection, refresh=True)
         st.rerun()
@@ -128,7 +134,7 @@ def provider_editor(connection: Connection) -> None:
         _clear_smtp_password(connection)
     if save or choice == OVERWRITE:
         if built.errors and not blank_and_off:
-            st.error("Nothing was saved: fix the fields marked above.", icon=":material/warning:")
+            st.error(_("Nothing was saved: fix the fields marked above."), icon=":material/warning:")
             return
         # The edit is based on what was loaded; after "Overwrite" / "Save anyway", on what the panel showed.
         baseline = conflict.current if conflict is not None and choice == OVERWRITE else provider
@@ -141,16 +147,16 @@ def _type_fields(provider_type: ProviderType, form: str, stored: Any | None, *, 
         return smtp_fields(form, stored, extras=extras)
     slots: dict[str, Any] = {}
     if provider_type == ProviderType.SENDGRID:
-        st.caption("Mail goes through SendGrid's Web API (api.sendgrid.com) with this API key.")
-        st.text_input("Verified From address", key=f"{form}.sender", placeholder="no-reply@example.com")
+        st.caption(_("Mail goes through SendGrid's Web API (api.sendgrid.com) with this API key."))
+        st.text_input(_("Verified From address"), key=f"{form}.sender", placeholder="no-reply@example.com")
         slots["sender"] = st.empty()
-        secret_input("API key", key=f"{form}.apikey", stored=stored.apikey if stored else None, noun="API key")
+        secret_input(_("API key"), key=f"{form}.apikey", stored=stored.apikey if stored else None, api_key=True)
         slots["apikey"] = st.empty()
         return slots
-    st.info(f"Server: {PRESET_SERVERS[provider_type]}, set by the platform.", icon=":material/dns:")
-    st.text_input("Mailbox address", key=f"{form}.sender", placeholder="no-reply@example.com")
+    st.info(_("Server: {server}, set by the platform.", server=PRESET_SERVERS[provider_type]), icon=":material/dns:")
+    st.text_input(_("Mailbox address"), key=f"{form}.sender", placeholder="no-reply@example.com")
     slots["sender"] = st.empty()
-    secret_input("Password", key=f"{form}.password", stored=stored.sender_pass if stored else None)
+    secret_input(_("Password"), key=f"{form}.password", stored=stored.sender_pass if stored else None)
     slots["password"] = st.empty()
     return slots
 
@@ -177,7 +183,7 @@ def _save(
 
     try:
         outcome: EmailProvider | Conflict[EmailProvider] | None = attempt(
-            "Saving the provider settings",
+            _("Saving the provider settings"),
             save_checked,
             loaded=provider_snapshot(connection),
             baseline=baseline,
@@ -187,7 +193,7 @@ def _save(
             read_first=True,
         )
     except FormIncomplete as err:
-        st.error(f"Nothing was saved: {err}", icon=":material/warning:")
+        st.error(_("Nothing was saved: {problem}", problem=err), icon=":material/warning:")
         return
     if outcome is None:
         return
@@ -195,7 +201,7 @@ def _save(
         _conflict(connection, outcome)
     st.session_state.pop(CONFLICT_KEY, None)
     remember_provider(connection, outcome)
-    flash(f"Provider settings saved. {describe_provider(outcome)}")
+    flash(_("Provider settings saved. {state}", state=describe_provider(outcome)))
     st.rerun()
 
 
@@ -209,15 +215,15 @@ def _conflict(connection: Connection, conflict: Conflict[EmailProvider]) -> NoRe
 def _clear_smtp_password(connection: Connection) -> None:
     management = connection.management
     assert management is not None
-    fresh = attempt("Reading the stored settings", management.get_email_provider)
+    fresh = attempt(_("Reading the stored settings"), management.get_email_provider)
     if fresh is None:
         return
     smtp = fresh.smtp_config
     if fresh.type != ProviderType.CUSTOM or smtp is None or not smtp.sender_pass:
-        st.info("No SMTP password is stored; nothing to clear.")
+        st.info(_("No SMTP password is stored; nothing to clear."))
         return
     saved = attempt(
-        "Clearing the stored password",
+        _("Clearing the stored password"),
         management.config_email_provider,
         type=ProviderType.CUSTOM,
         enabled=fresh.enabled,
@@ -226,5 +232,5 @@ def _clear_smtp_password(connection: Connection) -> None:
     )
     if saved is not None:
         remember_provider(connection, saved)
-        flash("The stored SMTP password was cleared.")
+        flash(_("The stored SMTP password was cleared."))
         st.rerun()

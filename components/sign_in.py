@@ -40,11 +40,12 @@ import streamlit as st
 from streamlit import config
 
 from components.connection import read_secrets
+from components.language import _, say
 from mailconsole.console.access import (
     ADMINS_ENV,
     DEFAULT_PROVIDER,
     admin_emails,
-    auth_problems,
+    auth_faults,
     auth_section,
     is_admin,
     listens_beyond_loopback,
@@ -74,7 +75,7 @@ def _signed_in_email() -> str | None:
 
 def current_admin_email() -> str | None:
     """The signed-in administrator of this session; None while sign-in is not configured (loopback only)."""
-    secrets, _ = read_secrets()
+    secrets, _problem = read_secrets()
     email = _signed_in_email()
     if auth_section(secrets) is None or not is_admin(email, admin_emails(os.environ, secrets)):
         return None
@@ -89,7 +90,7 @@ def require_admin() -> str | None:
     secrets, problem = read_secrets()
     if problem:
         # Whether sign-in was meant cannot be told: show nothing rather than an open console.
-        st.error(f"{problem} Then reload the page.", icon=":material/lock:")
+        st.error(_("{problem} Then reload the page.", problem=problem), icon=":material/lock:")
         st.stop()
     auth = auth_section(secrets)
     if auth is None:
@@ -100,10 +101,16 @@ def require_admin() -> str | None:
             st.stop()
         return None
 
-    problems = auth_problems(auth)
+    problems = auth_faults(auth)
     if problems:
-        st.title("Sign-in is configured incompletely")
-        st.error(" ".join(problems) + " Fix .streamlit/secrets.toml, then reload the page.", icon=":material/lock:")
+        st.title(_("Sign-in is configured incompletely"))
+        st.error(
+            _(
+                "{problems} Fix .streamlit/secrets.toml, then reload the page.",
+                problems=" ".join(say(problem) for problem in problems),
+            ),
+            icon=":material/lock:",
+        )
         st.stop()
     if not st.user.get("is_logged_in"):
         _show_sign_in(sign_in_providers(auth))
@@ -114,70 +121,97 @@ def require_admin() -> str | None:
         _show_not_allowed(email, no_admins=not admins)
         st.stop()
     with st.sidebar:
-        st.markdown(f"**Signed in** as {code_span(email)}")
-        if st.button("Sign out", key="signin.sign_out", icon=":material/logout:"):
+        st.markdown(_("**Signed in** as {email}", email=code_span(email)))
+        if st.button(_("Sign out"), key="signin.sign_out", icon=":material/logout:"):
             st.logout()
             st.stop()
     return email
 
 
 def _show_sign_in(providers: list[str]) -> None:
-    st.title("Mail console")
-    st.write("Sign in to manage this tenant's email. Only the console's administrators are let in.")
+    st.title(_("Mail console"))
+    st.write(_("Sign in to manage this tenant's email. Only the console's administrators are let in."))
     for provider in providers:
-        label = "Sign in" if provider == DEFAULT_PROVIDER else f"Sign in with {provider}"
+        label = _("Sign in") if provider == DEFAULT_PROVIDER else _("Sign in with {provider}", provider=provider)
         if st.button(label, key=f"signin.login.{provider}", type="primary", icon=":material/login:"):
             st.login(None if provider == DEFAULT_PROVIDER else provider)
 
 
 def _show_not_allowed(email: str | None, *, no_admins: bool) -> None:
-    st.title("Not allowed")
+    st.title(_("Not allowed"))
     if email is None:
         who = str(st.user.get("email") or "")
         reason = (
-            f"The identity provider has not verified the email address {code_span(who)}"
+            _(
+                "The identity provider has not verified the email address {email}, so the console cannot check it "
+                "against its administrators.",
+                email=code_span(who),
+            )
             if who
-            else "Your identity provider did not tell the console an email address"
+            else _(
+                "Your identity provider did not tell the console an email address, so the console cannot check it "
+                "against its administrators."
+            )
         )
-        st.error(f"{reason}, so the console cannot check it against its administrators.", icon=":material/block:")
+        st.error(reason, icon=":material/block:")
     else:
         st.error(
-            f"You are signed in as {code_span(email)}, which is not an administrator of this console.",
+            _("You are signed in as {email}, which is not an administrator of this console.", email=code_span(email)),
             icon=":material/block:",
         )
     if no_admins:
         st.info(
-            f"Nobody is let in yet: list the administrators' emails in {ADMINS_ENV} or under [console] admins in "
-            ".streamlit/secrets.toml.",
+            _(
+                "Nobody is let in yet: list the administrators' emails in {variable} or under [console] admins in "
+                ".streamlit/secrets.toml.",
+                variable=ADMINS_ENV,
+            ),
             icon=":material/info:",
         )
     else:
-        st.write("Sign out and sign in with an administrator's account, or ask the console's operator to add you.")
-    if st.button("Sign out", key="signin.sign_out_refused", icon=":material/logout:"):
+        st.write(_("Sign out and sign in with an administrator's account, or ask the console's operator to add you."))
+    if st.button(_("Sign out"), key="signin.sign_out_refused", icon=":material/logout:"):
         st.logout()
 
 
 def _show_sign_in_needed(address: str | None) -> None:
-    where = f"on {code_span(address)}" if address else "on every network interface (server.address is not set)"
-    st.title("Sign-in is not configured")
-    st.error(
-        f"This console listens {where}, so anyone who reaches it could manage the tenant's email; it shows nothing "
-        "until sign-in is configured or it listens on loopback only.",
-        icon=":material/lock:",
-    )
+    st.title(_("Sign-in is not configured"))
+    if address:
+        listens = _(
+            "This console listens on {address}, so anyone who reaches it could manage the tenant's email; it shows "
+            "nothing until sign-in is configured or it listens on loopback only.",
+            address=code_span(address),
+        )
+    else:
+        listens = _(
+            "This console listens on every network interface (server.address is not set), so anyone who reaches it "
+            "could manage the tenant's email; it shows nothing until sign-in is configured or it listens on loopback "
+            "only."
+        )
+    st.error(listens, icon=":material/lock:")
     st.markdown(
-        "**Either configure sign-in** in `.streamlit/secrets.toml` (any OpenID Connect provider), then restart:\n\n"
-        "```toml\n"
-        "[auth]\n"
-        'redirect_uri = "https://mail-console.example.com/oauth2callback"  # this console\'s URL + /oauth2callback\n'
-        'cookie_secret = "a long random string"\n'
-        'client_id = "the console\'s client id at the provider"\n'
-        'client_secret = "its secret"\n'
-        'server_metadata_url = "https://idp.example.com/.well-known/openid-configuration"\n'
-        "\n"
-        "[console]\n"
-        'admins = ["alice@example.com"]  # or MAILCONSOLE_ADMINS="alice@example.com,bob@example.com"\n'
-        "```\n\n"
-        "**Or listen on loopback only**: `streamlit run console_app.py --server.address 127.0.0.1` (the setting "
-        "in `.streamlit/config.toml`), and reach it from this machine or through an SSH tunnel."
+        _("**Either configure sign-in** in `.streamlit/secrets.toml` (any OpenID Connect provider), then restart:")
+        + "\n\n"
+        + _SIGN_IN_EXAMPLE
+        + "\n\n"
+        + _(
+            "**Or listen on loopback only**: `streamlit run console_app.py --server.address 127.0.0.1` (the setting "
+            "in `.streamlit/config.toml`), and reach it from this machine or through an SSH tunnel."
+        )
     )
+
+
+# A configuration file's text: the same in every language.
+_SIGN_IN_EXAMPLE = (
+    "```toml\n"
+    "[auth]\n"
+    'redirect_uri = "https://mail-console.example.com/oauth2callback"  # this console\'s URL + /oauth2callback\n'
+    'cookie_secret = "a long random string"\n'
+    'client_id = "the console\'s client id at the provider"\n'
+    'client_secret = "its secret"\n'
+    'server_metadata_url = "https://idp.example.com/.well-known/openid-configuration"\n'
+    "\n"
+    "[console]\n"
+    'admins = ["alice@example.com"]  # or MAILCONSOLE_ADMINS="alice@example.com,bob@example.com"\n'
+    "```"
+)

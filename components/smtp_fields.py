@@ -8,15 +8,11 @@ from typing import Any
 
 import streamlit as st
 
-from components.provider_state import UNVERIFIED_WARNING
+from components.language import _, say
+from components.provider_state import unverified_warning
 from components.secret_field import secret_input
 from mailconsole.console.provider_form import DEFAULT_PORTS, Built, mode_for_port
 from mailconsole.models import SmtpConfig
-
-NO_EXTRAS_REASON = (
-    "This backend does not store From, Reply-To, Envelope-From or STARTTLS (GenAuth cloud has no such fields; only "
-    "the embedded mailconsole service keeps them), so they are switched off here. Mail goes out From the user name."
-)
 
 
 def field_key(prefix: str, name: str) -> str:
@@ -63,11 +59,11 @@ def show_errors(slots: Mapping[str, Any], built: Built, *, attempted: bool) -> i
     shown = 0
     for name, error in built.errors.items():
         if name in slots and (attempted or not error.missing):
-            slots[name].error(error.message, icon=":material/warning:")
+            slots[name].error(say(error.text), icon=":material/warning:")
             shown += 1
-    for name, note in built.notes.items():
+    for name, note in built.hints.items():
         if name in slots and name not in built.errors:
-            slots[name].caption(f":orange[{note}]")
+            slots[name].caption(f":orange[{say(note)}]")
     return shown
 
 
@@ -76,63 +72,71 @@ def smtp_fields(prefix: str, stored: SmtpConfig | None, *, extras: bool) -> dict
     slots: dict[str, Any] = {}
     host_col, port_col = st.columns([3, 1])
     with host_col:
-        st.text_input("SMTP host", key=field_key(prefix, "host"), placeholder="smtp.example.com")
+        st.text_input(_("SMTP host"), key=field_key(prefix, "host"), placeholder="smtp.example.com")
         slots["host"] = st.empty()
     with port_col:
         st.number_input(
-            "Port",
+            _("Port"),
             key=field_key(prefix, "port"),
             step=1,
             format="%d",
-            help="465 with SSL, 587 with STARTTLS, 25 without: the switches follow these ports.",
+            help=_("465 with SSL, 587 with STARTTLS, 25 without: the switches follow these ports."),
             on_change=_on_port,
             args=(prefix, extras),
         )
         slots["port"] = st.empty()
     ssl_col, tls_col = st.columns(2)
     with ssl_col:
-        st.toggle("SSL/TLS (port 465)", key=field_key(prefix, "ssl"), on_change=_on_ssl, args=(prefix,))
+        st.toggle(_("SSL/TLS (port 465)"), key=field_key(prefix, "ssl"), on_change=_on_ssl, args=(prefix,))
     with tls_col:
         st.toggle(
-            "STARTTLS (port 587)",
+            _("STARTTLS (port 587)"),
             key=field_key(prefix, "starttls"),
             on_change=_on_starttls,
             args=(prefix,),
             disabled=not extras,
-            help=None if extras else "This backend does not store STARTTLS.",
+            help=None if extras else _("This backend does not store STARTTLS."),
         )
     slots["starttls"] = st.empty()
     user_col, pass_col = st.columns(2)
     with user_col:
-        st.text_input("User name", key=field_key(prefix, "user"), help="The login on the SMTP server, often a mailbox.")
+        st.text_input(
+            _("User name"), key=field_key(prefix, "user"), help=_("The login on the SMTP server, often a mailbox.")
+        )
         slots["user"] = st.empty()
     with pass_col:
-        secret_input("Password", key=field_key(prefix, "password"), stored=stored.sender_pass if stored else None)
+        secret_input(_("Password"), key=field_key(prefix, "password"), stored=stored.sender_pass if stored else None)
         slots["password"] = st.empty()
-    st.markdown("**Sender**")
+    st.markdown(_("**Sender**"))
     if not extras:
-        st.caption(NO_EXTRAS_REASON)
+        st.caption(
+            _(
+                "This backend does not store From, Reply-To, Envelope-From or STARTTLS (GenAuth cloud has no such "
+                "fields; only the embedded mailconsole service keeps them), so they are switched off here. Mail goes "
+                "out From the user name."
+            )
+        )
     from_col, name_col = st.columns(2)
     with from_col:
         st.text_input(
-            "From address", key=field_key(prefix, "from"), disabled=not extras, placeholder="no-reply@example.com"
+            _("From address"), key=field_key(prefix, "from"), disabled=not extras, placeholder="no-reply@example.com"
         )
         slots["from"] = st.empty()
     with name_col:
-        st.text_input("From display name", key=field_key(prefix, "from_name"), disabled=not extras)
+        st.text_input(_("From display name"), key=field_key(prefix, "from_name"), disabled=not extras)
         slots["from_name"] = st.empty()
     reply_col, reply_name_col = st.columns(2)
     with reply_col:
-        st.text_input("Reply-To address", key=field_key(prefix, "reply_to"), disabled=not extras)
+        st.text_input(_("Reply-To address"), key=field_key(prefix, "reply_to"), disabled=not extras)
         slots["reply_to"] = st.empty()
     with reply_name_col:
-        st.text_input("Reply-To display name", key=field_key(prefix, "reply_to_name"), disabled=not extras)
+        st.text_input(_("Reply-To display name"), key=field_key(prefix, "reply_to_name"), disabled=not extras)
         slots["reply_to_name"] = st.empty()
     st.text_input(
-        "Envelope-From (bounce address)",
+        _("Envelope-From (bounce address)"),
         key=field_key(prefix, "envelope_from"),
         disabled=not extras,
-        help="Where bounces go (MAIL FROM); empty: the From address.",
+        help=_("Where bounces go (MAIL FROM); empty: the From address."),
     )
     slots["envelope_from"] = st.empty()
     _trust_fields(prefix, extras=extras, slots=slots)
@@ -143,21 +147,21 @@ def _trust_fields(prefix: str, *, extras: bool, slots: dict[str, Any]) -> None:
     """Certificate checks: on by default; a CA bundle for private servers; off only on purpose, with a warning."""
     if not extras:
         return
-    st.markdown("**Certificate checks**")
+    st.markdown(_("**Certificate checks**"))
     st.toggle(
-        "Verify the server's certificate",
+        _("Verify the server's certificate"),
         key=field_key(prefix, "tls_verify"),
-        help="Checked against the system's trusted CAs and the CA bundle below.",
+        help=_("Checked against the system's trusted CAs and the CA bundle below."),
     )
     if not st.session_state.get(field_key(prefix, "tls_verify"), True):
-        st.warning(UNVERIFIED_WARNING, icon=":material/gpp_maybe:")
-    with st.expander("Private certificate authority (CA bundle)"):
+        st.warning(unverified_warning(), icon=":material/gpp_maybe:")
+    with st.expander(_("Private certificate authority (CA bundle)")):
         st.text_area(
-            "CA certificates (PEM)",
+            _("CA certificates (PEM)"),
             key=field_key(prefix, "ca_bundle"),
             height=120,
             placeholder="-----BEGIN CERTIFICATE-----",
-            help="Trusted beside the system's CAs, for servers whose certificate a company CA issued.",
+            help=_("Trusted beside the system's CAs, for servers whose certificate a company CA issued."),
         )
     slots["ca_bundle"] = st.empty()
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 
 from email_validator import EmailNotValidError, validate_email
 
-from mailconsole.i18n import LocalizedValueError, localized
+from mailconsole.i18n import LocalizedValueError, Text, localized
 
 _HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 # What ends a header line, or is read as a line end somewhere: the C0 controls (CR, LF, TAB, NUL...), DEL, the C1
@@ -21,7 +22,7 @@ _LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
 # Reserved for tests and for this machine (RFC 2606, RFC 6761): no public mail server takes them, a local mail
 # catcher does.
 LOCAL_ONLY_DOMAINS = ("test", "localhost")
-LOCAL_ONLY_NOTE = (
+LOCAL_ONLY_NOTE = localized(
     "A .test or .localhost address: taken because the mail server is on this machine; no public one would."
 )
 
@@ -70,8 +71,48 @@ def normalize_email(value: str) -> str:
         return validate_email(value, check_deliverability=False, allow_smtputf8=True).normalized
     except EmailNotValidError as err:
         raise LocalizedValueError(
-            localized("{value} is not a valid email address ({reason})", value=repr(value), reason=err)
+            localized("{value} is not a valid email address ({reason})", value=repr(value), reason=_reason(err))
         ) from None
+
+
+def _reason(err: EmailNotValidError) -> Text | str:
+    """email_validator's reason (it speaks English only) in either language; a rarer one as it came."""
+    reason = str(err)
+    if reason in _REASONS:
+        return _REASONS[reason]
+    for prefix, make in _REASON_PREFIXES.items():
+        if reason.startswith(prefix):
+            return make(reason.removeprefix(prefix).removesuffix("."))
+    return reason
+
+
+_REASONS: dict[str, Text] = {
+    "An email address must have an @-sign.": localized("An email address must have an @-sign."),
+    "There must be something before the @-sign.": localized("There must be something before the @-sign."),
+    "There must be something after the @-sign.": localized("There must be something after the @-sign."),
+    "An email address cannot have two periods in a row.": localized(
+        "An email address cannot have two periods in a row."
+    ),
+    "The part after the @-sign is not valid. It should have a period.": localized(
+        "The part after the @-sign is not valid. It should have a period."
+    ),
+    "The part after the @-sign is not valid. It is not within a valid top-level domain.": localized(
+        "The part after the @-sign is not valid. It is not within a valid top-level domain."
+    ),
+    "The part after the @-sign is a special-use or reserved name that cannot be used with email.": localized(
+        "The part after the @-sign is a special-use or reserved name that cannot be used with email."
+    ),
+    "The email address contains an invalid character.": localized("The email address contains an invalid character."),
+    "There can't be anything after the email address.": localized("There can't be anything after the email address."),
+}
+_REASON_PREFIXES: dict[str, Callable[[str], Text]] = {
+    "The email address contains invalid characters before the @-sign: ": lambda chars: localized(
+        "The email address contains invalid characters before the @-sign: {characters}.", characters=chars
+    ),
+    "The part after the @-sign contains invalid characters: ": lambda chars: localized(
+        "The part after the @-sign contains invalid characters: {characters}.", characters=chars
+    ),
+}
 
 
 def sender_address(value: str, smtp_host: str) -> str:

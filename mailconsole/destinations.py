@@ -16,13 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mailconsole.addresses import check_host, is_ip, is_loopback
+from mailconsole.i18n import LocalizedValueError, localized
 
 SETTING = "MAILCONSOLE_SMTP_ALLOW_PRIVATE"
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-class DestinationRefused(ValueError):
+class DestinationRefused(LocalizedValueError):
     """A mail server address the operator has not allowed; the message names the setting that allows it."""
 
 
@@ -50,9 +51,13 @@ class DestinationPolicy:
             if is_special(address) and not self._in_networks(address):
                 shown = host if host == address else f"{host} ({address})"
                 raise DestinationRefused(
-                    f"{shown} is not a public internet address (loopback, private, link-local or another special "
-                    f"range), and this service does not connect there unless its operator allows it with {SETTING}"
-                    " (true, or a list of allowed hosts and networks such as mail.internal,10.0.0.0/8)"
+                    localized(
+                        "{host} is not a public internet address (loopback, private, link-local or another special "
+                        "range), and this service does not connect there unless its operator allows it with "
+                        "{setting} (true, or a list of allowed hosts and networks such as mail.internal,10.0.0.0/8)",
+                        host=shown,
+                        setting=SETTING,
+                    )
                 )
 
     def check_host(self, host: str) -> None:

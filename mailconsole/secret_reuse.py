@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from mailconsole.i18n import Text, localized
 from mailconsole.models import ExmailConfig, SendGridConfig, SmtpConfig
 
 ProviderConfig = SmtpConfig | ExmailConfig | SendGridConfig
@@ -21,10 +22,10 @@ Security = Literal["ssl", "starttls", "opportunistic", "plain"]
 
 # How well each mode protects the password on its way; SSL and required STARTTLS protect it alike.
 _PROTECTION: dict[Security, int] = {"plain": 0, "opportunistic": 1, "starttls": 2, "ssl": 2}
-_DESCRIBED: dict[Security, str] = {
-    "plain": "plain text",
-    "opportunistic": "STARTTLS only when the server offers it",
-    "starttls": "STARTTLS required",
+_DESCRIBED: dict[Security, Text | str] = {
+    "plain": localized("plain text"),
+    "opportunistic": localized("STARTTLS only when the server offers it"),
+    "starttls": localized("STARTTLS required"),
     "ssl": "SSL",
 }
 
@@ -41,20 +42,29 @@ def smtp_security(config: SmtpConfig) -> Security:
 
 
 def reuse_refusal(new: ProviderConfig, stored: ProviderConfig) -> str | None:
+    """None when the secret stored with ``stored`` may go with ``new``; else why not, in English
+    (``reuse_refusal_text`` for the clause in either language)."""
+    refusal = reuse_refusal_text(new, stored)
+    return None if refusal is None else str(refusal)
+
+
+def reuse_refusal_text(new: ProviderConfig, stored: ProviderConfig) -> Text | None:
     """None when the secret stored with ``stored`` may go with ``new``; else why not, as a clause that starts in
     lower case and names what changed (the service's 400 and the console's form both show it)."""
     if isinstance(new, SmtpConfig) and isinstance(stored, SmtpConfig):
         return _smtp_refusal(new, stored)
     if isinstance(new, ExmailConfig) and isinstance(stored, ExmailConfig):
         if new.sender.strip().lower() != stored.sender.strip().lower():
-            return "the mailbox changed since the secret was saved"
+            return localized("the mailbox changed since the secret was saved")
         return None
     if isinstance(new, SendGridConfig) and isinstance(stored, SendGridConfig):
         saved_for, asked_for = sendgrid_api_base(stored), sendgrid_api_base(new)
         if asked_for != saved_for:
-            return f"the key was saved for SendGrid's API at {saved_for}, not {asked_for}"
+            return localized(
+                "the key was saved for SendGrid's API at {saved}, not {asked}", saved=saved_for, asked=asked_for
+            )
         return None
-    return "the provider changed since the secret was saved"
+    return localized("the provider changed since the secret was saved")
 
 
 def bound_to_api_base(config: SendGridConfig, api_base: str) -> SendGridConfig:
@@ -70,18 +80,22 @@ def sendgrid_api_base(config: SendGridConfig) -> str:
     return (config.api_base or DEFAULT_SENDGRID_API_BASE).strip().rstrip("/").lower()
 
 
-def _smtp_refusal(new: SmtpConfig, stored: SmtpConfig) -> str | None:
+def _smtp_refusal(new: SmtpConfig, stored: SmtpConfig) -> Text | None:
     if (_host(new), new.smtp_port, new.sender or "") != (_host(stored), stored.smtp_port, stored.sender or ""):
-        return "the server or login changed since the secret was saved"
+        return localized("the server or login changed since the secret was saved")
     new_mode, saved_mode = smtp_security(new), smtp_security(stored)
     if _PROTECTION[new_mode] < _PROTECTION[saved_mode]:
-        return f"the connection would be {_DESCRIBED[new_mode]}; the secret was saved for {_DESCRIBED[saved_mode]}"
+        return localized(
+            "the connection would be {new}; the secret was saved for {saved}",
+            new=_DESCRIBED[new_mode],
+            saved=_DESCRIBED[saved_mode],
+        )
     if new_mode == "plain" or stored.tls_verify is False:
         return None  # no certificate is checked on one side or the other: nothing to weaken
     if new.tls_verify is False:
-        return "certificate verification would be off; the secret was saved with certificates verified"
+        return localized("certificate verification would be off; the secret was saved with certificates verified")
     if new.ca_bundle and new.ca_bundle.strip() != (stored.ca_bundle or "").strip():
-        return "the trusted CAs (caBundle) changed since the secret was saved"
+        return localized("the trusted CAs (caBundle) changed since the secret was saved")
     return None
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mailconsole.addresses import is_loopback
+from mailconsole.i18n import Text, localized
 
 ADMINS_ENV = "MAILCONSOLE_ADMINS"
 # What st.login() needs; the provider keys may instead sit in [auth.NAME] tables, one per provider.
@@ -49,20 +50,33 @@ def sign_in_providers(auth: Mapping[str, Any]) -> list[str]:
 
 
 def auth_problems(auth: Mapping[str, Any]) -> list[str]:
+    """``auth_faults`` in English."""
+    return [str(fault) for fault in auth_faults(auth)]
+
+
+def auth_faults(auth: Mapping[str, Any]) -> list[Text]:
     """What keeps ``st.login`` from working with this ``[auth]`` table, one sentence each (empty: it works)."""
-    problems = [f"[auth] needs {key}." for key in SHARED_AUTH_KEYS if not auth.get(key)]
+    problems = [
+        localized("{table} needs {key}.", table="[auth]", key=key) for key in SHARED_AUTH_KEYS if not auth.get(key)
+    ]
     redirect_uri = str(auth.get("redirect_uri") or "")
     if redirect_uri and not redirect_uri.rstrip("/").endswith("/oauth2callback"):
-        problems.append("[auth] redirect_uri must be this console's URL followed by /oauth2callback.")
+        problems.append(localized("[auth] redirect_uri must be this console's URL followed by /oauth2callback."))
     providers = sign_in_providers(auth)
     if not providers:
-        problems.append(f"[auth] needs {', '.join(PROVIDER_AUTH_KEYS)} (or an [auth.NAME] table with them).")
+        problems.append(
+            localized("[auth] needs {keys} (or an [auth.NAME] table with them).", keys=", ".join(PROVIDER_AUTH_KEYS))
+        )
     for provider in providers:
         table = auth if provider == DEFAULT_PROVIDER else auth[provider]
         where = "[auth]" if provider == DEFAULT_PROVIDER else f"[auth.{provider}]"
-        problems += [f"{where} needs {key}." for key in PROVIDER_AUTH_KEYS if not table.get(key)]
+        problems += [
+            localized("{table} needs {key}.", table=where, key=key) for key in PROVIDER_AUTH_KEYS if not table.get(key)
+        ]
         if "_" in provider:
-            problems.append(f"{where}: Streamlit does not accept an underscore in a provider's name.")
+            problems.append(
+                localized("{table}: Streamlit does not accept an underscore in a provider's name.", table=where)
+            )
     return problems
 
 

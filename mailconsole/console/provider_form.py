@@ -22,7 +22,9 @@ from mailconsole.addresses import (
     sender_address,
 )
 from mailconsole.console.markdown import inert
-from mailconsole.console.secret_fields import choose_secret
+from mailconsole.console.secret_fields import choose_secret, type_again
+from mailconsole.console.sentences import capitalized
+from mailconsole.i18n import LocalizedValueError, Text, localized
 from mailconsole.models import (
     PROVIDER_CONFIGS,
     EmailProvider,
@@ -32,13 +34,14 @@ from mailconsole.models import (
     SmtpConfig,
     SmtpSetupRequest,
 )
-from mailconsole.secret_reuse import reuse_refusal
+from mailconsole.secret_reuse import reuse_refusal_text
 from mailconsole.service.settings import ServiceSettings
 
-PROVIDER_LABELS: dict[ProviderType, str] = {
-    ProviderType.CUSTOM: "Custom SMTP server",
-    ProviderType.ALI: "Alibaba enterprise mail",
-    ProviderType.QQ: "Tencent enterprise mail",
+# Names that stay as they are in every language are plain strings.
+PROVIDER_LABELS: dict[ProviderType, Text | str] = {
+    ProviderType.CUSTOM: localized("Custom SMTP server"),
+    ProviderType.ALI: localized("Alibaba enterprise mail"),
+    ProviderType.QQ: localized("Tencent enterprise mail"),
     ProviderType.SENDGRID: "SendGrid",
 }
 
@@ -92,24 +95,35 @@ FORM_NAMES: dict[ProviderType, str] = {
 }
 
 
-class FormIncomplete(ValueError):
+class FormIncomplete(LocalizedValueError):
     """The form cannot be sent; the message is its first fault."""
 
 
 @dataclass(frozen=True)
 class FieldError:
-    message: str
+    text: Text
     # A required field left empty: reported only once the administrator tries to save.
     missing: bool = False
+
+    @property
+    def message(self) -> str:
+        """In English (the console shows ``text`` in the session's language)."""
+        return str(self.text)
 
 
 @dataclass
 class Built:
-    """A request built from a form: ``config`` when it can be sent, else the ``errors`` by field."""
+    """A request built from a form: ``config`` when it can be sent, else the ``errors`` by field, and ``hints``
+    (notes beside fields that are not errors)."""
 
     config: Any | None
     errors: dict[str, FieldError] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
+    hints: dict[str, Text] = field(default_factory=dict)
+
+    @property
+    def notes(self) -> dict[str, str]:
+        """The hints in English."""
+        return {name: str(hint) for name, hint in self.hints.items()}
 
 
 def _text(values: Mapping[str, Any], name: str) -> str:
@@ -121,14 +135,15 @@ def _check(errors: dict[str, FieldError], name: str, check: Callable[[Any], Any]
     try:
         return check(value)
     except ValueError as err:
-        errors[name] = FieldError(f"{str(err)[:1].upper()}{str(err)[1:]}.")
+        errors[name] = FieldError(localized("{problem}.", problem=capitalized(err)))
         return None
 
 
-def _required(errors: dict[str, FieldError], name: str, value: str, what: str, check: Callable[[Any], Any]) -> Any:
-    """``check(value)``, or None with the field's error: "<what> is required" when empty, else the check's words."""
+def _required(errors: dict[str, FieldError], name: str, value: str, required: Text, check: Callable[[Any], Any]) -> Any:
+    """``check(value)``, or None with the field's error: ``required`` ("The host is required.") when empty, else
+    the check's words."""
     if not value:
-        errors[name] = FieldError(f"{what} is required.", missing=True)
+        errors[name] = FieldError(required, missing=True)
         return None
     return _check(errors, name, check, value)
 
@@ -138,7 +153,7 @@ def _optional_address(errors: dict[str, FieldError], name: str, value: str, smtp
     return _check(errors, name, lambda address: sender_address(address, smtp_host), value) if value else None
 
 
-def _local_only_notes(notes: dict[str, str], errors: Mapping[str, FieldError], values: Mapping[str, Any]) -> None:
+def _local_only_notes(notes: dict[str, Text], errors: Mapping[str, FieldError], values: Mapping[str, Any]) -> None:
     for name in ("from", "reply_to", "envelope_from"):
         if name not in errors and is_local_only(_text(values, name)):
             notes[name] = LOCAL_ONLY_NOTE
@@ -158,19 +173,19 @@ def stored_config(provider: EmailProvider, provider_type: ProviderType) -> Any |
 def build_smtp(values: Mapping[str, Any], stored: SmtpConfig | None, *, extras: bool) -> Built:
     """``smtpConfig`` from the custom SMTP form. Without ``extras`` (GenAuth cloud) only the contract's fields."""
     errors: dict[str, FieldError] = {}
-    notes: dict[str, str] = {}
+    notes: dict[str, Text] = {}
     host_text = _text(values, "host")
-    host = _required(errors, "host", host_text, "The host", check_host)
+    host = _required(errors, "host", host_text, localized("The host is required."), check_host)
     port_value = values.get("port")
     port = None
     if port_value is None or port_value == "":
-        errors["port"] = FieldError("The port is required (465 for SSL, 587 for STARTTLS).", missing=True)
+        errors["port"] = FieldError(localized("The port is required (465 for SSL, 587 for STARTTLS)."), missing=True)
     else:
         port = _check(errors, "port", lambda value: check_port(int(value)), port_value)
     ssl = bool(values.get("ssl"))
     starttls = bool(values.get("starttls")) if extras else False
     if ssl and starttls:
-        errors["starttls"] = FieldError("Choose SSL or STARTTLS, not both.")
+        errors["starttls"] = FieldError(localized("Choose SSL or STARTTLS, not both."))
     user = _text(values, "user")
     ca_bundle = _text(values, "ca_bundle") if extras else ""
     tls_verify = None if not extras or values.get("tls_verify", True) else False
@@ -191,12 +206,11 @@ def build_smtp(values: Mapping[str, Any], stored: SmtpConfig | None, *, extras: 
         str(values.get("password") or ""),
         stored.sender_pass if stored else None,
         # With no valid host or port nothing is sent, whatever the secret: those fields say what is wrong.
-        reuse_refusal=reuse_refusal(edited, stored) if edited is not None and stored is not None else None,
+        reuse_refusal=reuse_refusal_text(edited, stored) if edited is not None and stored is not None else None,
         required=bool(user),
-        label="password",
     )
     if secret.error:
-        errors["password"] = FieldError(secret.error, missing=secret.error.startswith("Type the"))
+        errors["password"] = FieldError(secret.error, missing=secret.missing)
     from_address = reply_to = envelope_from = None
     if ca_bundle:
         _check(errors, "ca_bundle", _check_pem, ca_bundle)
@@ -207,8 +221,10 @@ def build_smtp(values: Mapping[str, Any], stored: SmtpConfig | None, *, extras: 
         _check_display_names(errors, values)
         _local_only_notes(notes, errors, values)
     if host_text and not from_address and "@" not in user and "from" not in errors:
-        notes["from"] = "No From address: mail cannot be sent until you set one" + (
-            " or use a mailbox as the user name." if extras else "; use a mailbox as the user name."
+        notes["from"] = (
+            localized("No From address: mail cannot be sent until you set one or use a mailbox as the user name.")
+            if extras
+            else localized("No From address: mail cannot be sent until you set one; use a mailbox as the user name.")
         )
     if errors or host is None or port is None or secret.value is None:
         return Built(None, errors, notes)
@@ -234,9 +250,11 @@ def _check_pem(pem: str) -> None:
     try:
         tls.create_default_context().load_verify_locations(cadata=pem)
     except (tls.SSLError, ValueError):
-        raise ValueError(
-            "no usable certificate in it: paste the CA's PEM block, from -----BEGIN CERTIFICATE----- "
-            "to -----END CERTIFICATE-----"
+        raise LocalizedValueError(
+            localized(
+                "no usable certificate in it: paste the CA's PEM block, from -----BEGIN CERTIFICATE----- "
+                "to -----END CERTIFICATE-----"
+            )
         ) from None
 
 
@@ -244,17 +262,16 @@ def build_exmail(values: Mapping[str, Any], stored: ExmailConfig | None) -> Buil
     """``aliExmailConfig`` / ``tencentExmailConfig``: the mailbox (also the login) and its password."""
     errors: dict[str, FieldError] = {}
     sender_text = _text(values, "sender")
-    sender = _required(errors, "sender", sender_text, "The mailbox address", normalize_email)
+    sender = _required(errors, "sender", sender_text, localized("The mailbox address is required."), normalize_email)
     edited = ExmailConfig(sender=sender or sender_text)
     secret = choose_secret(
         str(values.get("password") or ""),
         stored.sender_pass if stored else None,
-        reuse_refusal=reuse_refusal(edited, stored) if stored is not None else None,
+        reuse_refusal=reuse_refusal_text(edited, stored) if stored is not None else None,
         required=True,
-        label="password",
     )
     if secret.error:
-        errors["password"] = FieldError(secret.error, missing=secret.error.startswith("Type the"))
+        errors["password"] = FieldError(secret.error, missing=secret.missing)
     if errors or sender is None or not secret.value:
         return Built(None, errors)
     return Built(ExmailConfig(sender=sender, sender_pass=secret.value), errors)
@@ -264,7 +281,9 @@ def build_sendgrid(values: Mapping[str, Any], stored: SendGridConfig | None) -> 
     """``sendGridConfig``: a verified From address and the API key (which always goes to SendGrid's API)."""
     errors: dict[str, FieldError] = {}
     sender_text = _text(values, "sender")
-    sender = _required(errors, "sender", sender_text, "The verified From address", normalize_email)
+    sender = _required(
+        errors, "sender", sender_text, localized("The verified From address is required."), normalize_email
+    )
     # The console cannot choose where the key goes: the backend's API base, as it stored it, goes back unchanged.
     api_base = stored.api_base if stored else None
     secret = choose_secret(
@@ -272,7 +291,7 @@ def build_sendgrid(values: Mapping[str, Any], stored: SendGridConfig | None) -> 
         stored.apikey if stored else None,
         reuse_refusal=None,
         required=True,
-        label="API key",
+        api_key=True,
     )
     if secret.error:
         errors["apikey"] = FieldError(secret.error, missing=True)
@@ -286,23 +305,27 @@ def build_setup(values: Mapping[str, Any], *, saved: Mapping[str, Any] | None, c
     the one it has where ``reuse_refusal`` allows it; ``clear_password`` sends an empty one."""
     errors: dict[str, FieldError] = {}
     host_text = _text(values, "host")
-    host = _required(errors, "host", host_text, "The host", check_host)
+    host = _required(errors, "host", host_text, localized("The host is required."), check_host)
     from_text = _text(values, "from")
     from_address = _required(
-        errors, "from", from_text, "The From address", lambda address: sender_address(address, host_text)
+        errors,
+        "from",
+        from_text,
+        localized("The From address is required."),
+        lambda address: sender_address(address, host_text),
     )
     port_value = values.get("port")
     port = _check(errors, "port", lambda value: check_port(int(value)), port_value) if port_value else None
     ssl, starttls = bool(values.get("ssl")), bool(values.get("starttls"))
     if ssl and starttls:
-        errors["starttls"] = FieldError("Choose SSL or STARTTLS, not both.")
+        errors["starttls"] = FieldError(localized("Choose SSL or STARTTLS, not both."))
     user = _text(values, "user")
     typed = str(values.get("password") or "")
     if not typed and not clear_password and saved is not None:
         edited = _setup_target(host or host_text, port, user, ssl=ssl, starttls=starttls)
-        refusal = reuse_refusal(edited, _setup_target_of(saved))
+        refusal = reuse_refusal_text(edited, _setup_target_of(saved))
         if refusal is not None:
-            errors["password"] = FieldError(f"{refusal[:1].upper()}{refusal[1:]}: type the password again.")
+            errors["password"] = FieldError(type_again(refusal))
     reply_to = _optional_address(errors, "reply_to", _text(values, "reply_to"), host_text)
     envelope_from = _optional_address(errors, "envelope_from", _text(values, "envelope_from"), host_text)
     _check_display_names(errors, values)
@@ -368,8 +391,8 @@ def provider_request(
         return {}
     built = build_provider(provider_type, values, stored_config(stored_now, provider_type), extras=extras)
     if built.config is None:
-        first = next(iter(built.errors.values()), FieldError("The form is incomplete."))
-        raise FormIncomplete(first.message)
+        first = next(iter(built.errors.values()), FieldError(localized("The form is incomplete.")))
+        raise FormIncomplete(first.text)
     return {PROVIDER_CONFIGS[provider_type]: built.config}
 
 
@@ -407,27 +430,52 @@ def is_blank(provider_type: ProviderType, values: Mapping[str, Any]) -> bool:
     return not _text(values, "host" if provider_type == ProviderType.CUSTOM else "sender")
 
 
-def describe_provider(provider: EmailProvider) -> str:
+def describe_provider(provider: EmailProvider) -> Text:
     """The state at a glance, in one sentence."""
     kind = _provider_type(provider.type)
     if not provider.enabled:
-        configured = kind is not None and stored_config(provider, kind) is not None
-        suffix = f" ({PROVIDER_LABELS[kind]} is configured but switched off)" if configured and kind else ""
-        return f"The platform's built-in mail service sends this tenant's mail{suffix}."
+        if kind is not None and stored_config(provider, kind) is not None:
+            return localized(
+                "The platform's built-in mail service sends this tenant's mail ({provider} is configured but "
+                "switched off).",
+                provider=PROVIDER_LABELS[kind],
+            )
+        return localized("The platform's built-in mail service sends this tenant's mail.")
     if kind is None:
-        return f"The provider {provider.type!r} sends this tenant's mail."
+        return localized("The provider {type} sends this tenant's mail.", type=repr(provider.type))
     config = stored_config(provider, kind)
-    detail = ""
+    label = PROVIDER_LABELS[kind]
     if kind == ProviderType.CUSTOM and isinstance(config, SmtpConfig):
-        security = "SSL" if config.secure else "STARTTLS" if config.starttls else "no TLS"
-        if config.tls_verify is False and (config.secure or config.starttls is not False):
-            security += ", certificate not verified"
-        detail = f" {inert(config.smtp_host)}:{config.smtp_port} ({security})"  # the backend's words
-    elif isinstance(config, ExmailConfig | SendGridConfig):
-        detail = f" as {inert(config.sender)}"
+        return localized(
+            "{provider} {host}:{port} ({security}) sends this tenant's mail.",
+            provider=label,
+            host=inert(config.smtp_host),  # the backend's words
+            port=config.smtp_port,
+            security=_security(config),
+        )
+    if isinstance(config, ExmailConfig | SendGridConfig):
         if kind in PRESET_SERVERS:
-            detail += f" via {PRESET_SERVERS[kind]}"
-    return f"{PROVIDER_LABELS[kind]}{detail} sends this tenant's mail."
+            return localized(
+                "{provider} as {sender} via {server} sends this tenant's mail.",
+                provider=label,
+                sender=inert(config.sender),
+                server=PRESET_SERVERS[kind],
+            )
+        return localized(
+            "{provider} as {sender} sends this tenant's mail.", provider=label, sender=inert(config.sender)
+        )
+    return localized("{provider} sends this tenant's mail.", provider=label)
+
+
+def _security(config: SmtpConfig) -> Text | str:
+    unverified = config.tls_verify is False
+    if config.secure:
+        return localized("SSL, certificate not verified") if unverified else "SSL"
+    if config.starttls:
+        return localized("STARTTLS, certificate not verified") if unverified else "STARTTLS"
+    if config.starttls is None and unverified:
+        return localized("no TLS, certificate not verified")
+    return localized("no TLS")
 
 
 def _provider_type(value: Any) -> ProviderType | None:
@@ -437,9 +485,9 @@ def _provider_type(value: Any) -> ProviderType | None:
         return None
 
 
-def sender_label(provider: EmailProvider) -> str:
+def sender_label(provider: EmailProvider) -> Text | str:
     """Who sends the tenant's mail, in two or three words."""
     kind = _provider_type(provider.type)
     if not provider.enabled:
-        return "Built-in mail service"
+        return localized("Built-in mail service")
     return PROVIDER_LABELS[kind] if kind else str(provider.type)

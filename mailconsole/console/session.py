@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from mailconsole import APIConnectionError, AuthenticationClient, MailConsoleError, ManagementClient, SmtpSetupClient
 from mailconsole.console.tenants import ConfigError, TenantConfig, TenantKind
-from mailconsole.i18n import EN_US, Language, console_language
+from mailconsole.i18n import EN_US, Language, Text, console_language, localized
 from mailconsole.models import EmailProvider, EmailTemplate, ServiceInfo
 
 if TYPE_CHECKING:
@@ -137,18 +137,22 @@ class Connection:
         return frozenset(info.extensions) if info else frozenset()
 
     def backend_label(self) -> str:
+        """What the backend is, in English (``backend_name`` in either language)."""
+        return str(self.backend_name())
+
+    def backend_name(self) -> Text:
         if self.is_smtp_setup:
-            return f"SMTP set-up API ({self.tenant.form.upper()} form)"
+            return localized("SMTP set-up API ({form} form)", form=self.tenant.form.upper())
         if self.embedded_data_dir is not None:
-            return "Built-in email service (embedded in this console)"
+            return localized("Built-in email service (embedded in this console)")
         host = urlsplit(self.host).hostname or ""
         if self.data.service_info_known and self.data.service_info is not None:
-            return "mailconsole email service"
+            return localized("mailconsole email service")
         if host == "api.genauth.ai" or host.endswith(".genauth.ai"):
-            return "GenAuth cloud"
+            return localized("GenAuth cloud")
         if host == "api.authing.cn" or host.endswith(".authing.cn"):
-            return "Authing cloud"
-        return "GenAuth-compatible API (private deployment)"
+            return localized("Authing cloud")
+        return localized("GenAuth-compatible API (private deployment)")
 
     def speak(self, language: Language) -> None:
         """Ask the backend's messages in ``language`` from now on (the session switched languages)."""
@@ -179,7 +183,7 @@ def connect(
     app_name: str | None = None
     if tenant.kind is TenantKind.EMBEDDED:
         if embedded is None:
-            raise ConfigError("The embedded service is not available here; configure a backend.")
+            raise ConfigError(localized("The embedded service is not available here; configure a backend."))
         service, embedded_dir = embedded()
         app_name = service.userpool.name
         tenant = tenant.model_copy(
@@ -205,9 +209,19 @@ def connect(
 def _smtp_setup_client(tenant: TenantConfig) -> SmtpSetupClient:
     missing = [name for name in ("host", "tenant_id", "token") if not getattr(tenant, name)]
     if missing:
-        raise ConfigError(f"The SMTP set-up tenant {tenant.name!r} needs {', '.join(missing)} as well.")
+        raise ConfigError(
+            localized(
+                "The SMTP set-up tenant {name} needs {keys} as well.", name=repr(tenant.name), keys=", ".join(missing)
+            )
+        )
     if tenant.form not in ("ssms", "shift"):
-        raise ConfigError(f"The SMTP set-up tenant {tenant.name!r} has form {tenant.form!r}; use ssms or shift.")
+        raise ConfigError(
+            localized(
+                "The SMTP set-up tenant {name} has form {form}; use ssms or shift.",
+                name=repr(tenant.name),
+                form=repr(tenant.form),
+            )
+        )
     try:
         return SmtpSetupClient(
             form=tenant.form,  # type: ignore[arg-type]
@@ -217,18 +231,23 @@ def _smtp_setup_client(tenant: TenantConfig) -> SmtpSetupClient:
             allow_insecure_http=tenant.allow_insecure_http,
         )
     except ValueError as err:
-        raise ConfigError(f"Tenant {tenant.name!r}: {err}") from None
+        raise ConfigError(localized("Tenant {name}: {problem}", name=repr(tenant.name), problem=err)) from None
 
 
 def _genauth_clients(
     tenant: TenantConfig, actor: str | None, language: Language
 ) -> tuple[ManagementClient, AuthenticationClient | None]:
     if not tenant.api_host:
-        raise ConfigError(f"Tenant {tenant.name!r} needs an API host (api_host or MAILCONSOLE_API_HOST).")
+        raise ConfigError(
+            localized("Tenant {name} needs an API host (api_host or MAILCONSOLE_API_HOST).", name=repr(tenant.name))
+        )
     if not tenant.userpool_id or not tenant.userpool_secret:
         raise ConfigError(
-            f"Tenant {tenant.name!r} needs its user pool id and secret "
-            "(userpool_id and userpool_secret, or MAILCONSOLE_USERPOOL_ID and MAILCONSOLE_USERPOOL_SECRET)."
+            localized(
+                "Tenant {name} needs its user pool id and secret "
+                "(userpool_id and userpool_secret, or MAILCONSOLE_USERPOOL_ID and MAILCONSOLE_USERPOOL_SECRET).",
+                name=repr(tenant.name),
+            )
         )
     try:
         management = ManagementClient(
@@ -250,5 +269,5 @@ def _genauth_clients(
             else None
         )
     except ValueError as err:
-        raise ConfigError(f"Tenant {tenant.name!r}: {err}") from None
+        raise ConfigError(localized("Tenant {name}: {problem}", name=repr(tenant.name), problem=err)) from None
     return management, authentication

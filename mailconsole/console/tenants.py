@@ -37,6 +37,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from mailconsole.i18n import Text, localized
 from mailconsole.service.settings import DEFAULT_DATA_DIR
 
 SECRETS_FILE = ".streamlit/secrets.toml"
@@ -49,7 +50,12 @@ class TenantKind(StrEnum):
 
 
 class ConfigError(ValueError):
-    """A tenant's settings are incomplete or contradictory; the message says what to set."""
+    """A tenant's settings are incomplete or contradictory; the message says what to set (``text``: in either
+    language when the console raised it, plain English from the command line's checks)."""
+
+    def __init__(self, message: str | Text) -> None:
+        super().__init__(str(message))
+        self.text = message
 
 
 class ConsoleSettings(BaseSettings):
@@ -149,11 +155,17 @@ class TenantVariables(BaseModel):
 
 
 def tenants_from(env: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[list[TenantConfig], list[str]]:
+    """``tenants_and_problems`` with the problems in English."""
+    tenants, problems = tenants_and_problems(env, secrets)
+    return tenants, [str(problem) for problem in problems]
+
+
+def tenants_and_problems(env: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[list[TenantConfig], list[Text]]:
     """Every configured tenant, in order of precedence (secrets.toml's flat keys and ``[tenants.*]``, then the
     environment; ``default_tenant`` first), and the problems found. An empty list means nothing is configured: the
     console then uses the embedded service.
     """
-    problems: list[str] = []
+    problems: list[Text] = []
     flat_secrets = _flat_tenant(secrets, SECRETS_FILE, problems)
     tenants = [tenant for tenant in (flat_secrets,) if tenant is not None]
     tenants += _table_tenants(secrets, problems)
@@ -162,54 +174,71 @@ def tenants_from(env: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[li
     return _default_first(unique, str(secrets.get("default_tenant") or "").strip(), problems), problems
 
 
-def _flat_tenant(values: Mapping[str, Any], source: str, problems: list[str]) -> TenantConfig | None:
+def _flat_tenant(values: Mapping[str, Any], source: str, problems: list[Text]) -> TenantConfig | None:
     try:
         return TenantVariables.model_validate(values).tenant(source)
     except ValidationError as err:
-        problems.append(f"{source}: {_first_fault(err)}")
+        problems.append(localized("{source}: {fault}", source=source, fault=_first_fault(err)))
         return None
 
 
-def _table_tenants(secrets: Mapping[str, Any], problems: list[str]) -> list[TenantConfig]:
+def _table_tenants(secrets: Mapping[str, Any], problems: list[Text]) -> list[TenantConfig]:
     tenants: list[TenantConfig] = []
     tables = secrets.get("tenants")
     if tables is not None and not isinstance(tables, Mapping):
-        problems.append(f"{SECRETS_FILE}: 'tenants' must be a table of tables, such as [tenants.acme].")
+        problems.append(
+            localized("{file}: 'tenants' must be a table of tables, such as [tenants.acme].", file=SECRETS_FILE)
+        )
     for name, table in tables.items() if isinstance(tables, Mapping) else ():
         if not isinstance(table, Mapping):
-            problems.append(f"{SECRETS_FILE}: tenants.{name} must be a table.")
+            problems.append(localized("{file}: tenants.{name} must be a table.", file=SECRETS_FILE, name=name))
             continue
         try:
             tenants.append(TenantConfig.model_validate({**table, "name": str(name), "source": SECRETS_FILE}))
         except ValidationError as err:
-            problems.append(f"Tenant {str(name)!r} {_first_fault(err)}")
+            problems.append(localized("Tenant {name} {fault}", name=repr(str(name)), fault=_first_fault(err)))
     return tenants
 
 
-def _first_of_each_name(tenants: list[TenantConfig], problems: list[str]) -> list[TenantConfig]:
+def _first_of_each_name(tenants: list[TenantConfig], problems: list[Text]) -> list[TenantConfig]:
     seen: dict[str, TenantConfig] = {}
     for tenant in tenants:
         first = seen.setdefault(tenant.name, tenant)
         # Streamlit copies top-level secrets into the environment: the same tenant twice is no conflict.
         if first is not tenant and first.model_copy(update={"source": ""}) != tenant.model_copy(update={"source": ""}):
-            problems.append(f"Two tenants are named {tenant.name!r}; the first one ({first.source}) is used.")
+            problems.append(
+                localized(
+                    "Two tenants are named {name}; the first one ({source}) is used.",
+                    name=repr(tenant.name),
+                    source=first.source,
+                )
+            )
     return list(seen.values())
 
 
-def _default_first(tenants: list[TenantConfig], default: str, problems: list[str]) -> list[TenantConfig]:
+def _default_first(tenants: list[TenantConfig], default: str, problems: list[Text]) -> list[TenantConfig]:
     if not default:
         return tenants
     chosen = [tenant for tenant in tenants if tenant.name == default]
     if not chosen:
-        problems.append(f"{SECRETS_FILE}: default_tenant {default!r} names no configured tenant.")
+        problems.append(
+            localized(
+                "{file}: default_tenant {name} names no configured tenant.", file=SECRETS_FILE, name=repr(default)
+            )
+        )
         return tenants
     return chosen + [tenant for tenant in tenants if tenant.name != default]
 
 
-def _first_fault(err: ValidationError) -> str:
-    """The first fault in words: ``has kind 'pigeon'; use one of ...``, or ``MAILCONSOLE_X: <pydantic's words>``."""
+def _first_fault(err: ValidationError) -> Text:
+    """The first fault in words: ``has kind 'pigeon'; use one of ...``, or ``MAILCONSOLE_X: <pydantic's words>``
+    (pydantic's own words stay English)."""
     fault = err.errors()[0]
     where = ".".join(str(part) for part in fault["loc"]) or "value"
     if where == "kind":
-        return f"has kind {fault.get('input')!r}; use one of {', '.join(TenantKind)}."
-    return f"has {where} {fault.get('input')!r}: {fault['msg'].lower()}."
+        return localized(
+            "has kind {kind}; use one of {kinds}.", kind=repr(fault.get("input")), kinds=", ".join(TenantKind)
+        )
+    return localized(
+        "has {key} {value}: {problem}.", key=where, value=repr(fault.get("input")), problem=fault["msg"].lower()
+    )

@@ -18,7 +18,7 @@ from mailconsole.addresses import check_header_value
 from mailconsole.i18n import localized
 from mailconsole.models import EmailProvider, OutboxMessage, ProviderType, RenderedEmail, SendGridConfig, SmtpConfig
 from mailconsole.rendering import html_to_text
-from mailconsole.secret_reuse import bound_to_api_base, reuse_refusal, smtp_security
+from mailconsole.secret_reuse import bound_to_api_base, reuse_refusal_text, smtp_security
 from mailconsole.service.providers import REFUSED, UNREACHABLE, DeliveryError
 from mailconsole.service.providers import sendgrid as sendgrid_api
 from mailconsole.service.providers.smtp import SmtpSession, SmtpTarget
@@ -167,7 +167,7 @@ def sendgrid_account(config: SendGridConfig | None, settings: ServiceSettings) -
         raise DeliveryError(
             UNREACHABLE, localized("SendGrid has no API key configured: enter one in the provider settings.")
         )
-    refusal = reuse_refusal(bound_to_api_base(config, settings.sendgrid_api_base), config)
+    refusal = reuse_refusal_text(bound_to_api_base(config, settings.sendgrid_api_base), config)
     if refusal is not None:  # the service was pointed at another API since the key was saved
         raise DeliveryError(
             UNREACHABLE, localized("The SendGrid key was not sent: {refusal}. Enter the key again.", refusal=refusal)

@@ -28,7 +28,12 @@ from mailconsole.models import (
     SmtpConfig,
     SmtpSetupRequest,
 )
-from mailconsole.secret_reuse import DEFAULT_SENDGRID_API_BASE, bound_to_api_base, reuse_refusal
+from mailconsole.secret_reuse import (
+    DEFAULT_SENDGRID_API_BASE,
+    bound_to_api_base,
+    reuse_refusal,
+    reuse_refusal_text,
+)
 from mailconsole.service.envelope import ServiceError
 from mailconsole.service.store import AuditRecord, Store
 from mailconsole.service.versioning import check_version, versioned_write
@@ -134,7 +139,9 @@ def _unmask(config: Any, stored: EmailProvider, provider_type: ProviderType, *, 
         return config
     saved = getattr(stored, attribute)
     refusal = (
-        reuse_refusal(config, saved) if saved is not None and getattr(saved, secret_name) else "no secret is stored"
+        reuse_refusal_text(config, saved)
+        if saved is not None and getattr(saved, secret_name)
+        else localized("no secret is stored")
     )
     if refusal is None:
         return config.model_copy(update={secret_name: getattr(saved, secret_name)})

@@ -49,6 +49,8 @@ DATA_FIELDS = frozenset(
         "query_string",
         "theme",
         "parent",
+        "autocomplete",  # an HTML attribute value of a text input ("new-password")
+        "page",  # a page link's target (its url_path)
     }
 )
 
@@ -62,6 +64,10 @@ KEPT_WORDS = frozenset(
         "SSL",
         "TLS",
         "STARTTLS",
+        # SMTP's commands and a certificate's PEM markers, which Chinese text quotes as they are.
+        *("EHLO", "AUTH", "MAIL", "FROM", "RCPT", "TO", "RSET", "CA", "PEM", "BEGIN", "END", "CERTIFICATE"),
+        *("SSMS", "SHIFT"),  # the SMTP set-up API's two URL forms, named as its documentation names them
+        *("OpenID", "Connect", "SSH"),  # protocols the sign-in page names
         "SendGrid",
         "Handlebars",
         "EJS",
@@ -111,7 +117,9 @@ KEPT_WORDS = frozenset(
 )
 
 _CODE_SPAN = re.compile(r"`[^`]*`|\{\{.*?\}\}|<%.*?%>|\$\{[^}]*\}")
-_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|\b[\w-]+(?:\.[\w-]+)+\b|:material/\w+:|/[\w./-]+")
+_ADDRESS = re.compile(
+    r"\S+@\S+|https?://\S+|\b[\w-]+(?:\.[\w-]+)+\b|:material/\w+:|/[\w./-]+|:[a-z]+(?:-background)?\["  # :red[...]
+)
 _IDENTIFIER = re.compile(r"\b[A-Z0-9_]*_[A-Z0-9_]+\b|\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z]+[A-Z]\w*\b")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
