@@ -1,10 +1,10 @@
 """Throughput of the email service on SQLite and on PostgreSQL with 1, 2 and 3 replicas (`mailconsole serve`
-processes behind the bench's round-robin): get-email-provider per second and send-email per second (to the
+processes behind the bench's load balancer): get-email-provider per second and send-email per second (to the
 built-in outbox), with the CPU each request cost (replicas and PostgreSQL together), the load generator's own CPU
 per request, and a check that every acknowledged send is in the outbox exactly once.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/replicas_bench.py [seconds per figure, default 5] [rounds, default 3]
-        [concurrency, default 8]
+    PYTHONPATH=$PWD .venv/bin/python bench/replicas_bench.py [--seconds 5] [--rounds 3] [--concurrency 8]
+        [--balance least-outstanding|round-robin]
 
 Needs Debian's postgresql (a throwaway cluster is started in /tmp and removed). The load generator shares the
 machine's cores with what it measures, so it is kept light: raw asyncio streams, keep-alive connections (each
