@@ -15,17 +15,19 @@ from mailconsole.service.settings import ServiceSettings
 from mailconsole.service.store import Store, Userpool
 
 
-def get_store(request: Request) -> Store:
+# Async although they only read app.state: FastAPI runs a plain def dependency in a worker thread, a hop that cost
+# more than what they do (issue 17's read scaling).
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> ServiceSettings:
+async def get_settings(request: Request) -> ServiceSettings:
     settings: ServiceSettings = request.app.state.settings
     return settings
 
 
-def get_issuer(request: Request) -> TokenIssuer:
+async def get_issuer(request: Request) -> TokenIssuer:
     issuer: TokenIssuer = request.app.state.issuer
     return issuer
 

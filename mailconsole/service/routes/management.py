@@ -32,7 +32,9 @@ def get_management_token(body: ManagementTokenRequest, store: StoreDep, issuer: 
     return ok({"access_token": issuer.issue(userpool), "expires_in": issuer.ttl})
 
 
-@router.get("/get-email-provider")
+# The reads skip FastAPI's response model (response_model=None): ok() builds the wire envelope already, and checking
+# that dict against dict[str, Any] cost one more worker-thread hop per request (issue 17's read scaling).
+@router.get("/get-email-provider", response_model=None)
 def get_email_provider(userpool: ManagedPool, store: StoreDep) -> dict[str, Any]:
     provider, version = store.versioned_provider(userpool.id)
     return ok(masked(provider).model_copy(update={"version": version}).to_wire())
@@ -57,7 +59,7 @@ def config_email_provider(
     return ok(masked(updated).model_copy(update={"version": version}).to_wire())
 
 
-@router.get("/get-email-templates")
+@router.get("/get-email-templates", response_model=None)
 def get_email_templates(userpool: ManagedPool, store: StoreDep) -> dict[str, Any]:
     return ok(templates.list_templates(store, userpool.id).to_wire())
 
