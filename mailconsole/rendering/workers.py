@@ -26,6 +26,7 @@ import hashlib
 import itertools
 import json
 import os
+import pickle
 import resource
 import signal
 import socket
@@ -77,6 +78,17 @@ class Job(NamedTuple):
     partials: Mapping[str, str] | None
 
 
+def encode_job(job: Job) -> bytes:
+    """A job as sent to a worker: the engine by its value, in a plain tuple (pickling the Job with its enum, as
+    Connection.send does, took 0.08 ms more of a render, 0.02 ms more to read)."""
+    return pickle.dumps((job.source, job.engine.value, job.context, job.partials), pickle.HIGHEST_PROTOCOL)
+
+
+def decode_job(data: bytes) -> Job:
+    source, engine, context, partials = pickle.loads(data)  # noqa: S301 (from the pool, not from a worker)
+    return Job(source, TemplateEngine(engine), context, partials)
+
+
 # A worker's answer: the rendered text as UTF-8 after _OUTPUT (surrogatepass keeps a lone surrogate that a template
 # made), or an error as JSON after _ERROR. The caller never unpickles what a process running tenant code sends it;
 # the text goes as it is because JSON cost 0.02 ms of a 4 KB mail's round trip.
@@ -118,7 +130,7 @@ def serve(fd: int, limits: RenderLimits) -> None:
     connection = Connection(fd)
     while True:
         try:
-            job = connection.recv()
+            job = decode_job(connection.recv_bytes())
         except (EOFError, OSError):
             return
         try:
@@ -282,7 +294,7 @@ class RenderPool:
         self._refuse_quarantined(job)
         worker = self._acquire()
         try:
-            worker.connection.send(job)
+            worker.connection.send_bytes(encode_job(job))
             if not self._answered(worker, self.limits.timeout):
                 self._quarantine(_quarantine_key(job))
                 raise TemplateLimitError(
