@@ -5,9 +5,9 @@ An EJS template is JavaScript written by a tenant. QuickJS has no file system, n
 context buys a lot: a template that patches ``JSON.parse`` or ``Object.prototype`` cannot see or change the next
 render (another tenant's mail), a context is never touched by two threads (quickjs crashes then), and nothing is
 left in a bad state by a timeout. The price is that a compiled template cannot be kept from one render to the next;
-instead each prepared context gets the thread's last few templates compiled in before a render takes it (compiling
-runs none of a template's code): that cuts ``render`` of a built-in template from about 0.39 ms to 0.10 ms (no
-source to generate, no function to compile).
+instead each prepared context gets the thread's last few templates that were rendered more than once compiled in
+before a render takes it (compiling runs none of a template's code): that cuts ``render`` of a built-in template
+from about 0.39 ms to 0.10 ms (no source to generate, no function to compile).
 
 Compiling has two steps in ejs: writing the JavaScript source of the template (``generateSource``), then making a
 function of it (``Template.compile``). In QuickJS the first took about 1 ms for a mail, so ``ejs_source`` does it
@@ -59,13 +59,16 @@ STACK_LIMIT = 1024 * 1024
 _ENGINE = TemplateEngine.EJS
 _LIBRARY = Path(__file__).with_name("vendor") / "ejs.min.js"
 _PREPARED = threading.local()  # .context: the thread's next context; .spent: its last render's, to be freed;
-# .warm: the templates compiled into .context (source → index); .recent: the templates to compile into the next one
-# Each context that prepare() readies gets the thread's last few templates compiled in, while nothing waits for
-# it: a render of one of them then only runs it (a send renders the content, subject and sender of one template;
-# the preview renders the same text again when the data changes). Compiling takes about 0.03 ms per KB of
-# generated source, so the templates compiled ahead are bounded in number and size.
+# .warm: the templates compiled into .context (source → index); .recent: the templates to compile into the next one;
+# .seen: the templates rendered once lately.
+# Each context that prepare() readies gets the thread's last few templates that were rendered more than once
+# compiled in, while nothing waits for it: a render of one of them then only runs it (each send renders the content,
+# subject and sender of a template; the preview renders the same text again when the data changes). A template
+# rendered once is only noted: an edit in the preview is new text each time, and compiling it ahead would be wasted.
+# Compiling takes about 0.03 ms per KB of generated source, so what is compiled ahead is bounded in number and size.
 WARM_TEMPLATES = 4
 WARM_SOURCE_LIMIT = 64 * 1024  # characters of template and generated source, for a template to be compiled ahead
+SEEN_TEMPLATES = 16
 
 # The platform calls ejs.render(template, data), which takes a few options from the data (ejs 3.1.10's
 # _OPTS_PASSABLE_WITH_DATA): so does this, but for debug, whose only effect is a console.log of the compiled code
@@ -229,7 +232,7 @@ def prepare() -> None:
         try:
             warm = _precompile(context)
         except Exception:  # a limit of the context, which may be left unsound: a clean one, and no more of them
-            _PREPARED.recent = OrderedDict()
+            _PREPARED.recent, _PREPARED.seen = OrderedDict(), OrderedDict()
             context, warm = _new_context(), {}
         _PREPARED.warm = warm
         _PREPARED.context = context
@@ -259,16 +262,24 @@ def _warm_index(source: str) -> int | None:
 
 
 def _remember(source: str, arguments: _Arguments | None) -> None:
-    """``source`` is to be compiled into the next contexts this thread prepares, unless it is too large; None: it
-    was rendered as compiled ahead, and stays."""
+    """``source`` was rendered (None: as compiled ahead): from its second render on, it is compiled into the next
+    contexts this thread prepares, unless it is too large."""
     recent: OrderedDict[str, _Arguments] = getattr(_PREPARED, "recent", None) or OrderedDict()
-    if arguments is not None and len(arguments.text) + len(arguments.code or "") <= WARM_SOURCE_LIMIT:
-        recent[source] = arguments
+    seen: OrderedDict[str, None] = getattr(_PREPARED, "seen", None) or OrderedDict()
+    _PREPARED.recent, _PREPARED.seen = recent, seen
     if source in recent:
         recent.move_to_end(source)
-    while len(recent) > WARM_TEMPLATES:
-        recent.popitem(last=False)
-    _PREPARED.recent = recent
+    elif arguments is None or len(arguments.text) + len(arguments.code or "") > WARM_SOURCE_LIMIT:
+        return
+    elif source not in seen:
+        seen[source] = None
+        if len(seen) > SEEN_TEMPLATES:
+            seen.popitem(last=False)
+    else:
+        del seen[source]
+        recent[source] = arguments
+        if len(recent) > WARM_TEMPLATES:
+            recent.popitem(last=False)
 
 
 def _take_context() -> quickjs.Context:
