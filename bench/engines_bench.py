@@ -54,10 +54,10 @@ EDITS = 15
 BIG_TEMPLATE = 20 * 1024
 HANDLEBARS_EDIT_GOAL = 3  # at most this many times handlebars.js' time
 EJS_GOAL = 5  # at most this many times ejs' compile + render on Node, for each built-in
-# Before each timed EJS render the worker gets PREPARE_PAUSE to prepare its next context (about 2 ms of work). Not
-# more: on this kind of machine (a VM) a longer idle lets both processes' CPUs go cold, and the render after 20 ms
-# idle took about 0.25 ms longer than after 5 ms, a cost that Node's back-to-back loop beside it does not pay. The
-# row "idle" shows it (IDLE_PAUSE, as between two keystrokes).
+# Before each timed EJS render the worker gets PREPARE_PAUSE to prepare its next context (about 2.4 ms of work,
+# 3.1 ms with four built-ins compiled ahead). Not more: on this kind of machine (a VM) a longer idle lets both
+# processes' CPUs go cold, and the render after 20 ms idle took about 0.25 ms longer than after 5 ms, a cost that
+# Node's back-to-back loop beside it does not pay. The row "idle" shows it (IDLE_PAUSE, as between two keystrokes).
 PREPARE_PAUSE = 0.005
 IDLE_PAUSE = 0.05
 # The rows of EJS renders take the median of more rounds than the others: on a shared machine a render in a worker
@@ -146,7 +146,7 @@ def ours(work: Workload) -> dict[str, Any]:
 
 
 def worker_prepares() -> None:
-    """Time for the render worker to prepare its next EJS context after answering (about 2 ms), as it has between
+    """Time for the render worker to prepare its next EJS context after answering (about 3 ms), as it has between
     two keystrokes; not more, see PREPARE_PAUSE."""
     time.sleep(PREPARE_PAUSE)
 
