@@ -26,7 +26,9 @@ import hashlib
 import itertools
 import json
 import os
+import pickle
 import resource
+import select
 import signal
 import socket
 import struct
@@ -77,6 +79,17 @@ class Job(NamedTuple):
     partials: Mapping[str, str] | None
 
 
+def encode_job(job: Job) -> bytes:
+    """A job as sent to a worker: the engine by its value, in a plain tuple (pickling the Job with its enum, as
+    Connection.send does, took 0.08 ms more of a render, 0.02 ms more to read)."""
+    return pickle.dumps((job.source, job.engine.value, job.context, job.partials), pickle.HIGHEST_PROTOCOL)
+
+
+def decode_job(data: bytes) -> Job:
+    source, engine, context, partials = pickle.loads(data)  # noqa: S301 (from the pool, not from a worker)
+    return Job(source, TemplateEngine(engine), context, partials)
+
+
 # A worker's answer: the rendered text as UTF-8 after _OUTPUT (surrogatepass keeps a lone surrogate that a template
 # made), or an error as JSON after _ERROR. The caller never unpickles what a process running tenant code sends it;
 # the text goes as it is because JSON cost 0.02 ms of a 4 KB mail's round trip.
@@ -118,7 +131,7 @@ def serve(fd: int, limits: RenderLimits) -> None:
     connection = Connection(fd)
     while True:
         try:
-            job = connection.recv()
+            job = decode_job(connection.recv_bytes())
         except (EOFError, OSError):
             return
         try:
@@ -243,6 +256,9 @@ class _Worker:
         with theirs:
             pid = zygote.fork(theirs.fileno(), limits)
         self.connection = Connection(ours.detach())
+        # Connection.poll builds and tears down a selector each time: 0.05 ms of a render with cold caches.
+        self._replies = select.poll()
+        self._replies.register(self.connection.fileno(), select.POLLIN)
         self.pid = pid
         self.demoted = False
         try:
@@ -250,6 +266,10 @@ class _Worker:
         except ProcessLookupError:  # gone already: the first job finds the hang-up
             self.pidfd = None
         self.idle_since = time.monotonic()
+
+    def answers_within(self, seconds: float) -> bool:
+        """Whether the worker's answer (or its hang-up) arrives within ``seconds``."""
+        return bool(self._replies.poll(seconds * 1000))
 
     def demote(self) -> None:
         self.demoted = True
@@ -282,7 +302,7 @@ class RenderPool:
         self._refuse_quarantined(job)
         worker = self._acquire()
         try:
-            worker.connection.send(job)
+            worker.connection.send_bytes(encode_job(job))
             if not self._answered(worker, self.limits.timeout):
                 self._quarantine(_quarantine_key(job))
                 raise TemplateLimitError(
@@ -314,10 +334,10 @@ class RenderPool:
     @staticmethod
     def _answered(worker: _Worker, timeout: float) -> bool:
         """Whether the worker answers within ``timeout``; demoted to the lowest CPU priority if it is slow."""
-        if worker.connection.poll(min(SLOW_RENDER, timeout)):
+        if worker.answers_within(min(SLOW_RENDER, timeout)):
             return True
         worker.demote()
-        return worker.connection.poll(max(0.0, timeout - SLOW_RENDER))
+        return worker.answers_within(max(0.0, timeout - SLOW_RENDER))
 
     def workers(self) -> int:
         """How many worker processes are alive now."""

@@ -16,7 +16,15 @@ import pytest
 
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import TemplateError, TemplateLimitError, check_template, render_template
-from mailconsole.rendering.workers import Job, RenderLimits, RenderPool, decode_reply, encode_reply
+from mailconsole.rendering.workers import (
+    Job,
+    RenderLimits,
+    RenderPool,
+    decode_job,
+    decode_reply,
+    encode_job,
+    encode_reply,
+)
 from tests.support import run_in_threads
 
 HBS, EJS = TemplateEngine.HANDLEBAR, TemplateEngine.EJS
@@ -172,6 +180,13 @@ def test_replies_cross_processes_intact() -> None:
             error.engine,
         )
     assert decode_reply(encode_reply("a\x00\ud800 é")) == "a\x00\ud800 é"
+
+
+def test_jobs_cross_to_the_worker_intact() -> None:
+    for job in (Job("<%= a %>\ud800", EJS, {"a": (1, 2.5, None)}, None), Job("{{> p}}", HBS, None, {"p": "x"})):
+        copy = decode_job(encode_job(job))
+        assert copy == job
+        assert copy.engine is job.engine
 
 
 def test_a_reply_that_is_neither_a_text_nor_an_error_is_refused() -> None:

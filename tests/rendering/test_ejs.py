@@ -125,6 +125,65 @@ def test_prepared_contexts_keep_renders_apart() -> None:
     assert in_engine("<%= ({}).who %>|<%= typeof left %>|<%= typeof ejs.render %>") == "|undefined|function"
 
 
+def rendered_twice(source: str, context: dict[str, Any] | None = None) -> list[str]:
+    """Two renders of ``source`` in this thread, each in a prepared context, then the next context prepared: from
+    the second render on a template is compiled ahead."""
+    outputs = []
+    for _ in range(2):
+        ejs_engine.prepare()
+        outputs.append(in_engine(source, context))
+    ejs_engine.prepare()
+    return outputs
+
+
+def test_a_template_compiled_ahead_renders_as_when_compiled_in_the_render() -> None:
+    source = "<ul>\n<% items.forEach(function (item) { -%>\n  <li><%= item %></li>\n<% }) -%>\n</ul>"
+    assert rendered_twice(source, {"items": ["a<", "b"]}) == ["<ul>\n  <li>a&lt;</li>\n  <li>b</li>\n</ul>"] * 2
+    assert source in ejs_engine._PREPARED.warm
+    assert in_engine(source, {"items": ["c"]}) == "<ul>\n  <li>c</li>\n</ul>"
+    ejs_engine.prepare()
+    assert source in ejs_engine._PREPARED.warm
+    with pytest.raises(TemplateError) as raised:  # ejs' message and line, as in a compile in the render
+        in_engine(source, {"items": None})
+    assert raised.value.line == 2
+    assert raised.value.message == "TypeError: cannot read property 'forEach' of null"
+
+
+def test_renders_of_a_template_compiled_ahead_are_kept_apart() -> None:
+    tamper = "<%= ({}).who || 'clean' %><% Object.prototype.who = 'tampered'; globalThis.left = 1 %>"
+    assert rendered_twice(tamper) == ["clean", "clean"]
+    assert tamper in ejs_engine._PREPARED.warm
+    assert in_engine(tamper) == "clean"
+    ejs_engine.prepare()
+    assert in_engine("<%= typeof left %>") == "undefined"
+
+
+def test_another_template_sees_nothing_of_those_compiled_ahead() -> None:
+    secret = "<%= 'a tenant of its own' %>"
+    rendered_twice(secret)
+    assert secret in ejs_engine._PREPARED.warm
+    # With options in the data ejs compiles in the render, without the global that holds a template's text.
+    peek = "<%= typeof __ejsTemplateText %>|<%= JSON.stringify(Object.getOwnPropertyNames(globalThis)) %>"
+    seen = in_engine(peek, {"compileDebug": True})
+    assert seen.startswith("undefined|")
+    assert "tenant" not in seen
+
+
+def test_only_the_last_small_templates_rendered_again_are_compiled_ahead() -> None:
+    sources = [f"<%= {number} %>" for number in range(ejs_engine.WARM_TEMPLATES + 2)]
+    large = "<%= 1 %>" + "x" * ejs_engine.WARM_SOURCE_LIMIT
+    for source in [*sources, large]:
+        rendered_twice(source)
+    assert set(ejs_engine._PREPARED.warm) == set(sources[-ejs_engine.WARM_TEMPLATES :])
+    rendered_twice("<%= locals.delimiter %>", {"delimiter": "%"})  # options in the data: compiled in the render
+    assert "<%= locals.delimiter %>" not in ejs_engine._PREPARED.warm
+    for number in range(3):  # edits in the preview: each text once
+        ejs_engine.prepare()
+        in_engine(f"<%= 'edit {number}' %>")
+    ejs_engine.prepare()
+    assert set(ejs_engine._PREPARED.warm) == set(sources[-ejs_engine.WARM_TEMPLATES :])
+
+
 def test_a_context_prepared_long_before_still_gives_the_template_its_whole_time() -> None:
     ejs_engine.prepare()
     started = time.process_time()
