@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.feedback import call
+from components.language import say
 from mailconsole.catalog import PLATFORM_NAMES, TEMPLATE_GROUPS, TEMPLATE_TITLES
 from mailconsole.console.drafts import Drafts, engine_of, is_customised
 from mailconsole.console.session import Connection
@@ -44,7 +45,7 @@ def template_table(templates: dict[str, EmailTemplate], drafts: Drafts) -> None:
             rows.append(
                 {
                     "Group": group.category.title_en,
-                    "Template": TEMPLATE_TITLES[template_type],
+                    "Template": say(TEMPLATE_TITLES[template_type]),
                     "Type": template_type.value,
                     "Status": _status(template) if template else "Not offered by this backend",
                     "Engine": ENGINE_LABELS.get(engine_of(template), "") if template else "",
@@ -84,7 +85,7 @@ def picker_label(value: str) -> str:
     Status, engine and drafts are therefore shown beside the picker, not in it."""
     template_type = TemplateType(value)
     group = next(group for group in TEMPLATE_GROUPS if template_type in group.types)
-    title, full = TEMPLATE_TITLES[template_type], PLATFORM_NAMES[template_type]
+    title, full = say(TEMPLATE_TITLES[template_type]), PLATFORM_NAMES[template_type]
     names = title if full.lower() == title.lower() else f"{title} ({full})"
     return f"{group.category.title_en} › {names} · {value}"
 
@@ -93,5 +94,5 @@ def waiting_drafts(slot: st.delta_generator.DeltaGenerator, drafts: Drafts) -> N
     """Fill ``slot`` (beside the picker, present on every run) with the templates that have an unsaved draft."""
     waiting = drafts.waiting()
     if waiting:
-        names = ", ".join(TEMPLATE_TITLES[kind] for kind in waiting)
+        names = ", ".join(say(TEMPLATE_TITLES[kind]) for kind in waiting)
         slot.caption(f":orange[● Unsaved drafts: {names}] (kept while you look at other templates)")

@@ -14,6 +14,7 @@ from typing import Any
 
 import streamlit as st
 
+from components.language import say
 from mailconsole.catalog import VARIABLE_MEANINGS, variable_tag, variables_for
 from mailconsole.models import TemplateEngine, TemplateType
 
@@ -76,7 +77,9 @@ def variable_rows(template_type: TemplateType, engine: TemplateEngine, context: 
     for name in variables_for(template_type):
         value = str(context.get(name, ""))
         shown = value if len(value) <= SHOWN_VALUE else value[: SHOWN_VALUE - 1] + "…"
-        rows.append({"Variable": variable_tag(name, engine), "Meaning": VARIABLE_MEANINGS[name], "Sample value": shown})
+        rows.append(
+            {"Variable": variable_tag(name, engine), "Meaning": say(VARIABLE_MEANINGS[name]), "Sample value": shown}
+        )
     return rows
 
 
@@ -85,13 +88,13 @@ def variable_list(template_type: TemplateType, engine: str, context: dict[str, A
     in_engine = TemplateEngine(engine)
     with st.expander(f"Variables of this template ({len(names)})", icon=":material/data_object:"):
         st.caption("Click a variable to insert it at the editor's cursor.")
-        variables = [{"tag": variable_tag(name, in_engine), "meaning": VARIABLE_MEANINGS[name]} for name in names]
+        variables = [{"tag": variable_tag(name, in_engine), "meaning": say(VARIABLE_MEANINGS[name])} for name in names]
         _insert_buttons(data={"variables": variables}, key=f"tpl.{template_type.value}.insert")
         st.table(variable_rows(template_type, in_engine, context))  # not a dataframe: the page has one, the list
         name = st.selectbox(
             "Variable to copy",
             names,
-            format_func=lambda item: f"{item}: {VARIABLE_MEANINGS[item]}",
+            format_func=lambda item: f"{item}: {say(VARIABLE_MEANINGS[item])}",
             key=f"tpl.{template_type.value}.variable",
         )
         st.code(variable_tag(name or names[0], in_engine), language=None)
