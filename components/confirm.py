@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from components.language import _
+
 
 def ask(flag: str, title: str, question: str, detail: str, *, yes: str, key: str, on_yes: Callable[[], None]) -> None:
     """While ``st.session_state[flag]`` is set: ask ``question``, with ``yes`` (``key``_yes, which runs ``on_yes``)
@@ -23,7 +25,7 @@ def ask(flag: str, title: str, question: str, detail: str, *, yes: str, key: str
             close()
             on_yes()
             st.rerun()
-        if no_col.button("Cancel", key=f"{key}_no", width="stretch"):
+        if no_col.button(_("Cancel"), key=f"{key}_no", width="stretch"):
             close()
             st.rerun()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mailconsole.i18n import LocalizedValueError, Text
 from mailconsole.models import TemplateEngine
 
 
@@ -46,6 +47,22 @@ def line_and_column(source: str, offset: int) -> tuple[int, int]:
     return source.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
-class TemplateLimitError(TemplateError):
+class TemplateLimitError(TemplateError, LocalizedValueError):
     """A template stopped by a limit of the renderer (time, output, memory, iterations) rather than by a fault
-    the engine can point at; the message names the limit and its setting."""
+    the engine can point at; the message names the limit and its setting. The message is the renderer's own, so
+    it is given in either language (``text``; a plain str message is shown as it is), as a LocalizedValueError."""
+
+    def __init__(
+        self,
+        message: str | Text,
+        line: int | None = None,
+        column: int | None = None,
+        engine: TemplateEngine = TemplateEngine.HANDLEBAR,
+    ) -> None:
+        # Not TemplateError.__init__: its super() is LocalizedValueError's here, which takes the text alone.
+        ValueError.__init__(self, message, line, column, engine)  # args: the error pickles with its Text
+        self.text = message if isinstance(message, Text) else Text("{message}", {"message": message})
+        self.message = str(self.text)
+        self.line = line
+        self.column = column
+        self.engine = engine
