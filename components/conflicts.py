@@ -22,10 +22,6 @@ from mailconsole.models import AuditKind, Extension
 
 RELOAD = "reload"
 OVERWRITE = "overwrite"
-# The buttons' English (tests find them by it); shown with _().
-RELOAD_LABEL = "Reload (discard my edits)"
-OVERWRITE_LABEL = "Overwrite with my version"
-SAVE_ANYWAY_LABEL = "Save anyway"
 
 
 def changed_by(connection: Connection, kind: AuditKind, item: str) -> str | None:
@@ -64,9 +60,9 @@ def conflict_panel(conflict: Conflict[Any], *, what: str, key: str, details: Cal
             )
         details()
         reload_col, overwrite_col, _spare = st.columns([1.3, 1.3, 2])
-        reload = reload_col.button(_(RELOAD_LABEL), key=f"{key}.reload", icon=":material/refresh:")
+        reload = reload_col.button(_("Reload (discard my edits)"), key=f"{key}.reload", icon=":material/refresh:")
         overwrite = overwrite_col.button(
-            _(OVERWRITE_LABEL) if conflict.versioned else _(SAVE_ANYWAY_LABEL),
+            _("Overwrite with my version") if conflict.versioned else _("Save anyway"),
             key=f"{key}.overwrite",
             icon=":material/save_as:",
             help=_("Save what is in the form now, replacing the change shown above."),

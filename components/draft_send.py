@@ -21,18 +21,18 @@ from mailconsole.console.records import without_wait
 from mailconsole.console.session import Connection
 from mailconsole.models import DRAFT_CHANNEL, Extension
 
-NOT_OFFERED = (  # the English; shown with _()
-    "This backend cannot send an unsaved template (only the embedded mailconsole service can): save it, then use "
-    "Test sends."
-)
-
 
 def draft_send(connection: Connection, draft: Draft, context: dict[str, Any], *, broken: bool) -> None:
     """The form in an expander; ``broken``: the draft does not compile (nothing to send until it does)."""
     kind = draft.template_type.value
     with st.expander(_("Send this draft to…"), icon=":material/forward_to_inbox:"):
         if connection.management is None or Extension.SEND_DRAFT not in connection.extensions():
-            st.caption(_(NOT_OFFERED))
+            st.caption(
+                _(
+                    "This backend cannot send an unsaved template (only the embedded mailconsole service can): save "
+                    "it, then use Test sends."
+                )
+            )
             return
         to_key, last_key = f"draft_send.{kind}.to", f"draft_send.{kind}.last"
         if to_key not in st.session_state:  # first time: to the administrator's own mailbox

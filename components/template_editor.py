@@ -31,7 +31,6 @@ from mailconsole.models import EmailTemplate, TemplateEngine
 from mailconsole.rendering import LintFinding, TemplateLimitError, lint_template
 
 ACE_LANGUAGES = {TemplateEngine.HANDLEBAR.value: "handlebars", TemplateEngine.EJS.value: "ejs"}
-UNSAVED = "● Unsaved changes"  # the English; shown with _()
 # Editor and preview column widths by layout (the keys are the layouts' English names; shown with _()).
 LAYOUTS = {"Side by side": (1.0, 1.0), "Editor wide": (2.2, 1.0), "Preview wide": (1.0, 2.2)}
 LAYOUT_KEY, DEFAULT_LAYOUT = "tpl.layout", "Side by side"
@@ -82,12 +81,12 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
         marker_col, layout_col = st.columns([3, 2], vertical_alignment="center")
         marker = marker_col.empty()
         if dirty:
-            marker.markdown(f":orange[**{_(UNSAVED)}**]")
+            marker.markdown(_(":orange[**● Unsaved changes**]"))
         keep_choice(LAYOUT_KEY)
         layout_col.segmented_control(
             _("Layout"),
             list(LAYOUTS),
-            format_func=_layout_name,
+            format_func=_layout_names().__getitem__,
             key=LAYOUT_KEY,
             default=DEFAULT_LAYOUT,
             label_visibility="collapsed",
@@ -123,9 +122,8 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
     history_panel(connection, template, draft, context)
 
 
-def _layout_name(layout: str) -> str:
-    names = {"Side by side": _("Side by side"), "Editor wide": _("Editor wide"), "Preview wide": _("Preview wide")}
-    return names[layout]
+def _layout_names() -> dict[str, str]:
+    return {"Side by side": _("Side by side"), "Editor wide": _("Editor wide"), "Preview wide": _("Preview wide")}
 
 
 def _body(keys: dict[str, str], draft: Draft, preview: Preview, findings: list[LintFinding]) -> None:
@@ -134,11 +132,11 @@ def _body(keys: dict[str, str], draft: Draft, preview: Preview, findings: list[L
     error_slot = st.empty()  # above the editor, present on every run (see feedback.show_flash)
     if content_error is not None:
         if isinstance(content_error, TemplateLimitError):
-            message = _("The body was stopped: {error}", error=content_error)
+            message = _("The body was stopped: {error}", error=content_error.described())
         elif "content" in preview.compile_errors:
-            message = _("The body does not compile: {error}", error=content_error)
+            message = _("The body does not compile: {error}", error=content_error.described())
         else:
-            message = _("The body fails to render: {error}", error=content_error)
+            message = _("The body fails to render: {error}", error=content_error.described())
         error_slot.error(message, icon=":material/code_off:")
     code_editor(
         # Read only when the editor is mounted (a template shown again, another layout): the text as it is now.

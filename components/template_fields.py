@@ -37,11 +37,13 @@ def template_fields(keys: dict[str, str], saved: Draft, preview: Preview) -> Non
     st.text_input(_("Subject"), key=keys["subject"])
     subject_error = st.empty()
     if "subject" in preview.errors:
-        subject_error.error(_("Subject: {error}", error=preview.errors["subject"]), icon=":material/code_off:")
+        subject_error.error(
+            _("Subject: {error}", error=preview.errors["subject"].described()), icon=":material/code_off:"
+        )
     st.text_input(_("Sender display name (the From name)"), key=keys["sender"], help=_sender_help())
     sender_error = st.empty()
     if "sender" in preview.errors:
-        sender_error.error(_("Sender: {error}", error=preview.errors["sender"]), icon=":material/code_off:")
+        sender_error.error(_("Sender: {error}", error=preview.errors["sender"].described()), icon=":material/code_off:")
     engine_col, extra_col = st.columns(2)
     if saved.template_type in VERIFICATION_TYPES:
         with extra_col:

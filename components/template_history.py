@@ -26,7 +26,6 @@ from mailconsole.console.session import Connection
 from mailconsole.models import EmailTemplate, Extension, TemplateRevision
 
 LIMIT = 50
-NOT_OFFERED = "This backend keeps no history of templates: only the embedded mailconsole service does."  # _()
 
 
 def history_panel(connection: Connection, template: EmailTemplate, draft: Draft, context: dict[str, Any]) -> None:
@@ -34,7 +33,7 @@ def history_panel(connection: Connection, template: EmailTemplate, draft: Draft,
     if not st.toggle(_("History: compare versions and restore one"), key=f"history.{kind}.open"):
         return
     if connection.management is None or Extension.HISTORY not in connection.extensions():
-        st.caption(_(NOT_OFFERED))
+        st.caption(_("This backend keeps no history of templates: only the embedded mailconsole service does."))
         return
     revisions = _revisions(connection, template)
     options = {side.key: side for side in sides(revisions, draft, template.version, connection.mail_language())}
@@ -72,7 +71,7 @@ def _pick(column: Any, kind: str, which: str, options: dict[str, Side], *, defau
     chosen: str = column.selectbox(
         _("Compare") if which == "left" else _("with"),
         options=list(options),
-        format_func=lambda item: _label(options[item]),
+        format_func={item: _label(side) for item, side in options.items()}.__getitem__,
         key=key,
     )
     return chosen
@@ -101,7 +100,9 @@ def _differences(left: Side, right: Side) -> None:
 def _rendered(kind: str, side: Side, context: dict[str, Any]) -> None:
     preview = render_draft(Draft.of(side.template), context)
     if not preview.ok:
-        st.error(_("{side} does not render: {error}", side=side.title, error=next(iter(preview.errors.values()))))
+        st.error(
+            _("{side} does not render: {error}", side=side.title, error=next(iter(preview.errors.values())).described())
+        )
         return
     st.markdown(f"**{plain(preview.subject)}**")
     st.caption(_("From {sender}", sender=plain(preview.sender)) if preview.sender else _("No sender name"))
@@ -115,7 +116,10 @@ def _restore(connection: Connection, kind: str, saved: list[Side]) -> None:
     pick_col, button_col = st.columns([2, 1], vertical_alignment="bottom")
     keep_choice(f"history.{kind}.restore")
     chosen = pick_col.selectbox(
-        _("Restore"), options=list(by_key), format_func=lambda item: _label(by_key[item]), key=f"history.{kind}.restore"
+        _("Restore"),
+        options=list(by_key),
+        format_func={item: _label(side) for item, side in by_key.items()}.__getitem__,
+        key=f"history.{kind}.restore",
     )
     flag = f"history.{kind}.confirm"
     button_col.button(

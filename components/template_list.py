@@ -83,7 +83,8 @@ def pick_template(templates: dict[str, EmailTemplate]) -> EmailTemplate | None:
     chosen = st.selectbox(
         _("Template"),
         options=options,
-        format_func=picker_label,
+        # Labels made in this run, in its language (a format_func called later would not know the session).
+        format_func={value: picker_label(value) for value in options}.__getitem__,
         key="tpl.type",
         help=_("Type to search: by title, by the platform's full name, or by type (LOGIN_VERIFY_CODE)."),
     )

@@ -16,7 +16,7 @@ from mailconsole.models import EmailProvider, RenderedEmail
 from mailconsole.rendering import LintFinding, html_to_text
 from mailconsole.senders import from_identity
 
-NO_PROBLEMS = "No problems found"  # the English; shown with _()
+NO_PROBLEMS = "No problems found"  # the English of the sentence below (tests look for it)
 SHOWN_FINDINGS = 8  # more would push the page down; the rest are counted
 
 
@@ -87,7 +87,7 @@ def previews(
 
 def checks(findings: list[LintFinding], preview: Preview, *, engine_mismatch_shown: bool = False) -> None:
     """The linter's findings, recomputed on every edit."""
-    st.markdown(f"**{_('Checks')}**")
+    st.markdown(_("**Checks**"))
     if preview.compile_errors:
         # The error is shown beside the field already; the other checks need a template that compiles.
         st.caption(_("The checks run once the template compiles."))
@@ -95,14 +95,14 @@ def checks(findings: list[LintFinding], preview: Preview, *, engine_mismatch_sho
     if engine_mismatch_shown:
         st.warning(_("The body is written for the other engine (see under the editor)."), icon=":material/swap_horiz:")
     elif not findings:
-        st.caption(f":green[:material/check_circle:] {_(NO_PROBLEMS)}")
+        st.caption(_(":green[:material/check_circle:] No problems found"))
         return
     for finding in findings[:SHOWN_FINDINGS]:
         place = {"content": _("Body"), "subject": _("Subject"), "sender": _("Sender")}[finding.field]
         if finding.line is not None and finding.field == "content":
             place = _("Body, line {line}", line=finding.line)
         # The message quotes the template: no Markdown in it.
-        text = _("**{place}:** {message}", place=place, message=plain(say(finding.message)))
+        text = _("**{place}:** {message}", place=place, message=plain(say(finding.text)))
         if finding.severity == "error":
             st.error(text, icon=":material/error:")
         else:

@@ -52,7 +52,7 @@ export default function (component) {
       }
       target.insert(item.tag);
       target.focus();
-      note.textContent = data.inserted.replace("{tag}", item.tag);
+      note.textContent = data.inserted.replace("%s", item.tag);
     };
     buttons.appendChild(button);
   }
@@ -97,7 +97,7 @@ def variable_list(template_type: TemplateType, engine: str, context: dict[str, A
         variables = [{"tag": variable_tag(name, in_engine), "meaning": say(VARIABLE_MEANINGS[name])} for name in names]
         words = {
             "unreachable": _("The editor cannot be reached from here: copy the variable from the box below."),
-            "inserted": _("Inserted {tag} at the cursor.", tag="{tag}"),  # the script puts the variable in
+            "inserted": _("Inserted {tag} at the cursor.", tag="%s"),  # the script puts the variable for %s
         }
         _insert_buttons(data={"variables": variables, **words}, key=f"tpl.{template_type.value}.insert")
         st.table(variable_rows(template_type, in_engine, context))  # not a dataframe: the page has one, the list
@@ -105,7 +105,7 @@ def variable_list(template_type: TemplateType, engine: str, context: dict[str, A
         name = st.selectbox(
             _("Variable to copy"),
             names,
-            format_func=lambda item: f"{item}: {say(VARIABLE_MEANINGS[item])}",
+            format_func={item: f"{item}: {say(VARIABLE_MEANINGS[item])}" for item in names}.__getitem__,
             key=f"tpl.{template_type.value}.variable",
         )
         st.code(variable_tag(name or names[0], in_engine), language=None)

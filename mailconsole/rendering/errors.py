@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailconsole.i18n import LocalizedValueError, Text
+from mailconsole.i18n import LocalizedValueError, Text, localized
 from mailconsole.models import TemplateEngine
 
 
@@ -39,6 +39,11 @@ class TemplateError(ValueError):
             return f"line {self.line}: {self.message}"
         return f"line {self.line}, column {self.column}: {self.message}"
 
+    def described(self) -> Text:
+        """``str(err)`` in either language: the position in the reader's words; the engine's own message as it
+        says it (like a parser's "Expecting ..., got ...")."""
+        return _positioned(self, Text("{message}", {"message": self.message}))
+
 
 def line_and_column(source: str, offset: int) -> tuple[int, int]:
     """The 1-based line and column of character ``offset`` of ``source``."""
@@ -66,3 +71,14 @@ class TemplateLimitError(TemplateError, LocalizedValueError):
         self.line = line
         self.column = column
         self.engine = engine
+
+    def described(self) -> Text:
+        return _positioned(self, self.text)
+
+
+def _positioned(err: TemplateError, problem: Text) -> Text:
+    if err.line is None:
+        return problem
+    if err.column is None:
+        return localized("line {line}: {problem}", line=err.line, problem=problem)
+    return localized("line {line}, column {column}: {problem}", line=err.line, column=err.column, problem=problem)
