@@ -75,6 +75,27 @@ KEPT_WORDS = frozenset(
         "TLS",
         "STARTTLS",
         "SendGrid",
+        "MFA",  # GenAuth's Chinese console: "MFA 验证码"
+        "IP",
+        "Ctrl",  # keys and systems, as keyboards and Chinese docs name them
+        "Cmd",
+        "Mac",
+        "GMT",
+        "JavaScript",
+        "ejs",  # the npm library, as pybars3
+        # JavaScript's and Node's names that templates meet (the engine notes list them)
+        "Intl",
+        "console",
+        "process",
+        "Buffer",
+        "TextEncoder",
+        "fetch",
+        # the template variables that are one word (the others are identifiers with "_")
+        *(
+            name
+            for name in {*COMMON_VARIABLES, *(v for names in TYPE_VARIABLES.values() for v in names)}
+            if "_" not in name
+        ),
         "Handlebars",
         "EJS",
         "JSON",
@@ -118,27 +139,6 @@ KEPT_WORDS = frozenset(
         "Streamlit",
         "Markdown",
         "CJK",
-        "MFA",  # GenAuth's Chinese console: "MFA 验证码"
-        "IP",
-        "Ctrl",  # keys and systems, as keyboards and Chinese docs name them
-        "Cmd",
-        "Mac",
-        "GMT",
-        "JavaScript",
-        "ejs",  # the npm library, as pybars3
-        # JavaScript's and Node's names that templates meet (the engine notes list them)
-        "Intl",
-        "console",
-        "process",
-        "Buffer",
-        "TextEncoder",
-        "fetch",
-        # the template variables that are one word (the others are identifiers with "_")
-        *(
-            name
-            for name in {*COMMON_VARIABLES, *(v for names in TYPE_VARIABLES.values() for v in names)}
-            if "_" not in name
-        ),
     ]
 )
 
