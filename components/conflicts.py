@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from components.language import _
+from components.language import _, session_language
 from components.times import session_zone
 from mailconsole.console.markdown import inert
 from mailconsole.console.saving import Conflict, last_change, who_changed
@@ -28,7 +28,7 @@ def changed_by(connection: Connection, kind: AuditKind, item: str) -> str | None
     """Who changed an item last, and when, where the backend keeps an audit trail (else None, silently)."""
     if connection.management is None or Extension.AUDIT not in connection.extensions():
         return None
-    return who_changed(last_change(connection.management, kind, item), session_zone())
+    return who_changed(last_change(connection.management, kind, item), session_zone(), session_language())
 
 
 def conflict_panel(conflict: Conflict[Any], *, what: str, key: str, details: Callable[[], None]) -> str | None:

@@ -245,7 +245,9 @@ def test_a_save_conflict(console, language, pool, admin) -> None:
     at.button(key=f"tpl.{MFA}.save").click().run()
     check(at, console, language, pool, "Mine")
     assert [button for button in at.button if button.key.endswith(".conflict.reload")]
-    assert any(in_language(language, "当前为版本", "now version") in warning.value for warning in at.warning)
+    (warning,) = [item.value for item in at.warning if in_language(language, "当前为版本", "now version") in item.value]
+    # Who changed it and when, the moment as the language writes it (2026年12月3日 13:50:00 / Dec 3, 2026, ...).
+    assert re.search(in_language(language, r"\d{4}年\d{1,2}月\d{1,2}日 ", r"[A-Z][a-z]{2} \d{1,2}, \d{4}, "), warning)
     assert at.text_input(key=key(at, MFA, "subject")).value == "Mine {{verify_code}}"
 
 
