@@ -18,7 +18,6 @@ from components.template_preview import checks, previews
 from components.template_state import (
     current_draft,
     editor_keys,
-    keep_choice,
     sample_context_of,
     session_drafts,
     start_widgets,
@@ -33,6 +32,7 @@ from mailconsole.rendering import LintFinding, TemplateLimitError, lint_template
 ACE_LANGUAGES = {TemplateEngine.HANDLEBAR.value: "handlebars", TemplateEngine.EJS.value: "ejs"}
 # Editor and preview column widths by layout (the keys are the layouts' English names; shown with _()).
 LAYOUTS = {"Side by side": (1.0, 1.0), "Editor wide": (2.2, 1.0), "Preview wide": (1.0, 2.2)}
+# The layout chosen: a value of its own, which the switch (one per language, see _layout_switch) sets.
 LAYOUT_KEY, DEFAULT_LAYOUT = "tpl.layout", "Side by side"
 ACTIONS_KEY = "tpl-actions"  # Streamlit gives the container the class st-key-tpl-actions
 # Sticky on the container's wrapper, which is what its parent block lays out.
@@ -82,15 +82,7 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
         marker = marker_col.empty()
         if dirty:
             marker.markdown(_(":orange[**● Unsaved changes**]"))
-        keep_choice(LAYOUT_KEY)
-        layout_col.segmented_control(
-            _("Layout"),
-            list(LAYOUTS),
-            format_func=_layout_names().__getitem__,
-            key=LAYOUT_KEY,
-            default=DEFAULT_LAYOUT,
-            label_visibility="collapsed",
-        )
+        _layout_switch(layout_col, layout)
     with actions:
         pressed = action_bar(keys, template, dirty)
     with edit_col:
@@ -120,6 +112,27 @@ def template_workbench(connection: Connection, template: EmailTemplate) -> None:
     # Below everything (nothing above the editor moves): the draft sent as a real send, and the saved versions.
     draft_send(connection, draft, context, broken=bool(preview.compile_errors))
     history_panel(connection, template, draft, context)
+
+
+def _layout_switch(column: st.delta_generator.DeltaGenerator, layout: str) -> None:
+    """One switch per language: in a browser a segmented control whose labels changed with the language kept
+    sending its old label and fell back to its default, so the switch of the new language starts from the layout
+    chosen instead (the Chromium language test)."""
+    switch = f"{LAYOUT_KEY}.{session_language()}"
+    column.segmented_control(
+        _("Layout"),
+        list(LAYOUTS),
+        format_func=_layout_names().__getitem__,
+        key=switch,
+        default=layout,
+        on_change=_remember_layout,
+        args=(switch,),
+        label_visibility="collapsed",
+    )
+
+
+def _remember_layout(switch: str) -> None:
+    st.session_state[LAYOUT_KEY] = st.session_state.get(switch) or DEFAULT_LAYOUT
 
 
 def _layout_names() -> dict[str, str]:

@@ -255,14 +255,14 @@ def test_switching_the_language_keeps_the_unsaved_draft_and_the_template(remote,
     at = open_page(console, EN_US, MFA)
     at.text_input(key=key(at, MFA, "subject")).input("Draft subject {{verify_code}}").run()
     at.session_state[key(at, MFA, "content")] = "<p>Draft body {{verify_code}}</p>"
-    at.segmented_control(key="tpl.layout").set_value("Editor wide").run()
+    at.segmented_control(key="tpl.layout.en-US").set_value("Editor wide").run()
     at.run()
     for language in (ZH_CN, EN_US):
         at.segmented_control(key="mc.language").set_value(language).run()
         console.no_exception(at)
         assert at.title[0].value == gettext(language, "Templates")
         assert at.selectbox(key="tpl.type").value == MFA
-        assert at.segmented_control(key="tpl.layout").value == "Editor wide"
+        assert at.segmented_control(key=f"tpl.layout.{language}").value == "Editor wide"
         assert at.text_input(key=key(at, MFA, "subject")).value == "Draft subject {{verify_code}}"
         assert at.session_state[key(at, MFA, "content")] == "<p>Draft body {{verify_code}}</p>"
 
