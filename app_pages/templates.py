@@ -4,17 +4,18 @@ import streamlit as st
 
 from components.connection import current_connection
 from components.engine_notes import engine_differences
+from components.language import _
 from components.leave_guard import leave_guard
 from components.live_workbench import live_workbench
 from components.template_list import pick_template, template_table, templates_snapshot, waiting_drafts
 from components.template_state import session_drafts
 
 connection = current_connection()
-st.title("Templates")
+st.title(_("Templates"))
 
 templates = templates_snapshot(connection)
 drafts = session_drafts(connection)
-with st.expander("All templates, by group", expanded=False):
+with st.expander(_("All templates, by group"), expanded=False):
     template_table(templates, drafts)
 template = pick_template(templates)
 drafts_line = st.empty()  # filled after the workbench has seen this run's edit

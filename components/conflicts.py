@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from components.language import _, session_language
 from components.times import session_zone
 from mailconsole.console.markdown import inert
 from mailconsole.console.saving import Conflict, last_change, who_changed
@@ -21,44 +22,50 @@ from mailconsole.models import AuditKind, Extension
 
 RELOAD = "reload"
 OVERWRITE = "overwrite"
-RELOAD_LABEL = "Reload (discard my edits)"
-OVERWRITE_LABEL = "Overwrite with my version"
-SAVE_ANYWAY_LABEL = "Save anyway"
 
 
 def changed_by(connection: Connection, kind: AuditKind, item: str) -> str | None:
     """Who changed an item last, and when, where the backend keeps an audit trail (else None, silently)."""
     if connection.management is None or Extension.AUDIT not in connection.extensions():
         return None
-    return who_changed(last_change(connection.management, kind, item), session_zone())
+    return who_changed(last_change(connection.management, kind, item), session_zone(), session_language())
 
 
 def conflict_panel(conflict: Conflict[Any], *, what: str, key: str, details: Callable[[], None]) -> str | None:
     """The warning, what changed (``details`` draws it), and the two ways on; returns RELOAD, OVERWRITE or None."""
     with st.container(border=True):
         # The label is whatever the other caller sent: inert, so it cannot become an image or a link here.
-        by = f" (last change: {inert(conflict.changed_by)})" if conflict.changed_by else ""
+        by = _(" (last change: {who})", who=inert(conflict.changed_by)) if conflict.changed_by else ""
         if conflict.versioned:
             version = getattr(conflict.current, "version", None)
             st.warning(
-                f"{what} changed since you loaded it{by}; nothing was saved, and your edits are still in the form. "
-                f"This is what changed (now version {version}):",
+                _(
+                    "{what} changed since you loaded it{by}; nothing was saved, and your edits are still in the "
+                    "form. This is what changed (now version {version}):",
+                    what=what,
+                    by=by,
+                    version=version,
+                ),
                 icon=":material/sync_problem:",
             )
         else:
             st.warning(
-                f"{what} changed on the backend since you loaded it{by}. This backend keeps no versions, so saving "
-                "would overwrite that change; your edits are still in the form. This is what changed:",
+                _(
+                    "{what} changed on the backend since you loaded it{by}. This backend keeps no versions, so "
+                    "saving would overwrite that change; your edits are still in the form. This is what changed:",
+                    what=what,
+                    by=by,
+                ),
                 icon=":material/sync_problem:",
             )
         details()
-        reload_col, overwrite_col, _ = st.columns([1.3, 1.3, 2])
-        reload = reload_col.button(RELOAD_LABEL, key=f"{key}.reload", icon=":material/refresh:")
+        reload_col, overwrite_col, _spare = st.columns([1.3, 1.3, 2])
+        reload = reload_col.button(_("Reload (discard my edits)"), key=f"{key}.reload", icon=":material/refresh:")
         overwrite = overwrite_col.button(
-            OVERWRITE_LABEL if conflict.versioned else SAVE_ANYWAY_LABEL,
+            _("Overwrite with my version") if conflict.versioned else _("Save anyway"),
             key=f"{key}.overwrite",
             icon=":material/save_as:",
-            help="Save what is in the form now, replacing the change shown above.",
+            help=_("Save what is in the form now, replacing the change shown above."),
         )
     if reload:
         return RELOAD

@@ -19,6 +19,7 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
+from components.language import _
 from mailconsole.remote_images import block_remote_images, content_security_policy
 
 DESKTOP_WIDTH = 600  # at least: a desktop mail client's reading pane
@@ -48,13 +49,16 @@ _FIT_SCRIPT = """
 """
 
 
-def mail_document(mail_html: str, *, mobile: bool = False, height: int = 600, remote_images: bool = False) -> str:
+def mail_document(
+    mail_html: str, *, mobile: bool = False, height: int = 600, remote_images: bool = False, title: str = "Mail preview"
+) -> str:
     """The outer document: the mail escaped into the ``srcdoc`` of a frame sandboxed with no permission at all,
-    behind a Content-Security-Policy that lets remote images load only when ``remote_images`` is on."""
+    behind a Content-Security-Policy that lets remote images load only when ``remote_images`` is on. ``title``:
+    the frame's name for screen readers, in the session's language."""
     csp = content_security_policy(remote_images=remote_images)
     policy = f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
     frame = (
-        f'<iframe id="mail" sandbox="" referrerpolicy="no-referrer" title="Mail preview" '
+        f'<iframe id="mail" sandbox="" referrerpolicy="no-referrer" title="{html.escape(title, quote=True)}" '
         f'style="width:{MOBILE_WIDTH if mobile else DESKTOP_WIDTH}px;height:{height}px;" '
         f'srcdoc="{html.escape(policy + mail_html, quote=True)}"></iframe>'
     )
@@ -77,17 +81,23 @@ def show_mail(mail_html: str, *, key: str, mobile: bool = False, height: int = 6
     remote = bool(st.session_state.get(allowed_key))
     shown, blocked = (mail_html, 0) if remote else block_remote_images(mail_html)
     if blocked:
-        images = "1 remote image is" if blocked == 1 else f"{blocked} remote images are"
         left, right = st.columns([3, 1], vertical_alignment="center")
-        left.caption(f"{images} not loaded: loading them tells their host who opened this mail, and when.")
+        left.caption(
+            _("1 remote image is not loaded: loading it tells its host who opened this mail, and when.")
+            if blocked == 1
+            else _(
+                "{count} remote images are not loaded: loading them tells their host who opened this mail, and when.",
+                count=blocked,
+            )
+        )
         right.button(
-            "Load remote images",
+            _("Load remote images"),
             key=f"{key}.load_remote_images",
             icon=":material/image:",
             on_click=st.session_state.__setitem__,
             args=(allowed_key, True),
         )
-    document = mail_document(shown, mobile=mobile, height=height, remote_images=remote)
+    document = mail_document(shown, mobile=mobile, height=height, remote_images=remote, title=_("Mail preview"))
     if in_place:
         _in_place_frame(document=document, height=height + 4, key=f"{key}.frame", default=None)
     else:

@@ -9,6 +9,8 @@ from typing import Any
 
 import streamlit as st
 
+from components.language import _, say, session_language
+from components.template_state import keep_choice
 from mailconsole.console.drafts import parse_context
 from mailconsole.console.sample_profiles import (
     OwnProfiles,
@@ -38,16 +40,18 @@ def profile_picker(context_key: str, template_type: TemplateType, base: dict[str
     choices = profile_choices(template_type, own_profiles())
     if st.session_state.get(keys["choice"]) not in choices:
         st.session_state[keys["choice"]] = choices[0]
+    keep_choice(keys["choice"])
+    language = session_language()
     choice = st.selectbox(
-        "Sample profile",
+        _("Sample profile"),
         choices,
-        format_func=choice_label,
+        format_func=lambda item: choice_label(item, language),
         key=keys["choice"],
         on_change=_load,
         args=(context_key, template_type, base),
-        help="Values to preview with. They load into the sample context, where you can still edit them.",
+        help=_("Values to preview with. They load into the sample context, where you can still edit them."),
     )
-    st.caption(choice_description(choice))
+    st.caption(choice_description(choice, language))
 
 
 def _load(context_key: str, template_type: TemplateType, base: dict[str, Any]) -> None:
@@ -60,9 +64,11 @@ def save_profile(context_key: str, template_type: TemplateType) -> None:
     """Save the sample context as typed as a profile of the admin's own, for this session."""
     keys = _keys(template_type)
     name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
-    name_col.text_input("Save these values as a profile", key=keys["name"], placeholder="Name, e.g. Long Dutch name")
+    name_col.text_input(
+        _("Save these values as a profile"), key=keys["name"], placeholder=_("Name, e.g. Long Dutch name")
+    )
     button_col.button(
-        "Save profile",
+        _("Save profile"),
         key=f"{keys['name']}.save",
         icon=":material/bookmark_add:",
         on_click=_save,
@@ -72,7 +78,7 @@ def save_profile(context_key: str, template_type: TemplateType) -> None:
     if error:
         st.error(error, icon=":material/bookmark:")
     else:
-        st.caption("Your profiles last for this session, for this template type.")
+        st.caption(_("Your profiles last for this session, for this template type."))
 
 
 def _save(context_key: str, template_type: TemplateType) -> None:
@@ -80,12 +86,14 @@ def _save(context_key: str, template_type: TemplateType) -> None:
     try:
         context = parse_context(st.session_state[context_key])
     except ValueError as err:
-        st.session_state[keys["error"]] = f"The sample context is not valid JSON ({err}); correct it, then save."
+        st.session_state[keys["error"]] = _(
+            "The sample context is not valid JSON ({error}); correct it, then save.", error=err
+        )
         return
     try:
         choice = own_profiles().save(template_type, st.session_state.get(keys["name"], ""), context)
     except ValueError as err:
-        st.session_state[keys["error"]] = str(err)
+        st.session_state[keys["error"]] = say(err)
         return
     st.session_state[keys["error"]] = None
     st.session_state[keys["choice"]] = choice

@@ -11,6 +11,7 @@ import streamlit as st
 from components.confirm import ask
 from components.conflicts import OVERWRITE, RELOAD, changed_by, conflict_panel
 from components.feedback import attempt, flash
+from components.language import _, say
 from components.template_list import remember_template
 from components.template_state import discard_draft, load_draft
 from mailconsole import ManagementClient
@@ -37,16 +38,16 @@ def action_bar(keys: dict[str, str], template: EmailTemplate, dirty: bool) -> Pr
     kind = str(template.type)
     save_col, revert_col, builtin_col, reset_col = st.columns([1, 1.2, 1.6, 1.6])
     save = save_col.button(
-        "Save",
+        _("Save"),
         key=f"tpl.{kind}.save",
         type="primary",
         icon=":material/save:",
         shortcut="Ctrl+S",
-        help="Ctrl+S (Cmd+S on a Mac) saves too, also from inside the body editor.",
+        help=_("Ctrl+S (Cmd+S on a Mac) saves too, also from inside the body editor."),
         width="stretch",
     )
     revert_col.button(
-        "Revert to saved…",
+        _("Revert to saved…"),
         key=f"tpl.{kind}.revert",
         disabled=not dirty,
         icon=":material/undo:",
@@ -55,23 +56,25 @@ def action_bar(keys: dict[str, str], template: EmailTemplate, dirty: bool) -> Pr
         width="stretch",
     )
     load_builtin = builtin_col.button(
-        "Load the built-in body",
+        _("Load the built-in body"),
         key=f"tpl.{kind}.load_builtin",
         icon=":material/file_open:",
-        help="Puts the built-in subject, sender and body (in the engine chosen) into the editor as an unsaved draft "
-        "to start from. Nothing is saved until you press Save.",
+        help=_(
+            "Puts the built-in subject, sender and body (in the engine chosen) into the editor as an unsaved draft "
+            "to start from. Nothing is saved until you press Save."
+        ),
         width="stretch",
     )
     reset_col.button(
-        "Use the built-in mail…",
+        _("Use the built-in mail…"),
         key=f"tpl.{kind}.reset",
         disabled=not template.customize_enabled,
         icon=":material/restart_alt:",
         on_click=st.session_state.__setitem__,
         args=(keys["confirm_reset"], True),
-        help="Turns customisation off: the platform sends its built-in mail. Your saved content stays stored."
+        help=_("Turns customisation off: the platform sends its built-in mail. Your saved content stays stored.")
         if template.customize_enabled
-        else "This type already uses the platform's built-in mail.",
+        else _("This type already uses the platform's built-in mail."),
         width="stretch",
     )
     return Pressed(save=save, load_builtin=load_builtin)
@@ -88,11 +91,13 @@ def template_actions(
 ) -> None:
     """What the action bar's buttons do, the questions they ask first, and the panel of a conflicting save."""
     template_type = saved.template_type
-    title = TEMPLATE_TITLES[template_type]
+    title = say(TEMPLATE_TITLES[template_type])
     dirty = draft != saved
     conflict: Conflict[EmailTemplate] | None = st.session_state.get(keys["conflict"])
     choice = (
-        conflict_panel(conflict, what=f"“{title}”", key=keys["conflict"], details=lambda: _show_changes(conflict))
+        conflict_panel(
+            conflict, what=_("“{title}”", title=title), key=keys["conflict"], details=lambda: _show_changes(conflict)
+        )
         if conflict is not None
         else None
     )
@@ -108,12 +113,15 @@ def template_actions(
         st.session_state.pop(keys["backend"], None)
         remember_template(connection, conflict.current)
         discard_draft(connection, template_type)
-        flash(f"Reloaded “{title}” as stored now; your edits were discarded.")
+        flash(_("Reloaded “{title}” as stored now; your edits were discarded.", title=title))
         st.rerun()
     if pressed.save or choice == OVERWRITE:
         if preview.compile_errors:
             names = ", ".join(sorted(preview.compile_errors))
-            st.error(f"Nothing was saved: fix the template error in {names} first.", icon=":material/warning:")
+            st.error(
+                _("Nothing was saved: fix the template error in {names} first.", names=names),
+                icon=":material/warning:",
+            )
         else:
             # The edit is based on what was loaded; after "Overwrite" / "Save anyway", on what the panel showed.
             baseline = conflict.current if conflict is not None and choice == OVERWRITE else template
@@ -122,20 +130,24 @@ def template_actions(
                 keys,
                 template,
                 baseline,
-                doing="Saving the template",
+                doing=_("Saving the template"),
                 **draft.saved_fields(),
             )
             if stored is not None:
-                _saved(connection, keys, stored, f"Saved “{title}”.")
+                _saved(connection, keys, stored, _("Saved “{title}”.", title=title))
     discarding = st.session_state.get(keys["confirm_discard"])
     if discarding in (REVERT, BUILTIN):
-        then = "Revert to the saved version" if discarding == REVERT else "Load the built-in body instead"
+        then = (
+            _("Revert to the saved version. What you typed is lost.")
+            if discarding == REVERT
+            else _("Load the built-in body instead. What you typed is lost.")
+        )
         ask(
             keys["confirm_discard"],
-            "Discard unsaved changes",
-            f"Discard your unsaved changes to “{title}”?",
-            f"{then}. What you typed is lost.",
-            yes="Discard my changes",
+            _("Discard unsaved changes"),
+            _("Discard your unsaved changes to “{title}”?", title=title),
+            then,
+            yes=_("Discard my changes"),
             key=f"tpl.{template_type.value}.discard",
             on_yes=(lambda: discard_draft(connection, template_type))
             if discarding == REVERT
@@ -144,11 +156,13 @@ def template_actions(
     if st.session_state.get(keys["confirm_reset"]):
         ask(
             keys["confirm_reset"],
-            "Use the built-in mail",
-            f"Use the platform's built-in mail for “{title}”?",
-            "Customisation is turned off; the content you saved stays stored, so you can turn it back on later. "
-            "Unsaved edits are discarded.",
-            yes="Yes, use the built-in mail",
+            _("Use the built-in mail"),
+            _("Use the platform's built-in mail for “{title}”?", title=title),
+            _(
+                "Customisation is turned off; the content you saved stays stored, so you can turn it back on later. "
+                "Unsaved edits are discarded."
+            ),
+            yes=_("Yes, use the built-in mail"),
             key=f"tpl.{template_type.value}.reset",
             on_yes=lambda: _reset(connection, keys, template, saved),
         )
@@ -160,12 +174,17 @@ def _reset(connection: Connection, keys: dict[str, str], template: EmailTemplate
         keys,
         template,
         template,
-        doing="Resetting to the built-in mail",
+        doing=_("Resetting to the built-in mail"),
         **replace(saved, customize_enabled=False).saved_fields(),  # what is stored, customisation off
     )
     if stored is not None:
-        title = TEMPLATE_TITLES[saved.template_type]
-        _saved(connection, keys, stored, f"“{title}” now uses the platform's built-in mail; your content is kept.")
+        title = say(TEMPLATE_TITLES[saved.template_type])
+        _saved(
+            connection,
+            keys,
+            stored,
+            _("“{title}” now uses the platform's built-in mail; your content is kept.", title=title),
+        )
 
 
 def _send(
@@ -227,4 +246,4 @@ def _show_changes(conflict: Conflict[EmailTemplate]) -> None:
     if others:
         st.code("\n".join(others), language=None)
     if not diff and not others:
-        st.caption("Nothing you can see differs.")
+        st.caption(_("Nothing you can see differs."))

@@ -15,25 +15,25 @@ import streamlit as st
 from components.confirm import ask
 from components.email_preview import show_mail
 from components.feedback import call, flash
-from components.template_state import load_draft
+from components.language import _, say, shown_moment
+from components.template_state import keep_choice, load_draft
 from components.times import session_zone
 from mailconsole.console.drafts import Draft, render_draft
 from mailconsole.console.history import BUILTIN, DRAFT, Side, other_differences, side_diff, sides
 from mailconsole.console.markdown import plain
-from mailconsole.console.records import parse_utc, shown_time
+from mailconsole.console.records import parse_utc
 from mailconsole.console.session import Connection
 from mailconsole.models import EmailTemplate, Extension, TemplateRevision
 
 LIMIT = 50
-NOT_OFFERED = "This backend keeps no history of templates: only the embedded mailconsole service does."
 
 
 def history_panel(connection: Connection, template: EmailTemplate, draft: Draft, context: dict[str, Any]) -> None:
     kind = draft.template_type.value
-    if not st.toggle("History: compare versions and restore one", key=f"history.{kind}.open"):
+    if not st.toggle(_("History: compare versions and restore one"), key=f"history.{kind}.open"):
         return
     if connection.management is None or Extension.HISTORY not in connection.extensions():
-        st.caption(NOT_OFFERED)
+        st.caption(_("This backend keeps no history of templates: only the embedded mailconsole service does."))
         return
     revisions = _revisions(connection, template)
     options = {side.key: side for side in sides(revisions, draft, template.version, connection.mail_language())}
@@ -42,7 +42,7 @@ def history_panel(connection: Connection, template: EmailTemplate, draft: Draft,
     left = options[_pick(left_col, kind, "left", options, default=newest)]
     right = options[_pick(right_col, kind, "right", options, default=DRAFT)]
     if not revisions:
-        st.caption("No saved version yet: the template has never been saved on this backend.")
+        st.caption(_("No saved version yet: the template has never been saved on this backend."))
     _differences(left, right)
     for column, side in zip(st.columns(2), (left, right), strict=True):
         with column:
@@ -57,7 +57,7 @@ def _revisions(connection: Connection, template: EmailTemplate) -> list[Template
     cache_key = f"history.{template.type}.read"
     cached: tuple[int | None, list[TemplateRevision]] | None = st.session_state.get(cache_key)
     if cached is None or cached[0] != template.version:
-        revisions = call("Reading the history", management.template_history, type=str(template.type), limit=LIMIT)
+        revisions = call(_("Reading the history"), management.template_history, type=str(template.type), limit=LIMIT)
         cached = (template.version, revisions)
         st.session_state[cache_key] = cached
     return cached[1]
@@ -67,25 +67,23 @@ def _pick(column: Any, kind: str, which: str, options: dict[str, Side], *, defau
     key = f"history.{kind}.{which}"
     if st.session_state.get(key) not in options:
         st.session_state[key] = default
+    keep_choice(key)
     chosen: str = column.selectbox(
-        "Compare" if which == "left" else "with",
+        _("Compare") if which == "left" else _("with"),
         options=list(options),
-        format_func=lambda item: _label(options[item]),
+        format_func={item: _label(side) for item, side in options.items()}.__getitem__,
         key=key,
     )
     return chosen
 
 
 def _label(side: Side) -> str:
-    """``Version 3 (current) · 2026-11-05 18:00:00 · alice@example.com``, the time in the browser's zone."""
-    label = _capitalised(side.label)
+    """``Version 3 (current) · Nov 5, 2026, 6:00:00 PM · alice@example.com``, the time in the browser's zone and
+    as the session's language writes it."""
+    label = say(side.title)
     if side.at:
-        label += f" · {shown_time(parse_utc(side.at), session_zone())}"
+        label += f" · {shown_moment(parse_utc(side.at).astimezone(session_zone()))}"
     return f"{label} · {side.actor}" if side.actor else label
-
-
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _differences(left: Side, right: Side) -> None:
@@ -96,16 +94,18 @@ def _differences(left: Side, right: Side) -> None:
     if others:
         st.code("\n".join(others), language=None)
     if not diff and not others:
-        st.caption(f"No difference between {left.label} and {right.label}.")
+        st.caption(_("No difference between {left} and {right}.", left=left.label, right=right.label))
 
 
 def _rendered(kind: str, side: Side, context: dict[str, Any]) -> None:
     preview = render_draft(Draft.of(side.template), context)
     if not preview.ok:
-        st.error(f"{_capitalised(side.label)} does not render: {next(iter(preview.errors.values()))}")
+        st.error(
+            _("{side} does not render: {error}", side=side.title, error=next(iter(preview.errors.values())).described())
+        )
         return
     st.markdown(f"**{plain(preview.subject)}**")
-    st.caption(f"From {plain(preview.sender)}" if preview.sender else "No sender name")
+    st.caption(_("From {sender}", sender=plain(preview.sender)) if preview.sender else _("No sender name"))
     show_mail(preview.html, key=f"history.{kind}.{side.key}", height=420)
 
 
@@ -114,12 +114,16 @@ def _restore(connection: Connection, kind: str, saved: list[Side]) -> None:
         return
     by_key = {side.key: side for side in saved}
     pick_col, button_col = st.columns([2, 1], vertical_alignment="bottom")
+    keep_choice(f"history.{kind}.restore")
     chosen = pick_col.selectbox(
-        "Restore", options=list(by_key), format_func=lambda item: _label(by_key[item]), key=f"history.{kind}.restore"
+        _("Restore"),
+        options=list(by_key),
+        format_func={item: _label(side) for item, side in by_key.items()}.__getitem__,
+        key=f"history.{kind}.restore",
     )
     flag = f"history.{kind}.confirm"
     button_col.button(
-        "Load it into the editor…",
+        _("Load it into the editor…"),
         key=f"history.{kind}.load",
         icon=":material/restore:",
         on_click=st.session_state.__setitem__,
@@ -131,11 +135,13 @@ def _restore(connection: Connection, kind: str, saved: list[Side]) -> None:
         side = by_key[pending]
         ask(
             flag,
-            "Restore a version",
-            f"Load {side.label} into the editor?",
-            "It replaces what is in the editor now (your unsaved edits are lost) as an unsaved draft. Nothing is "
-            "saved until you press Save: then it becomes a new version.",
-            yes=f"Load {side.label}",
+            _("Restore a version"),
+            _("Load {side} into the editor?", side=side.label),
+            _(
+                "It replaces what is in the editor now (your unsaved edits are lost) as an unsaved draft. Nothing is "
+                "saved until you press Save: then it becomes a new version."
+            ),
+            yes=_("Load {side}", side=side.label),
             key=f"history.{kind}.restore_confirm",
             on_yes=lambda: _load(connection, side),
         )
@@ -143,4 +149,4 @@ def _restore(connection: Connection, kind: str, saved: list[Side]) -> None:
 
 def _load(connection: Connection, side: Side) -> None:
     load_draft(connection, Draft.of(side.template))
-    flash(f"{_capitalised(side.label)} is in the editor, unsaved: press Save to make it current.")
+    flash(_("{side} is in the editor, unsaved: press Save to make it current.", side=side.title))

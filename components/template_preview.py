@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.email_preview import show_mail
 from components.feedback import attempt
+from components.language import _, say
 from components.profile_picker import profile_picker, save_profile
 from components.provider_state import remember_provider
 from mailconsole.console.drafts import Draft, Preview, default_context
@@ -15,7 +16,7 @@ from mailconsole.models import EmailProvider, RenderedEmail
 from mailconsole.rendering import LintFinding, html_to_text
 from mailconsole.senders import from_identity
 
-NO_PROBLEMS = "No problems found"
+NO_PROBLEMS = "No problems found"  # the English of the sentence below (tests look for it)
 SHOWN_FINDINGS = 8  # more would push the page down; the rest are counted
 
 
@@ -24,17 +25,19 @@ def previews(
 ) -> None:
     management = connection.management
     provider = _provider(connection)
-    mobile = st.toggle("Mobile width (375 px)", key="tpl.mobile", help="Off: a desktop reading pane, 600 px and up.")
+    mobile = st.toggle(
+        _("Mobile width (375 px)"), key="tpl.mobile", help=_("Off: a desktop reading pane, 600 px and up.")
+    )
     # Sample profiles (issue 14): loaded into the sample context below, which stays editable.
     profile_picker(
         keys["context"],
         draft.template_type,
         default_context(draft.template_type, draft.expires_in, connection.app_name),
     )
-    live_tab, backend_tab, context_tab = st.tabs(["Live preview", "Backend preview", "Sample context"])
+    live_tab, backend_tab, context_tab = st.tabs([_("Live preview"), _("Backend preview"), _("Sample context")])
     with context_tab:
-        st.caption("The variables the preview renders with. Edit them to try other values.")
-        st.text_area("Sample context (JSON)", key=keys["context"], height=380, label_visibility="collapsed")
+        st.caption(_("The variables the preview renders with. Edit them to try other values."))
+        st.text_area(_("Sample context (JSON)"), key=keys["context"], height=380, label_visibility="collapsed")
         save_profile(keys["context"], draft.template_type)
         if context_error:
             st.error(context_error, icon=":material/data_object:")
@@ -44,18 +47,18 @@ def previews(
         shown: Preview | None = preview if preview.ok else st.session_state.get(keys["last_good"])
         if not preview.ok:
             st.caption(
-                ":orange[The template has an error (see the editor); this is the last version that rendered.]"
+                _(":orange[The template has an error (see the editor); this is the last version that rendered.]")
                 if shown
-                else ":orange[The template has an error (see the editor); nothing has rendered yet.]"
+                else _(":orange[The template has an error (see the editor); nothing has rendered yet.]")
             )
         if shown is not None:
             _show_rendered(shown, provider, mobile=mobile, key=keys["preview"], in_place=True)
     with backend_tab:
-        st.caption("The backend renders the draft with its own sample values: the same renderer, as a check.")
-        if st.button("Render on the backend", key=f"{keys['backend']}.button", icon=":material/cloud_sync:"):
+        st.caption(_("The backend renders the draft with its own sample values: the same renderer, as a check."))
+        if st.button(_("Render on the backend"), key=f"{keys['backend']}.button", icon=":material/cloud_sync:"):
             assert management is not None
             mail = attempt(
-                "Rendering on the backend",
+                _("Rendering on the backend"),
                 management.preview_email_template,
                 type=draft.template_type,
                 content=draft.content,
@@ -70,13 +73,13 @@ def previews(
         if result is not None:
             rendered_draft, mail = result
             if rendered_draft != draft:
-                st.caption(":orange[Rendered from an earlier version of the draft; render again to compare.]")
+                st.caption(_(":orange[Rendered from an earlier version of the draft; render again to compare.]"))
             elif preview.ok:
                 same = (mail.subject, mail.sender, mail.content) == (preview.subject, preview.sender, preview.html)
                 st.caption(
-                    "Same as the live preview."
+                    _("Same as the live preview.")
                     if same
-                    else "Differs from the live preview (the backend uses its own sample values)."
+                    else _("Differs from the live preview (the backend uses its own sample values).")
                 )
             rendered = Preview(subject=mail.subject, sender=mail.sender, html=mail.content)
             _show_rendered(rendered, provider, mobile=mobile, key=keys["backend"])
@@ -84,34 +87,35 @@ def previews(
 
 def checks(findings: list[LintFinding], preview: Preview, *, engine_mismatch_shown: bool = False) -> None:
     """The linter's findings, recomputed on every edit."""
-    st.markdown("**Checks**")
+    st.markdown(_("**Checks**"))
     if preview.compile_errors:
         # The error is shown beside the field already; the other checks need a template that compiles.
-        st.caption("The checks run once the template compiles.")
+        st.caption(_("The checks run once the template compiles."))
         return
     if engine_mismatch_shown:
-        st.warning("The body is written for the other engine (see under the editor).", icon=":material/swap_horiz:")
+        st.warning(_("The body is written for the other engine (see under the editor)."), icon=":material/swap_horiz:")
     elif not findings:
-        st.caption(f":green[:material/check_circle:] {NO_PROBLEMS}")
+        st.caption(_(":green[:material/check_circle:] No problems found"))
         return
     for finding in findings[:SHOWN_FINDINGS]:
-        place = {"content": "Body", "subject": "Subject", "sender": "Sender"}[finding.field]
+        place = {"content": _("Body"), "subject": _("Subject"), "sender": _("Sender")}[finding.field]
         if finding.line is not None and finding.field == "content":
-            place += f", line {finding.line}"
-        text = f"**{place}:** {plain(finding.message)}"  # the message quotes the template: no Markdown in it
+            place = _("Body, line {line}", line=finding.line)
+        # The message quotes the template: no Markdown in it.
+        text = _("**{place}:** {message}", place=place, message=plain(say(finding.text)))
         if finding.severity == "error":
             st.error(text, icon=":material/error:")
         else:
             st.warning(text, icon=":material/warning:")
     if len(findings) > SHOWN_FINDINGS:
-        st.caption(f"And {len(findings) - SHOWN_FINDINGS} more.")
+        st.caption(_("And {count} more.", count=len(findings) - SHOWN_FINDINGS))
 
 
 def _provider(connection: Connection) -> EmailProvider | None:
     """The provider settings (for the From of the preview), read once per session; None when they cannot be read
     (the preview then shows the sender's name alone)."""
     if connection.data.provider is None and connection.management is not None:
-        provider = attempt("Reading the provider settings", connection.management.get_email_provider)
+        provider = attempt(_("Reading the provider settings"), connection.management.get_email_provider)
         if provider is not None:
             remember_provider(connection, provider)
     return connection.data.provider
@@ -124,9 +128,13 @@ def _show_rendered(
     is the one a send uses (``from_identity``): the rendered sender, and the provider's address."""
     sender = from_identity(provider, mail.sender)
     address = f" {plain(f'<{sender.address}>')}" if sender.address else ""
-    st.markdown(f"**From:** {plain(sender.name)}{address}  \n**Subject:** {plain(mail.subject)}")
+    st.markdown(
+        _("**From:** {sender}", sender=f"{plain(sender.name)}{address}")
+        + "  \n"
+        + _("**Subject:** {subject}", subject=plain(mail.subject))
+    )
     if provider is not None and not provider.enabled:
-        st.caption("Sent by the platform's built-in mail service, from its own address.")
+        st.caption(_("Sent by the platform's built-in mail service, from its own address."))
     show_mail(mail.html, key=key, mobile=mobile, height=560, in_place=in_place)
-    with st.expander("Plain-text part"):
+    with st.expander(_("Plain-text part")):
         st.text(html_to_text(mail.html))

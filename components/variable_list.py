@@ -14,6 +14,8 @@ from typing import Any
 
 import streamlit as st
 
+from components.language import _, say
+from components.template_state import keep_choice
 from mailconsole.catalog import VARIABLE_MEANINGS, variable_tag, variables_for
 from mailconsole.models import TemplateEngine, TemplateType
 
@@ -21,7 +23,7 @@ SHOWN_VALUE = 80  # characters of a sample value in the list (a logo is a long d
 
 # The console's own script (no mail content in it), run in the page by an ``st.components.v2`` component: no frame
 # of its own, so the page's frames stay the editor and the previews. The buttons take their text as text, never as
-# HTML. An Ace element keeps its editor in ``env.editor``.
+# HTML. An Ace element keeps its editor in ``env.editor``. Its words come translated from Python (``data``).
 _INSERT_JS = """
 export default function (component) {
   const { data, parentElement } = component;
@@ -45,12 +47,12 @@ export default function (component) {
     button.onclick = () => {
       const target = editor();
       if (!target) {
-        note.textContent = "The editor cannot be reached from here: copy the variable from the box below.";
+        note.textContent = data.unreachable;
         return;
       }
       target.insert(item.tag);
       target.focus();
-      note.textContent = "Inserted " + item.tag + " at the cursor.";
+      note.textContent = data.inserted.replace("%s", item.tag);
     };
     buttons.appendChild(button);
   }
@@ -71,28 +73,40 @@ _insert_buttons = st.components.v2.component(
 
 
 def variable_rows(template_type: TemplateType, engine: TemplateEngine, context: dict[str, Any]) -> list[dict[str, str]]:
-    """One row per variable of the type: how to write it in ``engine``, what it means, the sample value."""
+    """One row per variable of the type: how to write it in ``engine``, what it means, the sample value (the
+    columns named in the session's language: a table shows its keys as its headings)."""
     rows = []
     for name in variables_for(template_type):
         value = str(context.get(name, ""))
         shown = value if len(value) <= SHOWN_VALUE else value[: SHOWN_VALUE - 1] + "…"
-        rows.append({"Variable": variable_tag(name, engine), "Meaning": VARIABLE_MEANINGS[name], "Sample value": shown})
+        rows.append(
+            {
+                _("Variable"): variable_tag(name, engine),
+                _("Meaning"): say(VARIABLE_MEANINGS[name]),
+                _("Sample value"): shown,
+            }
+        )
     return rows
 
 
 def variable_list(template_type: TemplateType, engine: str, context: dict[str, Any]) -> None:
     names = variables_for(template_type)
     in_engine = TemplateEngine(engine)
-    with st.expander(f"Variables of this template ({len(names)})", icon=":material/data_object:"):
-        st.caption("Click a variable to insert it at the editor's cursor.")
-        variables = [{"tag": variable_tag(name, in_engine), "meaning": VARIABLE_MEANINGS[name]} for name in names]
-        _insert_buttons(data={"variables": variables}, key=f"tpl.{template_type.value}.insert")
+    with st.expander(_("Variables of this template ({count})", count=len(names)), icon=":material/data_object:"):
+        st.caption(_("Click a variable to insert it at the editor's cursor."))
+        variables = [{"tag": variable_tag(name, in_engine), "meaning": say(VARIABLE_MEANINGS[name])} for name in names]
+        words = {
+            "unreachable": _("The editor cannot be reached from here: copy the variable from the box below."),
+            "inserted": _("Inserted {tag} at the cursor.", tag="%s"),  # the script puts the variable for %s
+        }
+        _insert_buttons(data={"variables": variables, **words}, key=f"tpl.{template_type.value}.insert")
         st.table(variable_rows(template_type, in_engine, context))  # not a dataframe: the page has one, the list
+        keep_choice(f"tpl.{template_type.value}.variable")
         name = st.selectbox(
-            "Variable to copy",
+            _("Variable to copy"),
             names,
-            format_func=lambda item: f"{item}: {VARIABLE_MEANINGS[item]}",
+            format_func={item: f"{item}: {say(VARIABLE_MEANINGS[item])}" for item in names}.__getitem__,
             key=f"tpl.{template_type.value}.variable",
         )
         st.code(variable_tag(name or names[0], in_engine), language=None)
-        st.caption("Or copy it with the button at the right of the box, and paste it where you want it.")
+        st.caption(_("Or copy it with the button at the right of the box, and paste it where you want it."))

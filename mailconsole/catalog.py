@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mailconsole.i18n import Text, localized
 from mailconsole.models import Channel, EmailTemplateCategory, TemplateEngine, TemplateType
 
 T = TemplateType
@@ -13,49 +14,54 @@ T = TemplateType
 @dataclass(frozen=True)
 class TemplateGroup:
     key: str
+    # The platform's own category (its Chinese and English titles, as get-email-templates answers them).
     category: EmailTemplateCategory
     types: tuple[TemplateType, ...]
+    # The group's name and description in the console's language (``str()``: the category's English).
+    name: Text
+    description: Text
+
+
+def _group(
+    key: str, name: Text, description: Text, platform_title: str, platform_desc: str, types: tuple[TemplateType, ...]
+) -> TemplateGroup:
+    category = EmailTemplateCategory(
+        title=platform_title, title_en=str(name), desc=platform_desc, desc_en=str(description)
+    )
+    return TemplateGroup(key, category, types, name, description)
 
 
 TEMPLATE_GROUPS: tuple[TemplateGroup, ...] = (
-    TemplateGroup(
+    _group(
         "welcome",
-        EmailTemplateCategory(
-            title="通知模版",
-            title_en="Welcome and notification",
-            desc="欢迎邮件和首次创建用户通知",
-            desc_en="The welcome mail and the notice to a user an administrator created.",
-        ),
+        localized("Welcome and notification"),
+        localized("The welcome mail and the notice to a user an administrator created."),
+        "通知模版",
+        "欢迎邮件和首次创建用户通知",
         (T.WELCOME_EMAIL, T.FIRST_CREATED_USER),
     ),
-    TemplateGroup(
+    _group(
         "verify_code",
-        EmailTemplateCategory(
-            title="验证码模版",
-            title_en="Verification codes",
-            desc="注册、登录、MFA 和信息补全验证码",
-            desc_en="Codes for registration, login, MFA and completing a profile.",
-        ),
+        localized("Verification codes"),
+        localized("Codes for registration, login, MFA and completing a profile."),
+        "验证码模版",
+        "注册、登录、MFA 和信息补全验证码",
         (T.REGISTER_VERIFY_CODE, T.LOGIN_VERIFY_CODE, T.MFA_VERIFY_CODE, T.INFORMATION_COMPLETION_VERIFY_CODE),
     ),
-    TemplateGroup(
+    _group(
         "verify_link",
-        EmailTemplateCategory(
-            title="验证邮件模版",
-            title_en="Verification links",
-            desc="首次邮箱登录验证和控制台发起的邮箱验证",
-            desc_en="Links that verify a mailbox: first email login, and verification started in the console.",
-        ),
+        localized("Verification links"),
+        localized("Links that verify a mailbox: first email login, and verification started in the console."),
+        "验证邮件模版",
+        "首次邮箱登录验证和控制台发起的邮箱验证",
         (T.FIRST_EMAIL_LOGIN_VERIFY, T.CONSOLE_CONDUCTED_VERIFY),
     ),
-    TemplateGroup(
+    _group(
         "reset_password",
-        EmailTemplateCategory(
-            title="重置密码模版",
-            title_en="Password",
-            desc="重置密码验证码、密码重置通知和密码到期提醒",
-            desc_en="Reset codes, password-changed notices and the password-expiry reminder.",
-        ),
+        localized("Password"),
+        localized("Reset codes, password-changed notices and the password-expiry reminder."),
+        "重置密码模版",
+        "重置密码验证码、密码重置通知和密码到期提醒",
         (
             T.RESET_PASSWORD_VERIFY_CODE,
             T.USER_PASSWORD_RESET_NOTIFICATION,
@@ -63,44 +69,42 @@ TEMPLATE_GROUPS: tuple[TemplateGroup, ...] = (
             T.USER_PASSWORD_UPDATE_REMIND,
         ),
     ),
-    TemplateGroup(
+    _group(
         "change_email",
-        EmailTemplateCategory(
-            title="修改邮箱模版",
-            title_en="Change email",
-            desc="绑定和解绑邮箱验证码",
-            desc_en="Codes for binding and unbinding a mailbox.",
-        ),
+        localized("Change email"),
+        localized("Codes for binding and unbinding a mailbox."),
+        "修改邮箱模版",
+        "绑定和解绑邮箱验证码",
         (T.EMAIL_BIND_VERIFY_CODE, T.EMAIL_UNBIND_VERIFY_CODE),
     ),
-    TemplateGroup(
+    _group(
         "self_unlock",
-        EmailTemplateCategory(
-            title="自助解锁模版",
-            title_en="Self-unlock",
-            desc="账号被锁定后的自助解锁验证码",
-            desc_en="The code a locked-out user types to unlock the account.",
-        ),
+        localized("Self-unlock"),
+        localized("The code a locked-out user types to unlock the account."),
+        "自助解锁模版",
+        "账号被锁定后的自助解锁验证码",
         (T.SELF_UNLOCKING_VERIFY_CODE,),
     ),
 )
 
-TEMPLATE_TITLES: dict[TemplateType, str] = {
-    T.WELCOME_EMAIL: "Welcome email",
-    T.FIRST_CREATED_USER: "Account created by an administrator",
-    T.REGISTER_VERIFY_CODE: "Registration code",
-    T.LOGIN_VERIFY_CODE: "Login code",
-    T.MFA_VERIFY_CODE: "MFA code",
-    T.INFORMATION_COMPLETION_VERIFY_CODE: "Profile completion code",
-    T.FIRST_EMAIL_LOGIN_VERIFY: "First email login verification link",
-    T.CONSOLE_CONDUCTED_VERIFY: "Email verification link (sent from the console)",
-    T.USER_PASSWORD_UPDATE_REMIND: "Password expiry reminder",
-    T.ADMIN_RESET_USER_PASSWORD_NOTIFICATION: "Password reset by an administrator",
-    T.USER_PASSWORD_RESET_NOTIFICATION: "Password changed",
-    T.RESET_PASSWORD_VERIFY_CODE: "Password reset code",
-    T.SELF_UNLOCKING_VERIFY_CODE: "Self-unlock code",
-    T.EMAIL_BIND_VERIFY_CODE: "Bind email code",
-    T.EMAIL_UNBIND_VERIFY_CODE: "Unbind email code",
+# The templates' names, in the console's language (``str()``: the English, which the service's built-in templates
+# are named by).
+TEMPLATE_TITLES: dict[TemplateType, Text] = {
+    T.WELCOME_EMAIL: localized("Welcome email"),
+    T.FIRST_CREATED_USER: localized("Account created by an administrator"),
+    T.REGISTER_VERIFY_CODE: localized("Registration code"),
+    T.LOGIN_VERIFY_CODE: localized("Login code"),
+    T.MFA_VERIFY_CODE: localized("MFA code"),
+    T.INFORMATION_COMPLETION_VERIFY_CODE: localized("Profile completion code"),
+    T.FIRST_EMAIL_LOGIN_VERIFY: localized("First email login verification link"),
+    T.CONSOLE_CONDUCTED_VERIFY: localized("Email verification link (sent from the console)"),
+    T.USER_PASSWORD_UPDATE_REMIND: localized("Password expiry reminder"),
+    T.ADMIN_RESET_USER_PASSWORD_NOTIFICATION: localized("Password reset by an administrator"),
+    T.USER_PASSWORD_RESET_NOTIFICATION: localized("Password changed"),
+    T.RESET_PASSWORD_VERIFY_CODE: localized("Password reset code"),
+    T.SELF_UNLOCKING_VERIFY_CODE: localized("Self-unlock code"),
+    T.EMAIL_BIND_VERIFY_CODE: localized("Bind email code"),
+    T.EMAIL_UNBIND_VERIFY_CODE: localized("Unbind email code"),
 }
 
 # The longer names the platform's documentation and console use for the types, so that the picker finds a
@@ -147,7 +151,7 @@ DEFAULT_EXPIRES_IN = 300  # seconds; the platform's usual validity of a code or 
 @dataclass(frozen=True)
 class ChannelInfo:
     channel: Channel
-    description: str
+    description: Text
     # None: a built-in mail of its own, with no public template type (account deletion).
     template: TemplateType | None
 
@@ -155,21 +159,29 @@ class ChannelInfo:
 CHANNELS: dict[Channel, ChannelInfo] = {
     info.channel: info
     for info in (
-        ChannelInfo(Channel.LOGIN, "A code to sign in with email", T.LOGIN_VERIFY_CODE),
-        ChannelInfo(Channel.REGISTER, "A code to register with email", T.REGISTER_VERIFY_CODE),
-        ChannelInfo(Channel.RESET_PASSWORD, "A code to reset a forgotten password", T.RESET_PASSWORD_VERIFY_CODE),
-        ChannelInfo(Channel.VERIFY_EMAIL_LINK, "A link that verifies the mailbox", T.FIRST_EMAIL_LOGIN_VERIFY),
-        ChannelInfo(Channel.UPDATE_EMAIL, "A code to change the account's email", T.EMAIL_BIND_VERIFY_CODE),
-        ChannelInfo(Channel.BIND_EMAIL, "A code to bind an email to the account", T.EMAIL_BIND_VERIFY_CODE),
-        ChannelInfo(Channel.UNBIND_EMAIL, "A code to unbind the account's email", T.EMAIL_UNBIND_VERIFY_CODE),
-        ChannelInfo(Channel.VERIFY_MFA, "A code for multi-factor authentication", T.MFA_VERIFY_CODE),
-        ChannelInfo(Channel.UNLOCK_ACCOUNT, "A code to unlock a locked account", T.SELF_UNLOCKING_VERIFY_CODE),
+        ChannelInfo(Channel.LOGIN, localized("A code to sign in with email"), T.LOGIN_VERIFY_CODE),
+        ChannelInfo(Channel.REGISTER, localized("A code to register with email"), T.REGISTER_VERIFY_CODE),
+        ChannelInfo(
+            Channel.RESET_PASSWORD, localized("A code to reset a forgotten password"), T.RESET_PASSWORD_VERIFY_CODE
+        ),
+        ChannelInfo(
+            Channel.VERIFY_EMAIL_LINK, localized("A link that verifies the mailbox"), T.FIRST_EMAIL_LOGIN_VERIFY
+        ),
+        ChannelInfo(Channel.UPDATE_EMAIL, localized("A code to change the account's email"), T.EMAIL_BIND_VERIFY_CODE),
+        ChannelInfo(Channel.BIND_EMAIL, localized("A code to bind an email to the account"), T.EMAIL_BIND_VERIFY_CODE),
+        ChannelInfo(
+            Channel.UNBIND_EMAIL, localized("A code to unbind the account's email"), T.EMAIL_UNBIND_VERIFY_CODE
+        ),
+        ChannelInfo(Channel.VERIFY_MFA, localized("A code for multi-factor authentication"), T.MFA_VERIFY_CODE),
+        ChannelInfo(
+            Channel.UNLOCK_ACCOUNT, localized("A code to unlock a locked account"), T.SELF_UNLOCKING_VERIFY_CODE
+        ),
         ChannelInfo(
             Channel.COMPLETE_EMAIL,
-            "A code to add a missing email at sign-in or sign-up",
+            localized("A code to add a missing email at sign-in or sign-up"),
             T.INFORMATION_COMPLETION_VERIFY_CODE,
         ),
-        ChannelInfo(Channel.DELETE_ACCOUNT, "A code to confirm deleting the account", None),
+        ChannelInfo(Channel.DELETE_ACCOUNT, localized("A code to confirm deleting the account"), None),
     )
 }
 
@@ -227,36 +239,36 @@ def group_of(template_type: TemplateType) -> TemplateGroup:
 
 # What each variable holds, for the editor's list of variables (issue 14). A send fills what it knows; the rest
 # stays empty (see ``service/sending.py``).
-VARIABLE_MEANINGS: dict[str, str] = {
-    "app_name": "The application's name (the user pool's, in a send).",
-    "app_description": "The application's description.",
-    "app_logo": "The application's logo: an image URL for <img src>.",
-    "app_domain": "The application's domain.",
-    "client_name": "The sender's name: the application's.",
-    "subject_name": "The name the subject speaks of: the application's.",
-    "user_email": "The recipient's email address.",
-    "user_display_name": "The user's display name (empty when the user has none).",
-    "user_name": "The user's name.",
-    "username": "The user's login name.",
-    "userpool_name": "The user pool's name.",
-    "userpool_logo": "The user pool's logo: an image URL.",
-    "tenant_name": "The tenant's name, in a multi-tenant user pool.",
-    "tenant_logo": "The tenant's logo: an image URL.",
-    "tenant_domain": "The tenant's domain.",
-    "host_url": "The address of the application's sign-in host.",
-    "ip": "The IP address the request came from.",
-    "country": "The country of that IP address.",
-    "province": "The province or state of that IP address.",
-    "city": "The city of that IP address.",
-    "datetime": "When the mail was requested.",
-    "verify_code": "The verification code the user types.",
-    "verify_link": "The link the user opens to verify the mailbox.",
-    "expires_in": "How long the code or link is valid, in minutes.",
-    "login_url": "Where the user signs in.",
-    "password": "The password an administrator set (created or reset account).",
-    "admin_name": "The administrator who created the account or reset the password.",
-    "password_effective_time": "When the current password expires.",
-    "update_password_link": "Where the user changes the password.",
+VARIABLE_MEANINGS: dict[str, Text] = {
+    "app_name": localized("The application's name (the user pool's, in a send)."),
+    "app_description": localized("The application's description."),
+    "app_logo": localized("The application's logo: an image URL for <img src>."),
+    "app_domain": localized("The application's domain."),
+    "client_name": localized("The sender's name: the application's."),
+    "subject_name": localized("The name the subject speaks of: the application's."),
+    "user_email": localized("The recipient's email address."),
+    "user_display_name": localized("The user's display name (empty when the user has none)."),
+    "user_name": localized("The user's name."),
+    "username": localized("The user's login name."),
+    "userpool_name": localized("The user pool's name."),
+    "userpool_logo": localized("The user pool's logo: an image URL."),
+    "tenant_name": localized("The tenant's name, in a multi-tenant user pool."),
+    "tenant_logo": localized("The tenant's logo: an image URL."),
+    "tenant_domain": localized("The tenant's domain."),
+    "host_url": localized("The address of the application's sign-in host."),
+    "ip": localized("The IP address the request came from."),
+    "country": localized("The country of that IP address."),
+    "province": localized("The province or state of that IP address."),
+    "city": localized("The city of that IP address."),
+    "datetime": localized("When the mail was requested."),
+    "verify_code": localized("The verification code the user types."),
+    "verify_link": localized("The link the user opens to verify the mailbox."),
+    "expires_in": localized("How long the code or link is valid, in minutes."),
+    "login_url": localized("Where the user signs in."),
+    "password": localized("The password an administrator set (created or reset account)."),
+    "admin_name": localized("The administrator who created the account or reset the password."),
+    "password_effective_time": localized("When the current password expires."),
+    "update_password_link": localized("Where the user changes the password."),
 }
 
 

@@ -18,7 +18,7 @@ from mailconsole.catalog import (
     TEMPLATE_GROUPS,
     VERIFICATION_TYPES,
 )
-from mailconsole.i18n import EN_US, Language
+from mailconsole.i18n import EN_US, Language, LocalizedValueError, localized
 from mailconsole.models import EmailTemplate, TemplateEngine, TemplateType
 from mailconsole.rendering import LintFinding, TemplateError, TemplateLimitError, check_template, render_template
 from mailconsole.rendering.samples import sample_context
@@ -160,14 +160,16 @@ def render_draft(draft: Draft, context: dict[str, Any]) -> Preview:
     return preview
 
 
-def annotations_for(error: TemplateError | None, findings: list[LintFinding] | None = None) -> list[dict[str, Any]]:
+def annotations_for(
+    error: TemplateError | None, findings: list[LintFinding] | None = None, language: Language = EN_US
+) -> list[dict[str, Any]]:
     """The Ace gutter markers: a body error that stops compiling at its line (and column when known), else the
-    linter's findings in the body that have a line."""
+    linter's findings in the body that have a line (in ``language``; a compile error is the engine's own words)."""
     if error is not None:
         marked = [(error.line, error.column, "error", error.message)]
     else:
         marked = [
-            (finding.line, finding.column, finding.severity, finding.message)
+            (finding.line, finding.column, finding.severity, finding.text.in_language(language))
             for finding in findings or []
             if finding.field == "content" and finding.line is not None
         ]
@@ -193,9 +195,12 @@ def parse_context(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as err:
-        raise ValueError(f"line {err.lineno}, column {err.colno}: {err.msg}") from None
+        # The JSON parser's own words (err.msg) stay as it says them.
+        where = localized("line {line}, column {column}: {problem}", line=err.lineno, column=err.colno, problem=err.msg)
+        raise LocalizedValueError(where) from None
     if not isinstance(value, dict):
-        raise ValueError('it must be a JSON object, such as {"verify_code": "123456"}')
+        example = '{"verify_code": "123456"}'
+        raise LocalizedValueError(localized("it must be a JSON object, such as {example}", example=example))
     return value
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from mailconsole.changes import text_diff
 from mailconsole.console.drafts import Draft
 from mailconsole.console.saving import DIFFED_FIELDS, other_template_changes
-from mailconsole.i18n import EN_US, Language
+from mailconsole.i18n import EN_US, Language, Text, localized
 from mailconsole.models import EmailTemplate, TemplateRevision
 from mailconsole.service.defaults import default_template
 
@@ -17,10 +17,12 @@ DRAFT, BUILTIN = "draft", "builtin"
 
 @dataclass(frozen=True)
 class Side:
-    """One thing to compare: ``key`` is ``draft``, ``builtin`` or ``v<version>``."""
+    """One thing to compare: ``key`` is ``draft``, ``builtin`` or ``v<version>``; ``label`` names it inside a
+    sentence (``version 3``), ``title`` at the start of one (``Version 3``)."""
 
     key: str
-    label: str
+    label: Text
+    title: Text
     template: EmailTemplate
     version: int | None = None  # the saved version this side is
     at: str | None = None  # when it was saved (UTC, ISO 8601), and by whom
@@ -44,7 +46,7 @@ def sides(
     saved = [
         Side(
             f"v{revision.version}",
-            f"version {revision.version}" + (" (current)" if revision.version == current_version else ""),
+            *_version_names(revision.version, current=revision.version == current_version),
             as_edited(revision),
             revision.version,
             revision.at or None,
@@ -53,12 +55,25 @@ def sides(
         for revision in revisions
     ]
     builtin = as_edited(default_template(draft.template_type, draft.tpl_engine, language))
-    return [*saved, Side(DRAFT, "your draft", draft_template(draft)), Side(BUILTIN, "the built-in default", builtin)]
+    return [
+        *saved,
+        Side(DRAFT, localized("your draft"), localized("Your draft"), draft_template(draft)),
+        Side(BUILTIN, localized("the built-in default"), localized("The built-in default"), builtin),
+    ]
+
+
+def _version_names(version: int | None, *, current: bool) -> tuple[Text, Text]:
+    if current:
+        return (
+            localized("version {version} (current)", version=version),
+            localized("Version {version} (current)", version=version),
+        )
+    return localized("version {version}", version=version), localized("Version {version}", version=version)
 
 
 def side_diff(left: Side, right: Side) -> str:
     """Subject, sender and body as a unified diff from ``left`` to ``right`` ("" when equal)."""
-    labels = (f"({left.label})", f"({right.label})")
+    labels = (f"({left.label})", f"({right.label})")  # the diff's file names: data, in English
     diffs = (
         text_diff(name, str(getattr(left.template, name)), str(getattr(right.template, name)), labels=labels)
         for name in DIFFED_FIELDS

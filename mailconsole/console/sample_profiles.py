@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mailconsole.i18n import EN_US, ZH_CN, Language, LocalizedValueError, localized
 from mailconsole.models import TemplateType
 from mailconsole.rendering.profiles import PROFILES, SampleProfile, profile_context
 
@@ -32,11 +33,16 @@ class OwnProfiles:
         ValueError with what to do when the name is empty, too long or a built-in profile's."""
         name = " ".join(name.split())
         if not name:
-            raise ValueError("Give the profile a name, then save it.")
+            raise LocalizedValueError(localized("Give the profile a name, then save it."))
         if len(name) > MAX_NAME:
-            raise ValueError(f"A profile name has at most {MAX_NAME} characters; shorten it.")
-        if name.casefold() in {info.label.casefold() for info in PROFILES.values()}:
-            raise ValueError(f"“{name}” is a built-in profile; choose another name.")
+            raise LocalizedValueError(
+                localized("A profile name has at most {count} characters; shorten it.", count=MAX_NAME)
+            )
+        built_in = {
+            label.casefold() for info in PROFILES.values() for label in (info.label, info.title.in_language(ZH_CN))
+        }
+        if name.casefold() in built_in:
+            raise LocalizedValueError(localized("“{name}” is a built-in profile; choose another name.", name=name))
         self.by_type.setdefault(template_type, {})[name] = copy.deepcopy(dict(context))
         return OWN_PREFIX + name
 
@@ -46,16 +52,16 @@ def profile_choices(template_type: TemplateType, own: OwnProfiles) -> list[str]:
     return [item.value for item in SampleProfile] + [OWN_PREFIX + name for name in own.names(template_type)]
 
 
-def choice_label(choice: str) -> str:
+def choice_label(choice: str, language: Language = EN_US) -> str:
     if choice.startswith(OWN_PREFIX):
-        return f"{choice.removeprefix(OWN_PREFIX)} (yours)"
-    return PROFILES[SampleProfile(choice)].label
+        return localized("{name} (yours)", name=choice.removeprefix(OWN_PREFIX)).in_language(language)
+    return PROFILES[SampleProfile(choice)].title.in_language(language)
 
 
-def choice_description(choice: str) -> str:
+def choice_description(choice: str, language: Language = EN_US) -> str:
     if choice.startswith(OWN_PREFIX):
-        return "Your own values, saved for this session."
-    return PROFILES[SampleProfile(choice)].description
+        return localized("Your own values, saved for this session.").in_language(language)
+    return PROFILES[SampleProfile(choice)].summary.in_language(language)
 
 
 def choice_context(
@@ -66,6 +72,8 @@ def choice_context(
         name = choice.removeprefix(OWN_PREFIX)
         saved = own.by_type.get(template_type, {}).get(name)
         if saved is None:
-            raise ValueError(f"There is no profile “{name}” for this template in this session.")
+            raise LocalizedValueError(
+                localized("There is no profile “{name}” for this template in this session.", name=name)
+            )
         return copy.deepcopy(saved)
     return profile_context(choice, template_type, base)

@@ -17,7 +17,8 @@ from typing import Generic, Protocol, TypeVar
 
 from mailconsole import ConflictError, MailConsoleError, ManagementClient
 from mailconsole.changes import describe_change, provider_changes, template_changes, text_diff
-from mailconsole.console.records import when, zone_label
+from mailconsole.console.records import parse_utc, when, zone_label
+from mailconsole.i18n import Language, formatted_time
 from mailconsole.models import AuditEntry, AuditKind, EmailProvider, EmailTemplate
 
 DIFFED_FIELDS = ("subject", "sender", "content")
@@ -104,8 +105,10 @@ def last_change(management: ManagementClient, kind: AuditKind, item: str) -> Aud
     return next((entry for entry in entries if entry.item == item), None)
 
 
-def who_changed(entry: AuditEntry | None, zone: tzinfo = UTC) -> str | None:
-    """``alice@example.com, 2026-11-05 18:00:00 Asia/Shanghai``: who, and when in ``zone`` (the browser's)."""
+def who_changed(entry: AuditEntry | None, zone: tzinfo = UTC, language: Language | None = None) -> str | None:
+    """``alice@example.com, 2026-11-05 18:00:00 Asia/Shanghai``: who, and when in ``zone`` (the browser's), the
+    moment as ``language`` writes it when given (``2026年11月5日 18:00:00``)."""
     if entry is None:
         return None
-    return f"{entry.actor}, {when(entry, zone)} {zone_label(zone)}"
+    moment = when(entry, zone) if language is None else formatted_time(parse_utc(entry.at).astimezone(zone), language)
+    return f"{entry.actor}, {moment} {zone_label(zone)}"

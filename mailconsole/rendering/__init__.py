@@ -13,6 +13,7 @@ template can stop its caller. ``lint_template`` goes further than compiling: it 
 
 from __future__ import annotations
 
+from mailconsole.i18n import Text
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import ejs, handlebars
 from mailconsole.rendering.engines import engine_of
@@ -28,6 +29,7 @@ __all__ = [
     "TemplateLimitError",
     "check_template",
     "html_to_text",
+    "known_difference_texts",
     "known_differences",
     "lint_template",
     "render_template",
@@ -36,4 +38,11 @@ __all__ = [
 
 def known_differences(engine: TemplateEngine | str) -> tuple[str, ...]:
     """Where this engine's output differs from the platform's (handlebars.js, ejs on Node), one sentence each."""
-    return ejs.KNOWN_DIFFERENCES if engine_of(engine) is TemplateEngine.EJS else handlebars.KNOWN_DIFFERENCES
+    return tuple(str(text) for text in known_difference_texts(engine))
+
+
+def known_difference_texts(engine: TemplateEngine | str) -> tuple[Text, ...]:
+    """The same sentences in either language, for the console."""
+    if engine_of(engine) is TemplateEngine.EJS:
+        return ejs.KNOWN_DIFFERENCE_TEXTS
+    return handlebars.KNOWN_DIFFERENCE_TEXTS

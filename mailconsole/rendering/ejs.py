@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 
 import quickjs
 
+from mailconsole.i18n import Text, localized
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import ejs_source
 from mailconsole.rendering.data import plain_context
@@ -43,14 +44,29 @@ from mailconsole.rendering.errors import TemplateError, TemplateLimitError
 
 # Where a render here and ejs on Node part, for admins (the library is the same; the JavaScript engine is not);
 # tests/rendering/test_fidelity.py checks each.
-KNOWN_DIFFERENCES: tuple[str, ...] = (
-    "Templates run in QuickJS, which has no Intl: toLocaleString() and toLocaleDateString() print numbers and dates "
-    "without a locale's format (1234.5 rather than 1,234.5).",
-    "Date's toString() and toTimeString() leave out the time zone's name (GMT+0000 rather than "
-    "GMT+0000 (Coordinated Universal Time)).",
-    "Node's globals do not exist in a template (console, process, Buffer, setTimeout, structuredClone, URL, "
-    "TextEncoder, fetch): use plain JavaScript.",
+KNOWN_DIFFERENCE_TEXTS: tuple[Text, ...] = (
+    localized(
+        "Templates run in QuickJS, which has no Intl: {first} and {second} print numbers and dates without a "
+        "locale's format ({plain} rather than {formatted}).",
+        first="toLocaleString()",
+        second="toLocaleDateString()",
+        plain="1234.5",
+        formatted="1,234.5",
+    ),
+    localized(
+        "Date's {first} and {second} leave out the time zone's name ({short} rather than {long}).",
+        first="toString()",
+        second="toTimeString()",
+        short="GMT+0000",
+        long="`GMT+0000 (Coordinated Universal Time)`",  # Node's output, as it prints it: code
+    ),
+    localized(
+        "Node's globals do not exist in a template ({names}): use plain JavaScript.",
+        names="console, process, Buffer, setTimeout, structuredClone, URL, TextEncoder, fetch",
+    ),
 )
+# Their English, which the fidelity tests match cases against.
+KNOWN_DIFFERENCES: tuple[str, ...] = tuple(str(text) for text in KNOWN_DIFFERENCE_TEXTS)
 
 TIME_LIMIT_SECONDS = 1
 MEMORY_LIMIT = 64 * 1024 * 1024
@@ -405,12 +421,15 @@ def _error(name: str, message: str, line: Any, stage: str) -> TemplateError:
 
 def _limit_error(message: str) -> TemplateError:
     first_line = message.split("\n", 1)[0]
+    text: str | Text
     if "interrupted" in first_line:
-        text = f"the template ran longer than {TIME_LIMIT_SECONDS} s: look for an endless loop"
+        text = localized(
+            "the template ran longer than {seconds} s: look for an endless loop", seconds=TIME_LIMIT_SECONDS
+        )
     elif "out of memory" in first_line:
-        text = f"the template needed more than {MEMORY_LIMIT // (1024 * 1024)} MB of memory"
+        text = localized("the template needed more than {size} MB of memory", size=MEMORY_LIMIT // (1024 * 1024))
     elif "stack overflow" in first_line:
-        text = "the template recursed too deeply"
+        text = localized("the template recursed too deeply")
     else:
-        text = first_line[:300]
+        text = first_line[:300]  # the engine's own words
     return TemplateLimitError(text, engine=_ENGINE)

@@ -33,6 +33,7 @@ from typing import Any
 
 from pybars._compiler import OMeta, handlebars_grammar
 
+from mailconsole.i18n import Text, localized
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import handlebars_codegen, handlebars_scan, handlebars_whitespace
 from mailconsole.rendering.data import plain_data
@@ -85,19 +86,42 @@ _GRAMMAR_FIXES = {
 }
 
 # Where this renderer and handlebars.js 4.7 part, for admins; tests/rendering/test_fidelity.py checks each.
-KNOWN_DIFFERENCES: tuple[str, ...] = (
-    "Block parameters named as a helper ({{#each items as |lookup|}}{{lookup}}) call the helper here, where "
-    "handlebars.js reads the parameter, and {{^each items as |x|}} is refused: name block parameters otherwise.",
-    "Partial blocks with a computed name ({{#> (lookup this 'name')}}) are refused: name the partial, as in "
-    "{{#> layout}}.",
-    "Numbers with a decimal point as arguments ({{> card ratio=1.5}}) are refused: put such values in the context.",
-    'Names that hold a quote or a backslash ({{"foo\'bar"}}, {{[a\\b]}}) are refused, a safeguard of this renderer '
-    "against code injection: rename such keys of the context.",
-    "Lookup and log as blocks ({{#lookup a 'b'}}{{/lookup}}) fail where they run, while handlebars.js prints the "
-    "value unescaped: write {{lookup a 'b'}}.",
-    "A few malformed names that handlebars.js refuses are read here ({{.name}}, {{a.[b}}, {{a@b}}): "
-    "write names as letters, digits, _ and -, joined by single dots.",
+# The sentences for admins, in either language; the template syntax they quote is a parameter, never translated.
+KNOWN_DIFFERENCE_TEXTS: tuple[Text, ...] = (
+    localized(
+        "Block parameters named as a helper ({example}) call the helper here, where handlebars.js reads the "
+        "parameter, and {refused} is refused: name block parameters otherwise.",
+        example="{{#each items as |lookup|}}{{lookup}}",
+        refused="{{^each items as |x|}}",
+    ),
+    localized(
+        "Partial blocks with a computed name ({example}) are refused: name the partial, as in {instead}.",
+        example="{{#> (lookup this 'name')}}",
+        instead="{{#> layout}}",
+    ),
+    localized(
+        "Numbers with a decimal point as arguments ({example}) are refused: put such values in the context.",
+        example="{{> card ratio=1.5}}",
+    ),
+    localized(
+        "Names that hold a quote or a backslash ({example}) are refused, a safeguard of this renderer against code "
+        "injection: rename such keys of the context.",
+        example='{{"foo\'bar"}}, {{[a\\b]}}',
+    ),
+    localized(
+        "Lookup and log as blocks ({example}) fail where they run, while handlebars.js prints the value unescaped: "
+        "write {instead}.",
+        example="{{#lookup a 'b'}}{{/lookup}}",
+        instead="{{lookup a 'b'}}",
+    ),
+    localized(
+        "A few malformed names that handlebars.js refuses are read here ({example}): write names as letters, "
+        "digits, _ and -, joined by single dots.",
+        example="{{.name}}, {{a.[b}}, {{a@b}}",
+    ),
 )
+# Their English, which the fidelity tests match cases against.
+KNOWN_DIFFERENCES: tuple[str, ...] = tuple(str(text) for text in KNOWN_DIFFERENCE_TEXTS)
 
 
 @dataclass(frozen=True)

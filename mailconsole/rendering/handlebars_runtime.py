@@ -22,6 +22,7 @@ from typing import Any
 from pybars import PybarsError
 from pybars._compiler import resolve_subexpr
 
+from mailconsole.i18n import localized
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering.errors import TemplateLimitError
 
@@ -466,8 +467,13 @@ def _charge_iterations(count: int) -> None:
     left = _iterations_left.get() - count
     if left < 0:
         raise TemplateLimitError(
-            f"the template repeats its blocks more than {ITERATION_LIMIT:,} times: look for nested {{{{#each}}}} "
-            "loops, over @root or over large lists",
+            localized(
+                "the template repeats its blocks more than {count} times: look for nested {each} loops, over {root} "
+                "or over large lists",
+                count=f"{ITERATION_LIMIT:,}",
+                each="{{#each}}",
+                root="@root",
+            ),
             engine=TemplateEngine.HANDLEBAR,
         )
     _iterations_left.set(left)

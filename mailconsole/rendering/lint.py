@@ -35,6 +35,7 @@ from html.parser import HTMLParser
 from typing import Literal
 
 from mailconsole.catalog import CODE_TYPES, LINK_TYPES, TEMPLATE_TITLES, variable_tag, variables_for
+from mailconsole.i18n import Text, localized
 from mailconsole.models import TemplateEngine, TemplateType
 
 # Where a tag ends and where a block's parameters (as |item|) are, read as the compiler reads them.
@@ -62,20 +63,24 @@ RULES: dict[str, Severity] = {
     "gmail-clipping": "warning",
 }
 
-_FIELD_LABELS: dict[Field, str] = {"content": "body", "subject": "subject", "sender": "sender name"}
 _FIELD_ORDER: dict[Field, int] = {"content": 0, "subject": 1, "sender": 2}
 
 
 @dataclass(frozen=True)
 class LintFinding:
-    """One problem: ``rule`` (a key of ``RULES``), what to do in ``message``, and where, when known."""
+    """One problem: ``rule`` (a key of ``RULES``), what to do in ``text`` (in either language; ``message`` is its
+    English), and where, when known."""
 
     rule: str
     severity: Severity
-    message: str
+    text: Text
     line: int | None = None
     column: int | None = None
     field: Field = "content"
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
 
     def __str__(self) -> str:
         return (f"line {self.line}: " if self.line is not None else "") + self.message
@@ -98,7 +103,8 @@ def lint_template(
         engine = TemplateEngine(engine)
     except ValueError:
         known = " or ".join(repr(item.value) for item in TemplateEngine)
-        return [LintFinding("compile-error", "error", f"Unknown template engine {engine!r}: use {known}.")]
+        problem = localized("Unknown template engine {engine}: use {known}.", engine=repr(engine), known=known)
+        return [LintFinding("compile-error", "error", problem)]
     findings: list[LintFinding] = []
     mailing = _Mailing.of(template_type)
     mentions: set[str] = set()
@@ -133,7 +139,7 @@ def lint_template(
 class _Mailing:
     variables: tuple[str, ...]
     required: str | None  # the variable the mail exists to deliver
-    title: str  # “Login code”
+    title: Text  # “Login code”
 
     @classmethod
     def of(cls, template_type: TemplateType | str | None) -> _Mailing:
@@ -141,10 +147,10 @@ class _Mailing:
         if known is None:
             # The account deletion mail, or a type this release does not know (every variable, none required).
             required = "verify_code" if template_type == ACCOUNT_DELETION_TYPE else None
-            title = f"“{template_type}”" if template_type else "the platform's"
+            title = localized("“{title}”", title=template_type) if template_type else localized("the platform's")
             return cls(tuple(sample_context(template_type)), required, title)
         required = "verify_code" if known in CODE_TYPES else "verify_link" if known in LINK_TYPES else None
-        return cls(variables_for(known), required, f"“{TEMPLATE_TITLES[known]}”")
+        return cls(variables_for(known), required, localized("“{title}”", title=TEMPLATE_TITLES[known]))
 
 
 def _known_type(template_type: TemplateType | str | None) -> TemplateType | None:
@@ -158,9 +164,15 @@ def _known_type(template_type: TemplateType | str | None) -> TemplateType | None
 
 
 def _compile_finding(field: Field, err: TemplateError) -> LintFinding:
-    message = f"The {_FIELD_LABELS[field]} does not compile: {err.message}"[:500].rstrip()
-    message += "" if message.endswith((".", "?", "!")) else "."
-    return LintFinding("compile-error", "error", message, err.line, err.column, field)
+    # The engine's own words, as it says them (like a provider's reply); only the sentence around them is translated.
+    error = err.message[:470].rstrip()
+    error += "" if error.endswith((".", "?", "!")) else "."
+    texts = {
+        "content": localized("The body does not compile: {error}", error=error),
+        "subject": localized("The subject does not compile: {error}", error=error),
+        "sender": localized("The sender name does not compile: {error}", error=error),
+    }
+    return LintFinding("compile-error", "error", texts[field], err.line, err.column, field)
 
 
 def _unknown_variables(
@@ -175,15 +187,47 @@ def _unknown_variables(
         reported.add(name)
         shown = _shown(name, engine)
         guess = _closest(name, mailing.variables)
-        problem = (
-            f"{shown} is given to other types of mail, not to {mailing.title} mails"
-            if name in every_variable
-            else f"{shown} is not a variable of {mailing.title} mails"
-        )
-        advice = f"did you mean {_shown(guess, engine)}?" if guess else "remove it or use one this type provides."
-        message = f"{problem}: {advice}"
         line, column = line_and_column(source, reference.offset)
-        yield LintFinding("unknown-variable", "warning", message, line, column, field)
+        yield LintFinding(
+            "unknown-variable",
+            "warning",
+            _unknown_text(shown, mailing, name in every_variable, guess, engine),
+            line,
+            column,
+            field,
+        )
+
+
+def _unknown_text(shown: str, mailing: _Mailing, elsewhere: bool, guess: str | None, engine: TemplateEngine) -> Text:
+    """``elsewhere``: the variable exists, for other types of mail."""
+    title = mailing.title
+    if guess is not None:
+        better = _shown(guess, engine)
+        if elsewhere:
+            return localized(
+                "{variable} is given to other types of mail, not to {title} mails: did you mean {guess}?",
+                variable=shown,
+                title=title,
+                guess=better,
+            )
+        return localized(
+            "{variable} is not a variable of {title} mails: did you mean {guess}?",
+            variable=shown,
+            title=title,
+            guess=better,
+        )
+    if elsewhere:
+        return localized(
+            "{variable} is given to other types of mail, not to {title} mails: remove it or use one this type "
+            "provides.",
+            variable=shown,
+            title=title,
+        )
+    return localized(
+        "{variable} is not a variable of {title} mails: remove it or use one this type provides.",
+        variable=shown,
+        title=title,
+    )
 
 
 def _closest(name: str, known: tuple[str, ...]) -> str | None:
@@ -200,13 +244,21 @@ def _missing_variable(mailing: _Mailing, mentions: set[str], engine: TemplateEng
     # Anywhere counts (the subject too, a block-local path too): this rule must not cry wolf.
     if mailing.required is None or mailing.required in mentions:
         return
-    what = "code" if mailing.required == "verify_code" else "link"
-    yield LintFinding(
-        "missing-variable",
-        "error",
-        f"A {mailing.title} mail exists to deliver a {what}, and this template never shows it: "
-        f"add {_shown(mailing.required, engine)} to the body.",
+    shown = _shown(mailing.required, engine)
+    text = (
+        localized(
+            "A {title} mail exists to deliver a code, and this template never shows it: add {variable} to the body.",
+            title=mailing.title,
+            variable=shown,
+        )
+        if mailing.required == "verify_code"
+        else localized(
+            "A {title} mail exists to deliver a link, and this template never shows it: add {variable} to the body.",
+            title=mailing.title,
+            variable=shown,
+        )
     )
+    yield LintFinding("missing-variable", "error", text)
 
 
 def _size_findings(
@@ -221,8 +273,12 @@ def _size_findings(
         yield LintFinding(
             "gmail-clipping",
             "warning",
-            f"The mail is {size / 1024:.0f} KB with the sample values, over Gmail's {GMAIL_CLIP_BYTES // 1024} KB "
-            "limit, so Gmail will clip it and hide the rest behind a link: make it smaller.",
+            localized(
+                "The mail is {size} KB with the sample values, over Gmail's {limit} KB limit, so Gmail will clip it "
+                "and hide the rest behind a link: make it smaller.",
+                size=f"{size / 1024:.0f}",
+                limit=GMAIL_CLIP_BYTES // 1024,
+            ),
         )
 
 
@@ -597,8 +653,8 @@ def _html_findings(source: str, engine: TemplateEngine) -> Iterator[LintFinding]
             continue
         line, column = line_and_column(source, start)
         if name == "script":
-            message = "Mail clients drop <script> (and spam filters hold it against the mail): remove it."
-            yield LintFinding("script-tag", "warning", message, line, column)
+            advice = localized("Mail clients drop <script> (and spam filters hold it against the mail): remove it.")
+            yield LintFinding("script-tag", "warning", advice, line, column)
             continue
         attributes = _attributes(text[start:end])
         if attributes is None:
@@ -606,11 +662,11 @@ def _html_findings(source: str, engine: TemplateEngine) -> Iterator[LintFinding]
         names = {key for key, _ in attributes}
         # An attribute name made by a template tag may well be alt: no guess then.
         if name == "img" and "alt" not in names and not any(_MASK in key for key in names):
-            message = (
+            advice = localized(
                 'This image has no alt text, which readers see while images are blocked: add alt="..." '
                 '(alt="" for a decorative image).'
             )
-            yield LintFinding("img-alt", "warning", message, line, column)
+            yield LintFinding("img-alt", "warning", advice, line, column)
         if name == "a":
             problem = _link_problem(next((value for key, value in attributes if key == "href"), None))
             if problem is not None:
@@ -704,17 +760,22 @@ def _attributes(tag: str) -> list[tuple[str, str | None]] | None:
     return reader.attributes
 
 
-def _link_problem(href: str | None) -> str | None:
+def _link_problem(href: str | None) -> Text | None:
     if href is None:
         return None
     address = href.strip()
     if address.startswith(_MASK):
         return None  # a template expression, such as {{verify_link}}: its value is not known here
     if address.startswith("//"):
-        return "This link has no scheme, so each mail client picks one: start it with https://."
+        return localized("This link has no scheme, so each mail client picks one: start it with https://.")
     scheme = _SCHEME.match(address)
     if scheme is None or scheme[1].lower() in _SAFE_SCHEMES:
         return None  # relative, a fragment, https:, mailto: or tel:
     if scheme[1].lower() == "http":
-        return "This link uses http://, which is not encrypted and which some mail clients flag: use https://."
-    return f"This link uses {scheme[1].lower()}:, which mail clients block or cannot open: link to an https:// address."
+        return localized(
+            "This link uses http://, which is not encrypted and which some mail clients flag: use https://."
+        )
+    return localized(
+        "This link uses {scheme}:, which mail clients block or cannot open: link to an https:// address.",
+        scheme=scheme[1].lower(),
+    )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from mailconsole.i18n import Text, localized
 from mailconsole.models import TemplateType
 from mailconsole.rendering.samples import sample_context
 
@@ -120,37 +121,45 @@ def _without_optional(context: dict[str, Any]) -> dict[str, Any]:
 @dataclass(frozen=True)
 class ProfileInfo:
     profile: SampleProfile
-    label: str
-    description: str
+    title: Text  # its name and what it tries, in either language (``label``, ``description``: the English)
+    summary: Text
     derive: Callable[[dict[str, Any]], dict[str, Any]]
+
+    @property
+    def label(self) -> str:
+        return str(self.title)
+
+    @property
+    def description(self) -> str:
+        return str(self.summary)
 
 
 PROFILES: dict[SampleProfile, ProfileInfo] = {
     info.profile: info
     for info in (
-        ProfileInfo(SampleProfile.DEFAULT, "Default", "The type's sample values.", dict),
+        ProfileInfo(SampleProfile.DEFAULT, localized("Default"), localized("The type's sample values."), dict),
         ProfileInfo(
             SampleProfile.LONG,
-            "Long names and addresses",
-            "Long names, email addresses and links: does the layout still hold?",
+            localized("Long names and addresses"),
+            localized("Long names, email addresses and links: does the layout still hold?"),
             _replaced(_LONG_VALUES),
         ),
         ProfileInfo(
             SampleProfile.CHINESE,
-            "Chinese text",
-            "Names, places and descriptions in Chinese.",
+            localized("Chinese text"),
+            localized("Names, places and descriptions in Chinese."),
             _replaced(_CHINESE_VALUES),
         ),
         ProfileInfo(
             SampleProfile.MISSING_OPTIONAL,
-            "Missing optional values",
-            "Optional values empty, as a send leaves what it does not know (name, logos, tenant, place).",
+            localized("Missing optional values"),
+            localized("Optional values empty, as a send leaves what it does not know (name, logos, tenant, place)."),
             _without_optional,
         ),
         ProfileInfo(
             SampleProfile.EXPIRED_LINK,
-            "Expired link",
-            "Validity 0 minutes, an expired link, a password expiry date already past.",
+            localized("Expired link"),
+            localized("Validity 0 minutes, an expired link, a password expiry date already past."),
             _replaced(_EXPIRED_VALUES),
         ),
     )

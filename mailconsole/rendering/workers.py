@@ -43,6 +43,7 @@ from typing import Any, NamedTuple
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from mailconsole.i18n import Text, localized
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import ejs, engines
 from mailconsole.rendering.engines import engine_of
@@ -99,8 +100,13 @@ _OUTPUT, _ERROR = b"o", b"e"
 def encode_reply(outcome: str | TemplateError) -> bytes:
     if isinstance(outcome, str):
         return _OUTPUT + outcome.encode("utf-8", "surrogatepass")
-    fields = {"message": outcome.message, "line": outcome.line, "column": outcome.column}
+    fields: dict[str, Any] = {"message": outcome.message, "line": outcome.line, "column": outcome.column}
     fields |= {"engine": outcome.engine.value, "limit": isinstance(outcome, TemplateLimitError)}
+    if isinstance(outcome, TemplateLimitError):  # the sentence in either language: msgid and (str) values
+        fields |= {
+            "msgid": outcome.text.msgid,
+            "params": {name: str(value) for name, value in outcome.text.params.items()},
+        }
     return _ERROR + json.dumps(fields).encode()
 
 
@@ -110,10 +116,10 @@ def decode_reply(data: bytes) -> str | TemplateError:
     if data[:1] != _ERROR:
         raise ValueError("a render worker's answer that is neither a text nor an error")
     reply = json.loads(data[1:])
-    kind = TemplateLimitError if reply["limit"] else TemplateError
-    return kind(
-        str(reply["message"]), _position(reply["line"]), _position(reply["column"]), TemplateEngine(reply["engine"])
-    )
+    line, column, engine = _position(reply["line"]), _position(reply["column"]), TemplateEngine(reply["engine"])
+    if reply["limit"]:
+        return TemplateLimitError(Text(str(reply["msgid"]), dict(reply["params"])), line, column, engine)
+    return TemplateError(str(reply["message"]), line, column, engine)
 
 
 def _position(value: Any) -> int | None:
@@ -154,8 +160,11 @@ def _run(job: Job, limits: RenderLimits) -> str:
     output = engines.render(job.source, job.context, job.engine, job.partials)
     if len(output) * 4 > limits.max_output and len(output.encode("utf-8", "surrogatepass")) > limits.max_output:
         raise TemplateLimitError(
-            f"the rendered mail is larger than {_megabytes(limits.max_output)} (MAILCONSOLE_RENDER_MAX_OUTPUT): "
-            "look for a loop that repeats more than intended",
+            localized(
+                "the rendered mail is larger than {size} (MAILCONSOLE_RENDER_MAX_OUTPUT): look for a loop that "
+                "repeats more than intended",
+                size=_megabytes(limits.max_output),
+            ),
             engine=job.engine,
         )
     return output
@@ -163,8 +172,11 @@ def _run(job: Job, limits: RenderLimits) -> str:
 
 def _memory_error(job: Job, limits: RenderLimits) -> TemplateError:
     return TemplateLimitError(
-        f"the template needed more than {_megabytes(limits.max_memory)} of memory "
-        "(MAILCONSOLE_RENDER_MAX_MEMORY): look for a loop that repeats more than intended",
+        localized(
+            "the template needed more than {size} of memory (MAILCONSOLE_RENDER_MAX_MEMORY): look for a loop that "
+            "repeats more than intended",
+            size=_megabytes(limits.max_memory),
+        ),
         engine=job.engine,
     )
 
@@ -306,16 +318,21 @@ class RenderPool:
             if not self._answered(worker, self.limits.timeout):
                 self._quarantine(_quarantine_key(job))
                 raise TemplateLimitError(
-                    f"the template took longer than {self.limits.timeout:g} s (MAILCONSOLE_RENDER_TIMEOUT): look "
-                    "for a loop that does not end, nested loops over large lists or a slow regular expression",
+                    localized(
+                        "the template took longer than {seconds} s (MAILCONSOLE_RENDER_TIMEOUT): look for a loop "
+                        "that does not end, nested loops over large lists or a slow regular expression",
+                        seconds=f"{self.limits.timeout:g}",
+                    ),
                     engine=job.engine,
                 )
             reply = decode_reply(worker.connection.recv_bytes(_MAX_REPLY))
         except (EOFError, OSError) as err:  # the worker died: its memory cap, or a crash of an engine
             self._discard(worker)
             raise TemplateLimitError(
-                "the template stopped the template engine (it may have needed more than "
-                f"{_megabytes(self.limits.max_memory)} of memory)",
+                localized(
+                    "the template stopped the template engine (it may have needed more than {size} of memory)",
+                    size=_megabytes(self.limits.max_memory),
+                ),
                 engine=job.engine,
             ) from err
         except BaseException:  # out of time, or a job that cannot be sent: the worker's state is unknown
@@ -419,9 +436,13 @@ class RenderPool:
                 del self._quarantined[key]
                 return
         raise TemplateLimitError(
-            f"the template took longer than {self.limits.timeout:g} s (MAILCONSOLE_RENDER_TIMEOUT) less than "
-            f"{self.limits.quarantine:g} s ago, and is refused without running until then: look for a loop that "
-            "does not end, nested loops over large lists or a slow regular expression",
+            localized(
+                "the template took longer than {seconds} s (MAILCONSOLE_RENDER_TIMEOUT) less than {quarantine} s "
+                "ago, and is refused without running until then: look for a loop that does not end, nested loops "
+                "over large lists or a slow regular expression",
+                seconds=f"{self.limits.timeout:g}",
+                quarantine=f"{self.limits.quarantine:g}",
+            ),
             engine=job.engine,
         )
 

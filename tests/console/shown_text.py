@@ -8,12 +8,15 @@ string the catalogs miss (or one the code never marked for translation).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
+
+from mailconsole.catalog import COMMON_VARIABLES, TYPE_VARIABLES
 
 # Fields that hold data, identifiers or markup rather than words of the console.
 DATA_FIELDS = frozenset(
@@ -51,8 +54,18 @@ DATA_FIELDS = frozenset(
         "parent",
         "autocomplete",  # an HTML attribute value of a text input ("new-password")
         "page",  # a page link's target (its url_path)
+        # A button's keyboard shortcut, and a custom component's own script, markup and styles.
+        "shortcut",
+        "js_content",
+        "css_content",
+        "html_content",
     }
 )
+# Fields that hold JSON: a dataframe's column settings, a custom component's data. Their string values are read
+# (labels, help, words sent to a frontend), not their keys (column and argument names).
+JSON_FIELDS = frozenset({"columns", "json"})
+# st.html: its styles and scripts are code.
+_HTML_CODE = re.compile(r"<(style|script)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 
 # Words that stay as they are in Chinese text: product and protocol names, formats, the catalog's identifiers, and
 # "English", which the language switch writes in English for a reader who does not read Chinese.
@@ -69,6 +82,27 @@ KEPT_WORDS = frozenset(
         *("SSMS", "SHIFT"),  # the SMTP set-up API's two URL forms, named as its documentation names them
         *("OpenID", "Connect", "SSH"),  # protocols the sign-in page names
         "SendGrid",
+        "MFA",  # GenAuth's Chinese console: "MFA 验证码"
+        "IP",
+        "Ctrl",  # keys and systems, as keyboards and Chinese docs name them
+        "Cmd",
+        "Mac",
+        "GMT",
+        "JavaScript",
+        "ejs",  # the npm library, as pybars3
+        # JavaScript's and Node's names that templates meet (the engine notes list them)
+        "Intl",
+        "console",
+        "process",
+        "Buffer",
+        "TextEncoder",
+        "fetch",
+        # the template variables that are one word (the others are identifiers with "_")
+        *(
+            name
+            for name in {*COMMON_VARIABLES, *(v for names in TYPE_VARIABLES.values() for v in names)}
+            if "_" not in name
+        ),
         "Handlebars",
         "EJS",
         "JSON",
@@ -116,18 +150,20 @@ KEPT_WORDS = frozenset(
     ]
 )
 
-_CODE_SPAN = re.compile(r"`[^`]*`|\{\{.*?\}\}|<%.*?%>|\$\{[^}]*\}")
-_ADDRESS = re.compile(
-    r"\S+@\S+|https?://\S+|\b[\w-]+(?:\.[\w-]+)+\b|:material/\w+:|/[\w./-]+|:[a-z]+(?:-background)?\["  # :red[...]
-)
+# Code: Markdown's code spans, template tags, and HTML quoted as markup (<script>, <img src>, alt="").
+_CODE_SPAN = re.compile(r"`[^`]*`|\{\{.*?\}\}|<%.*?%>|\$\{[^}]*\}|</?[a-z]+\b[^<>]*>|\b[a-z-]+=\"[^\"]*\"")
+_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|\b[\w-]+(?:\.[\w-]+)+\b|:material/\w+:|/[\w./-]+")
 _IDENTIFIER = re.compile(r"\b[A-Z0-9_]*_[A-Z0-9_]+\b|\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z]+[A-Z]\w*\b")
 _WORD = re.compile(r"[A-Za-z]{2,}")
+# Markdown's colour directive (:green[...]): markup, not a word.
+_COLOUR = re.compile(r":(?:red|orange|yellow|green|blue|violet|gray|grey|rainbow|primary)(?:-background)?\[")
 
 
-def shown_strings(at: AppTest) -> list[str]:
-    """Every string an administrator can read on the page as AppTest rendered it."""
+def shown_strings(at: AppTest, area: Any = None) -> list[str]:
+    """Every string an administrator can read on the page as AppTest rendered it (in ``area``, such as ``at.main``,
+    when given)."""
     found: list[str] = []
-    for proto in _protos(at._tree):
+    for proto in _protos(at._tree if area is None else area):
         found.extend(_strings(proto))
     return [text for text in found if text.strip()]
 
@@ -147,29 +183,47 @@ def _strings(message: Message) -> Iterator[str]:
             continue
         values = value if field.is_repeated else [value]
         for item in values:
-            if isinstance(item, str):
+            if isinstance(item, str) and field.name in JSON_FIELDS:
+                yield from _json_strings(json.loads(item or "null"))
+            elif isinstance(item, str) and type(message).__name__ == "Html":
+                yield _HTML_CODE.sub(" ", item)
+            elif isinstance(item, str):
                 yield item
             elif isinstance(item, Message):
                 yield from _strings(item)
+
+
+def _json_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            if name not in DATA_FIELDS:
+                yield from _json_strings(item)
 
 
 def english_words(text: str) -> list[str]:
     """The English words of ``text`` that a Chinese page should not show (code, addresses, identifiers and the kept
     names aside)."""
     text = _CODE_SPAN.sub(" ", text)
+    text = _COLOUR.sub(" ", text)
     text = _ADDRESS.sub(" ", text)
     text = _IDENTIFIER.sub(" ", text)
     return [word for word in _WORD.findall(text) if word not in KEPT_WORDS]
 
 
-def untranslated(at: AppTest) -> list[str]:
-    """The strings of a Chinese page that still hold English words."""
-    return [text for text in shown_strings(at) if english_words(text)]
+def untranslated(at: AppTest, area: Any = None) -> list[str]:
+    """The strings of a Chinese page (or of its ``area``) that still hold English words."""
+    return [text for text in shown_strings(at, area) if english_words(text)]
 
 
 _CHINESE = re.compile("[\u4e00-\u9fff]")
 
 
-def chinese(at: AppTest) -> list[str]:
-    """The strings of a page that hold Chinese characters (none on an English page of an English pool)."""
-    return [text for text in shown_strings(at) if _CHINESE.search(text)]
+def chinese(at: AppTest, area: Any = None) -> list[str]:
+    """The strings of a page (or of its ``area``) that hold Chinese characters (none on an English page of an
+    English pool)."""
+    return [text for text in shown_strings(at, area) if _CHINESE.search(text)]

@@ -38,7 +38,7 @@ def test_the_gallery_shows_the_fifteen_mails_rendered_each_with_its_checks(remot
     assert "15 mails: 15 rendered" in "\n".join(captions(at))
     assert captions(at).count(":green[:material/check_circle:] No problems found") == 15
     text = console.text(at)
-    assert all(title in text for title in TEMPLATE_TITLES.values())
+    assert all(str(title) in text for title in TEMPLATE_TITLES.values())
 
 
 def test_one_group_and_another_profile_and_back_from_the_cache(remote, console) -> None:

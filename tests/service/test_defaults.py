@@ -170,7 +170,7 @@ def test_subject_and_sender_render(template: EmailTemplate) -> None:
 def test_default_template_fields(template_type: TemplateType) -> None:
     template = default_template(template_type)
     assert template.type == template_type
-    assert template.name == TEMPLATE_TITLES[template_type]
+    assert template.name == str(TEMPLATE_TITLES[template_type])
     assert template.sender == DEFAULT_SENDER == "{{client_name}}"
     assert template.customize_enabled is False
     assert template.redirect_to is None

@@ -111,7 +111,10 @@ _NAMES_ZH: dict[TemplateType, str] = {
     T.EMAIL_BIND_VERIFY_CODE: "绑定邮箱验证码",
     T.EMAIL_UNBIND_VERIFY_CODE: "解绑邮箱验证码",
 }
-_NAMES: dict[Language, Mapping[TemplateType, str]] = {EN_US: TEMPLATE_TITLES, ZH_CN: _NAMES_ZH}
+_NAMES: dict[Language, Mapping[TemplateType, str]] = {
+    EN_US: {kind: str(title) for kind, title in TEMPLATE_TITLES.items()},
+    ZH_CN: _NAMES_ZH,
+}
 # Where each language's bodies are, under this package.
 _FOLDERS: dict[Language, tuple[str, ...]] = {EN_US: (), ZH_CN: ("zh-CN",)}
 

@@ -1,0 +1,82 @@
+"""Issue 16 in headless Chromium: switching the language on the templates page keeps the template being edited, its
+unsaved draft (subject and body) and the layout, though every label (the picker's, the layout's) changes with it.
+The browser sends a picker's choice as the label it showed; AppTest does not, so only a browser shows this."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.support import (
+    ace_editor,
+    clean_env,
+    console_command,
+    open_page,
+    settle,
+    shoot,
+    shown_text,
+    start_process,
+    stop_process,
+)
+from tests.support import free_port
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The console on the embedded default with a fresh data dir; yields its URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = start_process(
+        console_command(port),
+        f"{url}/_stcore/health",
+        tmp_path_factory.mktemp("language-templates-log") / "streamlit.log",
+        clean_env(MAILCONSOLE_DATA_DIR=str(tmp_path_factory.mktemp("language-templates-data"))),
+    )
+    yield url
+    stop_process(process)
+
+
+def test_switching_the_language_keeps_the_template_its_draft_and_the_layout(console: str, page: Page) -> None:
+    open_page(page, f"{console}/templates", "Templates")
+    page.get_by_test_id("stSelectbox").first.click()
+    page.keyboard.type("MFA_VERIFY_CODE")
+    page.keyboard.press("Enter")
+    settle(page)
+    expect(page.get_by_role("heading", name="MFA code")).to_be_visible()
+    page.get_by_role("textbox", name="Subject", exact=True).fill("Draft subject {{verify_code}}")
+    page.keyboard.press("Tab")
+    settle(page)
+    editor = ace_editor(page).locator(".ace_content")
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("<p>Draft body kept</p>")
+    page.keyboard.press("Escape")
+    settle(page)
+    editor_frame = page.locator("iframe[title*='code_editor']").first
+    narrow = editor_frame.bounding_box()
+    page.get_by_text("Editor wide", exact=True).click()
+    settle(page)
+
+    page.get_by_test_id("stSidebarContent").get_by_text("中文", exact=True).click()
+    settle(page)
+    expect(page.get_by_role("heading", name="MFA 验证码")).to_be_visible()
+    picker = page.get_by_role("combobox", name="模板", exact=True)
+    expect(picker).to_have_value("验证码模板 › MFA 验证码 · MFA_VERIFY_CODE")
+    expect(page.get_by_role("textbox", name="主题", exact=True)).to_have_value("Draft subject {{verify_code}}")
+    page.keyboard.press("Escape")  # Ace's completion popup, if open, has an .ace_content of its own
+    ace_editor(page).locator(".ace_content").first.click()
+    page.keyboard.press("Control+End")  # Ace draws only the lines in view
+    expect(ace_editor(page).locator(".ace_content").first).to_contain_text("Draft body kept")
+    wide = editor_frame.bounding_box()  # the layout chosen stays
+    assert narrow is not None and wide is not None and wide["width"] > 1.3 * narrow["width"]
+    expect(shown_text(page, "有未保存的修改")).to_be_visible()
+    shoot(page, "templates-in-chinese")
+
+    page.get_by_test_id("stSidebarContent").get_by_text("English", exact=True).click()
+    settle(page)
+    expect(page.get_by_role("heading", name="MFA code")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Subject", exact=True)).to_have_value("Draft subject {{verify_code}}")
