@@ -43,7 +43,9 @@ def audit_view(connection: Connection) -> None:
     label = filter_col.segmented_control(
         _("Show"),
         options=list(KINDS),
-        format_func=lambda kind: say(KIND_LABELS[kind]),
+        format_func={
+            kind: say(label) for kind, label in KIND_LABELS.items()
+        }.__getitem__,  # words fixed now: AppTest formats outside the run
         default="Everything",
         key="audit.kind",
     )
@@ -91,6 +93,6 @@ def audit_view(connection: Connection) -> None:
     for change in entry.changes:
         if change.diff:
             with st.expander(
-                _("What changed in {field}", field=change.field), icon=":material/difference:", expanded=True
+                _("What changed in `{field}`", field=change.field), icon=":material/difference:", expanded=True
             ):
                 st.code(change.diff, language="diff")

@@ -4,6 +4,7 @@ mail of the built-in mail service, its content from the outbox."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email import policy
 from email.parser import Parser
 
@@ -50,13 +51,23 @@ def channel_label(channel: str) -> str:
     return say(CHANNEL_LABELS.get(channel, channel))
 
 
+def _labels(values: list[str], label: Callable[[str], str]) -> Callable[[str], str]:
+    """A widget's format_func with its words fixed now: AppTest calls it outside the page's run, where the
+    session's language cannot be read."""
+    return {value: label(value) for value in values}.__getitem__
+
+
 def delivery_log_view(connection: Connection) -> None:
     management = connection.management
     assert management is not None and Extension.DELIVERIES in connection.extensions()
     to_col, channel_col, result_col, refresh_col = st.columns([2, 1.4, 1.2, 0.8], vertical_alignment="bottom")
     to = to_col.text_input(_("Recipient contains"), key="deliveries.to", placeholder="someone@example.com")
-    channel = channel_col.selectbox(_("Channel"), options=CHANNELS, format_func=channel_label, key="deliveries.channel")
-    result = result_col.selectbox(_("Result"), options=RESULTS, format_func=result_label, key="deliveries.result")
+    channel = channel_col.selectbox(
+        _("Channel"), options=CHANNELS, format_func=_labels(CHANNELS, channel_label), key="deliveries.channel"
+    )
+    result = result_col.selectbox(
+        _("Result"), options=RESULTS, format_func=_labels(RESULTS, result_label), key="deliveries.result"
+    )
     refresh_col.button(_("Refresh"), key="deliveries.refresh", icon=":material/refresh:")
     deliveries = call(
         _("Reading the delivery log"),
@@ -92,14 +103,15 @@ def delivery_log_view(connection: Connection) -> None:
         column_config={time: st.column_config.TextColumn(help=_("In your browser's time zone."))},
     )
     by_id = {delivery.id: delivery for delivery in deliveries}
+    titles = {
+        item.id: f"{times[item.id]} · {item.to} · {result_label(item.status)} · {item.subject}" for item in deliveries
+    }
     if st.session_state.get("deliveries.open") not in by_id:
         st.session_state["deliveries.open"] = deliveries[0].id
     chosen = st.selectbox(
         _("Open a mail"),
         options=list(by_id),
-        format_func=lambda item: (
-            f"{times[item]} · {by_id[item].to} · {result_label(by_id[item].status)} · {by_id[item].subject}"
-        ),
+        format_func=titles.__getitem__,
         key="deliveries.open",
     )
     _details(connection, by_id[chosen])

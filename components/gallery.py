@@ -46,12 +46,16 @@ def gallery_controls() -> GallerySettings:
     profile = profile_col.selectbox(
         _("Sample profile"),
         list(SampleProfile),
-        format_func=lambda item: say(PROFILES[item].label),
+        format_func={item: say(info.label) for item, info in PROFILES.items()}.__getitem__,
         key="gallery.profile",
         help=_("The same variation of the sample values for every mail; the editor offers the same profiles."),
     )
     width = width_col.segmented_control(
-        _("Width"), WIDTHS, format_func=lambda item: say(WIDTH_LABELS[item]), default=WIDTHS[0], key="gallery.width"
+        _("Width"),
+        WIDTHS,
+        format_func={item: say(WIDTH_LABELS[item]) for item in WIDTHS}.__getitem__,
+        default=WIDTHS[0],
+        key="gallery.width",
     )
     chosen = SampleProfile(profile or SampleProfile.DEFAULT)
     st.caption(say(PROFILES[chosen].description))

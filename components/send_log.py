@@ -73,8 +73,10 @@ def countdown(tenant: str, channel: str, mailbox: str) -> None:
     tick()
 
 
-def _channel_label(channel: Channel) -> str:
-    return f"{channel.value} — {say(CHANNELS[channel].description)}"
+def _channel_labels() -> dict[Channel, str]:
+    # Words fixed when the widget is made: AppTest calls a format_func outside the page's run, where the session's
+    # language cannot be read.
+    return {channel: f"{channel.value} — {say(info.description)}" for channel, info in CHANNELS.items()}
 
 
 def send_form(connection: Connection) -> None:
@@ -90,7 +92,7 @@ def send_form(connection: Connection) -> None:
         )
         return
     channel: Channel = st.selectbox(
-        _("Channel"), options=list(CHANNELS), format_func=_channel_label, key="send.channel"
+        _("Channel"), options=list(CHANNELS), format_func=_channel_labels().__getitem__, key="send.channel"
     )
     template = CHANNELS[channel].template
     st.caption(
