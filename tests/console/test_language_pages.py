@@ -18,6 +18,7 @@ from mailconsole import (
     APIConnectionError,
     APITimeoutError,
     AuthenticationClient,
+    InvalidArgumentError,
     ManagementClient,
     NotFoundError,
     ProviderError,
@@ -30,7 +31,15 @@ from mailconsole.catalog import CHANNELS, TEMPLATE_GROUPS, TEMPLATE_TITLES
 from mailconsole.changes import change_in_words, describe_change
 from mailconsole.console.records import audit_rows
 from mailconsole.i18n import EN_US, ZH_CN, LocalizedValueError, gettext, translated
-from mailconsole.models import AuditChange, AuditEntry, Channel, DeliveryStatus, ProviderType, SmtpConfig
+from mailconsole.models import (
+    AuditChange,
+    AuditEntry,
+    Channel,
+    DeliveryStatus,
+    Extension,
+    ProviderType,
+    SmtpConfig,
+)
 from mailconsole.rendering.profiles import PROFILES, SampleProfile
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import ServiceSettings
@@ -156,6 +165,14 @@ def previews(at: AppTest, language: str) -> tuple[str, ...]:
     return values
 
 
+def without_delivery_log(at: AppTest) -> None:
+    """The page again, as on a backend with an outbox but no delivery log (an older service)."""
+    data = at.session_state["mc.connection"].data
+    extensions = [name for name in data.service_info.extensions if name != Extension.DELIVERIES]
+    data.service_info = data.service_info.model_copy(update={"extensions": extensions})
+    at.run()
+
+
 def table_of(at: AppTest) -> Any:
     return at.dataframe[0].value
 
@@ -166,6 +183,14 @@ def test_the_outbox_and_the_audit_trail_empty(backend: RunningService, language:
     at = console.open(OUTBOX, language=language)
     assert_in_language(console, at, language)
     assert [item.value for item in at.info] == [{ZH_CN: "尚未发送任何邮件。", EN_US: "No mail sent yet."}[language]]
+    # A backend with an outbox but no delivery log (an older service): the outbox alone, empty.
+    without_delivery_log(at)
+    empty = {
+        ZH_CN: "暂无邮件。未启用邮件服务时，内置邮件服务会投递到这里；请发送一封测试邮件。",
+        EN_US: "No mail yet. The built-in service delivers here while no provider is switched on; send a test mail.",
+    }
+    assert [item.value for item in at.info] == [empty[language]]
+    assert_in_language(console, at, language)
     at.switch_page(AUDIT).run()
     assert_in_language(console, at, language)
     assert [item.value for item in at.info] == [{ZH_CN: "暂无变更记录。", EN_US: "No changes recorded yet."}[language]]
@@ -231,6 +256,17 @@ def test_the_delivery_log_with_each_result_its_filters_and_a_mail_opened(
             send(backend, Channel.LOGIN, to)  # refused: nothing listens on that port
     finally:
         admin.config_email_provider(type=ProviderType.CUSTOM, enabled=False)
+    with pytest.raises(InvalidArgumentError):  # failed: the draft does not render (EJS finds no such variable)
+        admin.send_draft(
+            type="LOGIN_VERIFY_CODE",
+            email=to,
+            customize_enabled=True,
+            name="Broken",
+            subject="Broken",
+            sender="Acme",
+            content="<p><%= nothing.here %></p>",
+            tpl_engine="ejs",
+        )
     # What the provider replied, and the mails' subjects: the provider's and the mails' own words.
     deliveries = admin.list_deliveries(to=to)
     replies = tuple(item.reply for item in deliveries if item.reply) + tuple(item.subject for item in deliveries)
@@ -240,12 +276,14 @@ def test_the_delivery_log_with_each_result_its_filters_and_a_mail_opened(
     at.text_input(key="deliveries.to").input(to).run()
     results = list(table_of(at)[{ZH_CN: "结果", EN_US: "Result"}[language]])
     assert results == [
+        {ZH_CN: "失败", EN_US: "failed"}[language],
         {ZH_CN: "被拒绝", EN_US: "refused"}[language],
         {ZH_CN: "已限流", EN_US: "throttled"}[language],
         {ZH_CN: "已投递", EN_US: "delivered"}[language],
     ]
     assert all(MOMENT[language].match(moment) for moment in table_of(at).iloc[:, 0]), table_of(at).iloc[:, 0]
-    # Each mail opened: the refusal with the provider's reply, the throttled one, the delivered one with its content.
+    # Each mail opened: the failure and the refusal with what was said, the throttled one, the delivered one with
+    # its content.
     for delivery in admin.list_deliveries(to=to):
         at.selectbox(key="deliveries.open").set_value(delivery.id).run()
         assert_in_language(console, at, language, data=replies)
@@ -259,7 +297,15 @@ def test_the_delivery_log_with_each_result_its_filters_and_a_mail_opened(
         assert_in_language(console, at, language, data=replies)
     at.selectbox(key="deliveries.result").set_value("All")
     at.selectbox(key="deliveries.channel").set_value("draft").run()
+    assert len(table_of(at)) == 1
+    assert_in_language(console, at, language, data=replies)
+    at.text_input(key="deliveries.to").input(f"nobody-{to}").run()
     assert [item.value for item in at.info] == [{ZH_CN: "没有符合条件的邮件。", EN_US: "No mail matches."}[language]]
+    assert_in_language(console, at, language, data=replies)
+
+    # A backend with an outbox but no delivery log (an older service): the outbox alone, a mail opened.
+    without_delivery_log(at)
+    assert at.get("iframe") and len(at.tabs) == 4
     assert_in_language(console, at, language, data=replies)
 
 
