@@ -91,7 +91,8 @@ def gallery_grid(result: GalleryRender, *, mobile: bool) -> None:
 def _card(card: Card, *, mobile: bool) -> None:
     template_type = card.entry.template_type
     title = say(TEMPLATE_TITLES[template_type])
-    marker = f" :orange[● {_('unsaved draft')}]" if card.entry.is_draft else ""
+    unsaved = _("unsaved draft")  # outside the f-string: pybabel does not read into one
+    marker = f" :orange[● {unsaved}]" if card.entry.is_draft else ""
     st.markdown(f"**{title}**{marker}")
     st.caption(f"`{template_type.value}`")
     st.page_link(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.template_preview import NO_PROBLEMS
+from components.template_state import DRAFTS_KEY
 from mailconsole import (
     APIConnectionError,
     APITimeoutError,
@@ -29,6 +31,7 @@ from mailconsole.actor import LOCAL_ADMIN
 from mailconsole.addresses import normalize_email
 from mailconsole.catalog import CHANNELS, TEMPLATE_GROUPS, TEMPLATE_TITLES
 from mailconsole.changes import change_in_words, describe_change
+from mailconsole.console.drafts import Draft, Drafts
 from mailconsole.console.records import audit_rows
 from mailconsole.i18n import EN_US, ZH_CN, LocalizedValueError, gettext, translated
 from mailconsole.models import (
@@ -39,6 +42,7 @@ from mailconsole.models import (
     Extension,
     ProviderType,
     SmtpConfig,
+    TemplateType,
 )
 from mailconsole.rendering.profiles import PROFILES, SampleProfile
 from mailconsole.service.embedded import RunningService, start_service
@@ -51,6 +55,8 @@ OUTBOX = "app_pages/outbox.py"
 AUDIT = "app_pages/audit.py"
 GALLERY = "app_pages/gallery.py"
 COMPARE = "app_pages/compare.py"
+APP = "../../console_app.py"
+ENGINE_ERROR = "line 1\\: ReferenceError\\: 'nothing' is not defined"  # the renderer's report, Markdown-escaped
 BOTH = pytest.mark.parametrize("language", [ZH_CN, EN_US])
 # "2026年12月3日 13:20:05" and "Dec 3, 2026, 1:20:05 PM": a moment as each language writes it (Babel, medium).
 MOMENT = {
@@ -364,6 +370,38 @@ def test_the_gallery_in_every_group_profile_and_width(backend: RunningService, l
     at.segmented_control(key="gallery.width").set_value("Mobile").run()
     assert all("width:375px" in element.proto.srcdoc for element in at.get("iframe"))
     assert_in_language(console, at, language, data=previews(at, language))
+
+
+@BOTH
+def test_a_gallery_mail_that_does_not_render(
+    backend: RunningService, admin: ManagementClient, language: str, console: Any
+) -> None:
+    login = next(item for item in admin.get_email_templates().templates if item.type == "LOGIN_VERIFY_CODE")
+    broken = replace(
+        Draft.of(login), tpl_engine="ejs", subject="<%= nothing.here %>", content="<p><%= nothing.here %></p>"
+    )
+    at = AppTest.from_file(APP, default_timeout=30)
+    console.opened.append(at)
+    at.secrets = {"console_tests": True}
+    at.session_state["mc.language"] = language
+    at.session_state[DRAFTS_KEY] = {"default": Drafts({TemplateType.LOGIN_VERIFY_CODE: broken})}
+    at.run()
+    at.switch_page(GALLERY).run()
+    at.selectbox(key="gallery.group").set_value("verify_code").run()
+    sentences = {
+        ZH_CN: ("正文无法渲染：", "主题无法渲染："),
+        EN_US: ("The body does not render: ", "The subject does not render: "),
+    }[language]
+    errors = [item.value for item in at.error]
+    assert [error for error in errors if error.startswith(sentences)] == [
+        sentences[0] + ENGINE_ERROR,
+        sentences[1] + ENGINE_ERROR,
+    ]
+    unsaved = {ZH_CN: "未保存的草稿", EN_US: "unsaved draft"}[language]
+    assert f"**{TEMPLATE_TITLES[TemplateType.LOGIN_VERIFY_CODE]}** :orange[● {unsaved}]" in main_strings(at)
+    # The engine's own words, and the editor's checks (the template area's, components/template_preview.py).
+    findings = tuple(text for text in errors + [item.value for item in at.warning] if not text.startswith(sentences))
+    assert_in_language(console, at, language, data=(*previews(at, language), ENGINE_ERROR, *findings))
 
 
 @pytest.fixture
