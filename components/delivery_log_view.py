@@ -90,7 +90,7 @@ def delivery_log_view(connection: Connection) -> None:
             _("To"): delivery.to,
             _("Subject"): delivery.subject,
             _("Result"): result_label(delivery.status),
-            _("Provider"): delivery.destination,
+            _("Provider"): _destination(delivery),
             _("Template"): _template(delivery),
             "ms": delivery.duration_ms,
         }
@@ -127,6 +127,11 @@ def _template(delivery: Delivery) -> str:
     return f"{delivery.template_type} v{delivery.template_version}"
 
 
+def _destination(delivery: Delivery) -> str:
+    """Where the mail went, as the log recorded it (a server, an API); the outbox in the session's language."""
+    return _("built-in outbox") if delivery.provider == BUILTIN_PROVIDER else delivery.destination
+
+
 def _details(connection: Connection, delivery: Delivery) -> None:
     """What the provider said, and the mail itself when the outbox has it. Every backend string as plain text."""
     at = parse_utc(delivery.at)
@@ -137,7 +142,7 @@ def _details(connection: Connection, delivery: Delivery) -> None:
         result=label[:1].upper() + label[1:],
         channel=plain(channel_label(delivery.channel)),
         to=plain(delivery.to),
-        provider=plain(delivery.destination),
+        provider=plain(_destination(delivery)),
         duration=delivery.duration_ms,
     )
     st.caption(line, help=_("At {moment}.", moment=utc_moment(at)))
@@ -145,7 +150,7 @@ def _details(connection: Connection, delivery: Delivery) -> None:
         shown = st.error if status in (DeliveryStatus.REFUSED, DeliveryStatus.FAILED) else st.warning
         shown(plain(delivery.reply))
     if delivery.message_id:
-        st.caption(f"Message-ID {plain(delivery.message_id)}")  # a header's name: the same in every language
+        st.caption(f"`Message-ID` {plain(delivery.message_id)}")  # a header's name: the same in every language
     mail = _outbox_mail(connection, delivery) if status == DeliveryStatus.DELIVERED else None
     if mail is not None:
         show_outbox_mail(mail)

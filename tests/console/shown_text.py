@@ -113,6 +113,7 @@ KEPT_WORDS = frozenset(
 
 # Streamlit's coloured text, ":orange[...]": the colour is markup, not a word.
 _COLOR_MARKUP = re.compile(r":(?:red|orange|yellow|green|blue|violet|gray|grey|rainbow|primary)(?:-background)?\[")
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~$:<>])")
 _CODE_SPAN = re.compile(r"`[^`]*`|\{\{.*?\}\}|<%.*?%>|\$\{[^}]*\}")
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|\b[\w-]+(?:\.[\w-]+)+\b|:material/\w+:|/[\w./-]+")
 _IDENTIFIER = re.compile(r"\b[A-Z0-9_]*_[A-Z0-9_]+\b|\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z]+[A-Z]\w*\b")
@@ -164,6 +165,7 @@ def _column_words(settings: str) -> Iterator[str]:
 def english_words(text: str) -> list[str]:
     """The English words of ``text`` that a Chinese page should not show (code, addresses, identifiers and the kept
     names aside)."""
+    text = _MARKDOWN_ESCAPE.sub(r"\1", text)  # CHANNEL\_LOGIN reads CHANNEL_LOGIN
     text = _CODE_SPAN.sub(" ", text)
     text = _COLOR_MARKUP.sub(" ", text)
     text = _ADDRESS.sub(" ", text)
