@@ -483,6 +483,30 @@ def test_a_backend_that_is_down(down: str, language: str, console: Any) -> None:
     assert_in_language(console, at, language)
 
 
+def test_a_language_switch_keeps_what_the_widgets_hold(remote: RunningService, console: Any) -> None:
+    """A label in the other language must not make a widget new (it would forget its value): every widget of the
+    area has its own key."""
+    at = console.open(SEND, language=EN_US)
+    at.selectbox(key="send.channel").set_value(Channel.RESET_PASSWORD).run()
+    at.text_input(key="send.to").input("kept@example.com")
+    at.button(key="send.button").click().run()  # (a form learns what was typed when it is sent)
+    at.session_state["mc.language"] = ZH_CN
+    at.run()
+    assert at.selectbox(key="send.channel").value == Channel.RESET_PASSWORD
+    assert at.text_input(key="send.to").value == "kept@example.com"
+    assert at.selectbox(key="send.channel").label == "渠道"
+    at.switch_page(GALLERY).run()
+    at.selectbox(key="gallery.group").set_value("verify_link").run()
+    at.segmented_control(key="gallery.width").set_value("Mobile").run()
+    at.session_state["mc.language"] = EN_US
+    at.run()
+    assert (at.selectbox(key="gallery.group").value, at.segmented_control(key="gallery.width").value) == (
+        "verify_link",
+        "Mobile",
+    )
+    assert at.selectbox(key="gallery.group").label == "Group"
+
+
 # ---- the library's sentences in both languages, str() in English --------------------------------------------------
 
 
