@@ -83,17 +83,24 @@ def delivery_log_view(connection: Connection) -> None:
         return
     times = {delivery.id: local_moment(parse_utc(delivery.at)) for delivery in deliveries}
     time = say(time_column(session_zone()))
+    headings = [time, _("Channel"), _("To"), _("Subject"), _("Result"), _("Provider"), _("Template"), "ms"]
     rows = [
-        {
-            time: times[delivery.id],
-            _("Channel"): channel_label(delivery.channel),
-            _("To"): delivery.to,
-            _("Subject"): delivery.subject,
-            _("Result"): result_label(delivery.status),
-            _("Provider"): _destination(delivery),
-            _("Template"): _template(delivery),
-            "ms": delivery.duration_ms,
-        }
+        dict(
+            zip(
+                headings,
+                (
+                    times[delivery.id],
+                    channel_label(delivery.channel),
+                    delivery.to,
+                    delivery.subject,
+                    result_label(delivery.status),
+                    _destination(delivery),
+                    _template(delivery),
+                    delivery.duration_ms,
+                ),
+                strict=True,
+            )
+        )
         for delivery in deliveries
     ]
     st.dataframe(
