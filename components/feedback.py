@@ -39,7 +39,7 @@ def _sentence(text: str) -> str:
 
 
 def _request_id(err: APIError) -> str:
-    return f" (requestId {err.request_id})" if err.request_id else ""
+    return _(" (requestId {id})", id=err.request_id) if err.request_id else ""
 
 
 def explain(err: MailConsoleError) -> str:

@@ -483,6 +483,22 @@ def test_a_backend_that_is_down(down: str, language: str, console: Any) -> None:
     assert_in_language(console, at, language)
 
 
+@BOTH
+def test_refused_credentials_with_the_request_id(
+    backend: RunningService, monkeypatch: pytest.MonkeyPatch, language: str, console: Any
+) -> None:
+    monkeypatch.setenv("MAILCONSOLE_USERPOOL_SECRET", "not-the-secret")
+    at = console.open(GALLERY, language=language)  # it reads the templates first
+    (error,) = console.errors(at)
+    said = {
+        ZH_CN: r"^后端拒绝了控制台的凭据：.+（请求 ID：[\w-]+）。请检查为该租户配置的用户池 ID 和密钥（或令牌）。$",
+        EN_US: r"^The backend refused the console's credentials: .+ \(requestId [\w-]+\)\. Check the user pool id",
+    }[language]
+    assert re.match(said, error), error
+    (request_id,) = re.findall(r"[0-9a-f]{8}-[\w-]+", error)
+    assert_in_language(console, at, language, data=(request_id,))  # the backend's own words are in the language
+
+
 def test_a_language_switch_keeps_what_the_widgets_hold(remote: RunningService, console: Any) -> None:
     """A label in the other language must not make a widget new (it would forget its value): every widget of the
     area has its own key."""
