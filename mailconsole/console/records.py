@@ -18,8 +18,11 @@ from mailconsole.models import AuditEntry, AuditKind
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 DEFAULT_WAIT = 60  # seconds: the platform's rule when a refusal does not say how long
-# How a refusal says how long to wait ("; try again in 59 seconds"): the console's live countdown says it instead.
-_WAIT_CLAUSE = re.compile(r"[;,.]?\s*(?:please\s+)?try again in \d+ seconds?", re.IGNORECASE)
+# How a refusal says how long to wait ("; try again in 59 seconds", "；请在 59 秒后重试"): the console's live
+# countdown says it instead.
+_WAIT_CLAUSE = re.compile(
+    r"[;,.]?\s*(?:please\s+)?try again in \d+ seconds?|[；;，,]?\s*请在\s*\d+\s*秒后重试", re.IGNORECASE
+)
 AUDIT_KIND_LABELS = {
     AuditKind.PROVIDER.value: localized("Provider settings"),
     AuditKind.TEMPLATE.value: localized("Template"),

@@ -235,6 +235,7 @@ def test_the_send_page_before_and_after_a_send_and_a_refusal(
     assert len(warnings) == 2
     countdown = {ZH_CN: r"可在 \d+ 秒后重试。$", EN_US: r"can be tried again in \d+ s\.$"}[language]
     assert re.search(countdown, warnings[1]), warnings
+    assert not re.search(r"\d", warnings[0]), warnings  # the refusal without its frozen seconds: the countdown ticks
     assert list(table_of(at)[{ZH_CN: "结果", EN_US: "Result"}[language]]) == [
         {ZH_CN: "已拒绝：每分钟限发一次", EN_US: "Refused: once a minute"}[language],
         {ZH_CN: "已发送", EN_US: "Sent"}[language],
