@@ -8,7 +8,6 @@ string the catalogs miss (or one the code never marked for translation).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -30,7 +29,6 @@ DATA_FIELDS = frozenset(
         "url",
         "icon",
         "page_script_hash",
-        "page",  # a page link's target (its url path)
         "page_name",
         "url_path",
         "json_args",
@@ -59,6 +57,7 @@ KEPT_WORDS = frozenset(
     [
         "GenAuth",
         "Authing",
+        "SDK",  # GenAuth's Chinese docs and console write SDK
         "SMTP",
         "SSL",
         "TLS",
@@ -107,13 +106,9 @@ KEPT_WORDS = frozenset(
         "Streamlit",
         "Markdown",
         "CJK",
-        "SDK",  # GenAuth's Chinese docs and console say SDK
     ]
 )
 
-# Streamlit's coloured text, ":orange[...]": the colour is markup, not a word.
-_COLOR_MARKUP = re.compile(r":(?:red|orange|yellow|green|blue|violet|gray|grey|rainbow|primary)(?:-background)?\[")
-_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~$:<>])")
 _CODE_SPAN = re.compile(r"`[^`]*`|\{\{.*?\}\}|<%.*?%>|\$\{[^}]*\}")
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|\b[\w-]+(?:\.[\w-]+)+\b|:material/\w+:|/[\w./-]+")
 _IDENTIFIER = re.compile(r"\b[A-Z0-9_]*_[A-Z0-9_]+\b|\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z]+[A-Z]\w*\b")
@@ -142,9 +137,6 @@ def _strings(message: Message) -> Iterator[str]:
         if field.name in DATA_FIELDS:
             continue
         values = value if field.is_repeated else [value]
-        if field.name == "columns" and isinstance(value, str):  # a data frame's column settings, as JSON
-            yield from _column_words(value)
-            continue
         for item in values:
             if isinstance(item, str):
                 yield item
@@ -152,22 +144,10 @@ def _strings(message: Message) -> Iterator[str]:
                 yield from _strings(item)
 
 
-def _column_words(settings: str) -> Iterator[str]:
-    """What a reader sees of a data frame's column settings: the headings and their labels and help."""
-    for name, column in json.loads(settings or "{}").items():
-        if name != "_index":
-            yield name
-        for key in ("label", "help"):
-            if isinstance(column.get(key), str):
-                yield column[key]
-
-
 def english_words(text: str) -> list[str]:
     """The English words of ``text`` that a Chinese page should not show (code, addresses, identifiers and the kept
     names aside)."""
-    text = _MARKDOWN_ESCAPE.sub(r"\1", text)  # CHANNEL\_LOGIN reads CHANNEL_LOGIN
     text = _CODE_SPAN.sub(" ", text)
-    text = _COLOR_MARKUP.sub(" ", text)
     text = _ADDRESS.sub(" ", text)
     text = _IDENTIFIER.sub(" ", text)
     return [word for word in _WORD.findall(text) if word not in KEPT_WORDS]
