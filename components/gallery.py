@@ -15,7 +15,7 @@ from mailconsole.catalog import TEMPLATE_GROUPS, TEMPLATE_TITLES, TemplateGroup
 from mailconsole.console.gallery import Card, GalleryRender, MailCache
 from mailconsole.console.markdown import plain
 from mailconsole.i18n import localized
-from mailconsole.rendering.profiles import PROFILES, SampleProfile
+from mailconsole.rendering.profiles import PROFILES, ProfileInfo, SampleProfile
 
 ALL_GROUPS = "all"
 WIDTHS = ("Desktop", "Mobile")  # option values; shown translated
@@ -46,7 +46,7 @@ def gallery_controls() -> GallerySettings:
     profile = profile_col.selectbox(
         _("Sample profile"),
         list(SampleProfile),
-        format_func={item: say(info.label) for item, info in PROFILES.items()}.__getitem__,
+        format_func={item: say(_profile_words(info)[0]) for item, info in PROFILES.items()}.__getitem__,
         key="gallery.profile",
         help=_("The same variation of the sample values for every mail; the editor offers the same profiles."),
     )
@@ -58,14 +58,19 @@ def gallery_controls() -> GallerySettings:
         key="gallery.width",
     )
     chosen = SampleProfile(profile or SampleProfile.DEFAULT)
-    st.caption(say(PROFILES[chosen].description))
+    st.caption(say(_profile_words(PROFILES[chosen])[1]))
     return GallerySettings(None if group == ALL_GROUPS else group, chosen, width == "Mobile")
 
 
+# The catalog's and the profiles' words become Text in the templates area of issue 16 (TemplateGroup.name,
+# ProfileInfo.title and .summary); until that is merged, their English.
 def _group_name(group: TemplateGroup) -> object:
-    """The group's name: its ``name`` (a Text) once the catalog has it (issue 16, the catalog's translation), else
-    the platform's English title."""
     return getattr(group, "name", group.category.title_en)
+
+
+def _profile_words(info: ProfileInfo) -> tuple[object, object]:
+    """A sample profile's name and what it tries."""
+    return getattr(info, "title", info.label), getattr(info, "summary", info.description)
 
 
 def gallery_grid(result: GalleryRender, *, mobile: bool) -> None:
