@@ -72,19 +72,18 @@ def _others_not_yet_translated() -> list[str]:
     """English that these pages show from the files of the two other translation areas of issue 16 (the catalog's
     names, the editor's checks, the confirmation's Cancel), for as long as the catalogs do not translate it: once
     their work is merged, each phrase is translated and drops out of this list, and the check is whole again."""
-    phrases = [
-        *(str(title) for title in TEMPLATE_TITLES.values()),
-        *(str(info.description) for info in CHANNELS.values()),
-        *(str(getattr(group, "name", group.category.title_en)) for group in TEMPLATE_GROUPS),
-        *(str(info.label) for info in PROFILES.values()),
-        *(str(info.description) for info in PROFILES.values()),
-        "Checks",
-        NO_PROBLEMS,
-        "Cancel",
-    ]
-    return sorted(
-        (phrase for phrase in phrases if gettext(ZH_CN, phrase) == phrase), key=len, reverse=True
-    )  # longest first: a title that holds a shorter one goes whole
+    phrases = {  # the English shown: the msgid it will be translated under
+        **{str(title): str(title) for title in TEMPLATE_TITLES.values()},
+        **{str(info.description): str(info.description) for info in CHANNELS.values()},
+        **{str(group.category.title_en): str(group.category.title_en) for group in TEMPLATE_GROUPS},
+        **{str(info.label): str(info.label) for info in PROFILES.values()},
+        **{str(info.description): str(info.description) for info in PROFILES.values()},
+        "Checks": "**Checks**",
+        NO_PROBLEMS: ":green[:material/check_circle:] No problems found",
+        "Cancel": "Cancel",
+    }
+    waiting = (shown for shown, msgid in phrases.items() if gettext(ZH_CN, msgid) == msgid)
+    return sorted(waiting, key=len, reverse=True)  # longest first: a title that holds a shorter one goes whole
 
 
 OTHERS = _others_not_yet_translated()
@@ -430,7 +429,8 @@ def test_a_gallery_mail_that_does_not_render(
         sentences[1] + ENGINE_ERROR,
     ]
     unsaved = {ZH_CN: "未保存的草稿", EN_US: "unsaved draft"}[language]
-    assert f"**{TEMPLATE_TITLES[TemplateType.LOGIN_VERIFY_CODE]}** :orange[● {unsaved}]" in main_strings(at)
+    title = translated(TEMPLATE_TITLES[TemplateType.LOGIN_VERIFY_CODE], language)
+    assert f"**{title}** :orange[● {unsaved}]" in main_strings(at)
     # The engine's own words, and the editor's checks (the template area's, components/template_preview.py).
     findings = tuple(text for text in errors + [item.value for item in at.warning] if not text.startswith(sentences))
     assert_in_language(console, at, language, data=(*previews(at, language), ENGINE_ERROR, *findings))
