@@ -4,8 +4,9 @@ import streamlit as st
 
 from components.audit_view import audit_view
 from components.connection import current_connection
+from components.language import _
 
 connection = current_connection()
-st.title("Audit trail")
-st.caption("Every change of the provider settings and templates, through the console, the API or an SDK.")
+st.title(_("Audit trail"))
+st.caption(_("Every change of the provider settings and templates, through the console, the API or an SDK."))
 audit_view(connection)

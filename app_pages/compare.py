@@ -4,6 +4,7 @@ other. Offered in the navigation when two or more GenAuth-compatible tenants are
 import streamlit as st
 
 from components.connection import current_connection
+from components.language import _
 from components.tenant_compare import (
     SECRETS_NOTE,
     comparable_tenants,
@@ -16,22 +17,22 @@ from components.tenant_compare import (
 from mailconsole.console.promotion import compare_templates, provider_differences
 
 connection = current_connection()
-st.title("Compare and promote")
-st.caption(f"Copy templates from one tenant to another after a look at the differences. {SECRETS_NOTE}")
+st.title(_("Compare and promote"))
+st.caption(_("Copy templates from one tenant to another after a look at the differences. {note}", note=SECRETS_NOTE))
 
 tenants = {tenant.name: tenant for tenant in comparable_tenants()}
 names = list(tenants)
 source_col, target_col, reload_col = st.columns([2, 2, 1], vertical_alignment="bottom")
 here = names.index(connection.tenant.name) if connection.tenant.name in names else 0
-source_name = source_col.selectbox("From", names, index=here, key="compare.source")
+source_name = source_col.selectbox(_("From tenant"), names, index=here, key="compare.source")
 target_names = [name for name in names if name != source_name]
-target_name = target_col.selectbox("To", target_names, key="compare.target")
-if reload_col.button("Reload both", key="compare.reload", icon=":material/refresh:"):
+target_name = target_col.selectbox(_("To tenant"), target_names, key="compare.target")
+if reload_col.button(_("Reload both"), key="compare.reload", icon=":material/refresh:"):
     forget_reads()
 show_outcome()
 
 if source_name is None or target_name is None:
-    st.info("Configure two or more tenants to compare them.")
+    st.info(_("Configure two or more tenants to compare them."))
     st.stop()
 source_state = tenant_state(tenants[source_name], connection)
 target_state = tenant_state(tenants[target_name], connection)

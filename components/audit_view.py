@@ -7,18 +7,27 @@ from __future__ import annotations
 import streamlit as st
 
 from components.feedback import call
-from components.times import session_zone
+from components.language import _, say, session_language
+from components.times import session_zone, utc_moment
 from mailconsole.actor import LOCAL_ADMIN
-from mailconsole.changes import describe_change
-from mailconsole.console.records import audit_rows, parse_utc, utc_time, when, zone_label
+from mailconsole.changes import change_in_words
+from mailconsole.console.records import audit_rows, parse_utc, time_column, when
 from mailconsole.console.session import Connection
+from mailconsole.i18n import Text, localized
 from mailconsole.models import AuditKind, Extension
 
+# The option values stay the English labels (what the tests and a session's state hold); they show translated.
 KINDS: dict[str, AuditKind | None] = {
     "Everything": None,
     "Provider settings": AuditKind.PROVIDER,
     "Templates": AuditKind.TEMPLATE,
     "Draft sends": AuditKind.TEST_SEND,
+}
+KIND_LABELS: dict[str, Text] = {
+    "Everything": localized("Everything"),
+    "Provider settings": localized("Provider settings"),
+    "Templates": localized("Templates"),
+    "Draft sends": localized("Draft sends"),
 }
 LIMITS = (50, 100, 500)
 
@@ -26,51 +35,64 @@ LIMITS = (50, 100, 500)
 def audit_view(connection: Connection) -> None:
     if connection.management is None or Extension.AUDIT not in connection.extensions():
         st.info(
-            "This backend keeps no audit trail: only the embedded mailconsole service records who changed what.",
+            _("This backend keeps no audit trail: only the embedded mailconsole service records who changed what."),
             icon=":material/info:",
         )
         return
     filter_col, limit_col, refresh_col = st.columns([2, 1, 1], vertical_alignment="bottom")
-    label = filter_col.segmented_control("Show", options=list(KINDS), default="Everything", key="audit.kind")
-    limit = limit_col.selectbox("Latest", options=LIMITS, index=1, key="audit.limit")
-    refresh_col.button("Refresh", key="audit.refresh", icon=":material/refresh:")
+    label = filter_col.segmented_control(
+        _("Show"),
+        options=list(KINDS),
+        format_func={
+            kind: say(label) for kind, label in KIND_LABELS.items()
+        }.__getitem__,  # words fixed now: AppTest formats outside the run
+        default="Everything",
+        key="audit.kind",
+    )
+    limit = limit_col.selectbox(_("Latest"), options=LIMITS, index=1, key="audit.limit")
+    refresh_col.button(_("Refresh"), key="audit.refresh", icon=":material/refresh:")
     entries = call(
-        "Reading the audit trail", connection.management.list_audit, kind=KINDS[label or "Everything"], limit=limit
+        _("Reading the audit trail"), connection.management.list_audit, kind=KINDS[label or "Everything"], limit=limit
     )
     if not entries:
-        st.info("No changes recorded yet.", icon=":material/history:")
+        st.info(_("No changes recorded yet."), icon=":material/history:")
         return
-    zone = session_zone()
+    zone, language = session_zone(), session_language()
     st.dataframe(
-        audit_rows(entries, zone),
+        audit_rows(entries, zone, language),
         hide_index=True,
         width="stretch",
         column_config={
-            f"Time ({zone_label(zone)})": st.column_config.TextColumn(help="In your browser's time zone."),
-            "Changes": st.column_config.TextColumn(width="large"),
+            say(time_column(zone)): st.column_config.TextColumn(help=_("In your browser's time zone.")),
+            _("Changes"): st.column_config.TextColumn(width="large"),
         },
     )
     st.caption(
-        f'{len(entries)} change{"s" if len(entries) != 1 else ""}, newest first. "Who" is the signed-in '
-        f'administrator the console named ("{LOCAL_ADMIN}" on a console without sign-in), else the access key or '
-        "token the change came with."
+        _(
+            'Changes shown: {count}, newest first. "Who" is the signed-in administrator the console named ("{local}" '
+            "on a console without sign-in), else the access key or token the change came with.",
+            count=len(entries),
+            local=LOCAL_ADMIN,
+        )
     )
     # A long list of changes does not fit a table cell: one entry at a time, a line per field, a diff per text.
     by_id = {entry.id: entry for entry in entries}
     if st.session_state.get("audit.open") not in by_id:
         st.session_state["audit.open"] = entries[0].id
     chosen = st.selectbox(
-        "Open an entry",
+        _("Open an entry"),
         options=list(by_id),
-        format_func=lambda item: f"{when(by_id[item], zone)} · {by_id[item].actor} · {by_id[item].item}",
+        format_func=lambda item: f"{when(by_id[item], zone, language)} · {by_id[item].actor} · {by_id[item].item}",
         key="audit.open",
-        help="Times in your browser's time zone.",
+        help=_("Times in your browser's time zone."),
     )
     entry = by_id[chosen]
-    st.caption(f"At {utc_time(parse_utc(entry.at))}.")
-    lines = [describe_change(change, inline=200) for change in entry.changes]
-    st.code("\n".join(lines) or "no field changed", language=None, wrap_lines=True)
+    st.caption(_("At {moment}.", moment=utc_moment(parse_utc(entry.at))))
+    lines = [say(change_in_words(change, inline=200)) for change in entry.changes]
+    st.code("\n".join(lines) or _("no field changed"), language=None, wrap_lines=True)
     for change in entry.changes:
         if change.diff:
-            with st.expander(f"What changed in {change.field}", icon=":material/difference:", expanded=True):
+            with st.expander(
+                _("What changed in `{field}`", field=change.field), icon=":material/difference:", expanded=True
+            ):
                 st.code(change.diff, language="diff")

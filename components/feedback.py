@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from components.language import _, say
 from mailconsole import (
     APIConnectionError,
     APIError,
@@ -38,57 +39,77 @@ def _sentence(text: str) -> str:
 
 
 def _request_id(err: APIError) -> str:
-    return f" (requestId {err.request_id})" if err.request_id else ""
+    return _(" (requestId {id})", id=err.request_id) if err.request_id else ""
 
 
 def explain(err: MailConsoleError) -> str:
-    """One sentence about what went wrong, then a hint about what to do, as Markdown: what the backend said (which
-    may quote a mail server) is escaped, so it shows as plain text and never as an image or a link."""
+    """One sentence about what went wrong, then a hint about what to do, as Markdown, in the session's language:
+    what the backend said (which may quote a mail server; already in the language the client asked for) is escaped,
+    so it shows as plain text and never as an image or a link."""
     if isinstance(err, APITimeoutError):
-        return (
-            f"The email backend at {inert(err.host)} did not answer in time. "
-            "Check that it is running and reachable from the console, then try again."
+        return _(
+            "The email backend at {host} did not answer in time. "
+            "Check that it is running and reachable from the console, then try again.",
+            host=inert(err.host),
         )
     if isinstance(err, APIConnectionError):
-        return (
-            f"The console could not reach the email backend at {inert(err.host)} ({inert(err.reason)}). "
-            "Start the backend or correct its API host (MAILCONSOLE_API_HOST or the tenant's api_host), then reload."
+        return _(
+            "The console could not reach the email backend at {host} ({reason}). "
+            "Start the backend or correct its API host (MAILCONSOLE_API_HOST or the tenant's api_host), then reload.",
+            host=inert(err.host),
+            reason=inert(say(err.reason_text)),
         )
     if not isinstance(err, APIError):
-        return inert(_sentence(str(err))) + " Try again, or reload the page."
-    message = inert(err.message.strip().rstrip("."))
-    rid = _request_id(err)
+        return _("{problem} Try again, or reload the page.", problem=inert(_sentence(say(err))))
+    params = {"message": inert(say(err.text).strip().rstrip(".。")), "request_id": _request_id(err)}
     if isinstance(err, UnauthorizedError):
-        return (
-            f"The backend refused the console's credentials: {message}{rid}. "
-            "Check the user pool id and secret (or the token) configured for this tenant."
+        return _(
+            "The backend refused the console's credentials: {message}{request_id}. "
+            "Check the user pool id and secret (or the token) configured for this tenant.",
+            **params,
         )
     if isinstance(err, ForbiddenError):
-        return (
-            f"The backend does not allow this tenant to do that: {message}{rid}. "
-            "Check that the credentials belong to this user pool."
+        return _(
+            "The backend does not allow this tenant to do that: {message}{request_id}. "
+            "Check that the credentials belong to this user pool.",
+            **params,
         )
     if isinstance(err, ThrottledError):
-        wait = f"Wait {err.retry_after} seconds" if err.retry_after else "Wait a moment"
-        return f"The backend refused for now: {message}{rid}. {wait} and try again."
+        if err.retry_after:
+            return _(
+                "The backend refused for now: {message}{request_id}. Wait {seconds} seconds and try again.",
+                seconds=err.retry_after,
+                **params,
+            )
+        return _("The backend refused for now: {message}{request_id}. Wait a moment and try again.", **params)
     if isinstance(err, ConflictError):
-        return (
-            f"Someone else changed this since you loaded it: {message}{rid}. "
-            "Reload it to see their change, then make yours again."
+        return _(
+            "Someone else changed this since you loaded it: {message}{request_id}. "
+            "Reload it to see their change, then make yours again.",
+            **params,
         )
     if isinstance(err, NotFoundError):
-        return (
-            f"The backend does not offer this: {message}{rid}. "
-            "It may be another kind of backend; check the tenant's API host."
+        return _(
+            "The backend does not offer this: {message}{request_id}. "
+            "It may be another kind of backend; check the tenant's API host.",
+            **params,
         )
     if isinstance(err, InvalidArgumentError):
-        return f"The backend refused the request: {message}{rid}. Correct the value it names and try again."
-    if isinstance(err, ProviderError):
-        return (
-            f"The mail provider failed: {message}{rid}. "
-            "Check the provider settings, or switch the provider off to use the built-in mail service."
+        return _(
+            "The backend refused the request: {message}{request_id}. Correct the value it names and try again.",
+            **params,
         )
-    return f"The backend failed: {message}{rid}. Try again; if it keeps failing, give the requestId to its operator."
+    if isinstance(err, ProviderError):
+        return _(
+            "The mail provider failed: {message}{request_id}. "
+            "Check the provider settings, or switch the provider off to use the built-in mail service.",
+            **params,
+        )
+    return _(
+        "The backend failed: {message}{request_id}. "
+        "Try again; if it keeps failing, give the requestId to its operator.",
+        **params,
+    )
 
 
 def show_error(err: MailConsoleError) -> None:

@@ -9,14 +9,17 @@ from typing import NamedTuple
 import streamlit as st
 
 from components.email_preview import show_mail
+from components.language import _, say
 from components.template_preview import checks
 from mailconsole.catalog import TEMPLATE_GROUPS, TEMPLATE_TITLES
 from mailconsole.console.gallery import Card, GalleryRender, MailCache
 from mailconsole.console.markdown import plain
+from mailconsole.i18n import localized
 from mailconsole.rendering.profiles import PROFILES, SampleProfile
 
 ALL_GROUPS = "all"
-WIDTHS = ("Desktop", "Mobile")
+WIDTHS = ("Desktop", "Mobile")  # option values; shown translated
+WIDTH_LABELS = {"Desktop": localized("Desktop"), "Mobile": localized("Mobile")}
 COLUMNS = {"Desktop": 2, "Mobile": 3}  # mails side by side in the wide layout
 MAIL_HEIGHT = 460
 CACHE_KEY = "gallery.cache"  # this session's MailCache
@@ -36,28 +39,41 @@ def gallery_cache() -> MailCache:
 
 def gallery_controls() -> GallerySettings:
     group_col, profile_col, width_col = st.columns([2, 2, 1], vertical_alignment="bottom")
-    titles = {ALL_GROUPS: "All 15 templates", **{group.key: group.category.title_en for group in TEMPLATE_GROUPS}}
-    group = group_col.selectbox("Group", list(titles), format_func=titles.__getitem__, key="gallery.group")
+    every = sum(len(group.types) for group in TEMPLATE_GROUPS)
+    titles = {ALL_GROUPS: _("All {count} templates", count=every)}
+    titles.update({group.key: say(group.name) for group in TEMPLATE_GROUPS})
+    group = group_col.selectbox(_("Group"), list(titles), format_func=titles.__getitem__, key="gallery.group")
     profile = profile_col.selectbox(
-        "Sample profile",
+        _("Sample profile"),
         list(SampleProfile),
-        format_func=lambda item: PROFILES[item].label,
+        format_func={item: say(info.title) for item, info in PROFILES.items()}.__getitem__,
         key="gallery.profile",
-        help="The same variation of the sample values for every mail; the editor offers the same profiles.",
+        help=_("The same variation of the sample values for every mail; the editor offers the same profiles."),
     )
-    width = width_col.segmented_control("Width", WIDTHS, default=WIDTHS[0], key="gallery.width")
+    width = width_col.segmented_control(
+        _("Width"),
+        WIDTHS,
+        format_func={item: say(WIDTH_LABELS[item]) for item in WIDTHS}.__getitem__,
+        default=WIDTHS[0],
+        key="gallery.width",
+    )
     chosen = SampleProfile(profile or SampleProfile.DEFAULT)
-    st.caption(PROFILES[chosen].description)
+    st.caption(say(PROFILES[chosen].summary))
     return GallerySettings(None if group == ALL_GROUPS else group, chosen, width == "Mobile")
 
 
 def gallery_grid(result: GalleryRender, *, mobile: bool) -> None:
     drafts = sum(card.entry.is_draft for card in result.cards)
     reused = len(result.cards) - result.rendered
-    st.caption(
-        f"{len(result.cards)} mails: {result.rendered} rendered in {result.seconds:.2f} s, {reused} unchanged "
-        "(kept from before)." + (f" :orange[{drafts} shown as the unsaved draft (●).]" if drafts else "")
+    counts = _(
+        "{count} mails: {rendered} rendered in {seconds} s, {reused} unchanged (kept from before).",
+        count=len(result.cards),
+        rendered=result.rendered,
+        seconds=f"{result.seconds:.2f}",
+        reused=reused,
     )
+    marked = _("{count} shown as the unsaved draft (●).", count=drafts) if drafts else ""
+    st.caption(f"{counts} :orange[{marked}]" if drafts else counts)
     per_row = COLUMNS["Mobile" if mobile else "Desktop"]
     for start in range(0, len(result.cards), per_row):
         columns = st.columns(per_row, gap="medium")
@@ -68,21 +84,33 @@ def gallery_grid(result: GalleryRender, *, mobile: bool) -> None:
 
 def _card(card: Card, *, mobile: bool) -> None:
     template_type = card.entry.template_type
-    title = TEMPLATE_TITLES[template_type]
-    marker = " :orange[● unsaved draft]" if card.entry.is_draft else ""
+    title = say(TEMPLATE_TITLES[template_type])
+    unsaved = _("unsaved draft")  # outside the f-string: pybabel does not read into one
+    marker = f" :orange[● {unsaved}]" if card.entry.is_draft else ""
     st.markdown(f"**{title}**{marker}")
     st.caption(f"`{template_type.value}`")
     st.page_link(
         EDITOR_PAGE,
-        label="Open in the editor",
+        label=_("Open in the editor"),
         icon=":material/edit_note:",
         query_params={"type": template_type.value},
     )
     preview = card.preview
     if preview.ok:
-        st.markdown(f"**From:** {plain(preview.sender)}  \n**Subject:** {plain(preview.subject)}")
+        st.markdown(
+            _(
+                "**From:** {sender}  \n**Subject:** {subject}",
+                sender=plain(preview.sender),
+                subject=plain(preview.subject),
+            )
+        )
         show_mail(preview.html, key=f"gallery.{template_type.value}", mobile=mobile, height=MAIL_HEIGHT)
     for field, error in preview.errors.items():
-        label = {"content": "The body", "subject": "The subject", "sender": "The sender"}[field]
-        st.error(f"{label} does not render: {plain(str(error))}", icon=":material/code_off:")
+        problem = plain(say(error))
+        sentence = {
+            "content": _("The body does not render: {problem}", problem=problem),
+            "subject": _("The subject does not render: {problem}", problem=problem),
+            "sender": _("The sender does not render: {problem}", problem=problem),
+        }[field]
+        st.error(sentence, icon=":material/code_off:")
     checks(list(card.findings), preview)

@@ -10,9 +10,10 @@ import streamlit as st
 
 from components.email_preview import show_mail
 from components.feedback import call
-from components.times import session_zone
+from components.language import _, say
+from components.times import local_moment, session_zone, utc_moment
 from mailconsole.console.markdown import plain
-from mailconsole.console.records import parse_utc, shown_time, utc_time, zone_label
+from mailconsole.console.records import parse_utc, time_column, zone_label
 from mailconsole.console.session import Connection
 from mailconsole.models import Extension, OutboxMessage
 
@@ -28,46 +29,42 @@ def parse_headers(raw: str) -> list[tuple[str, str]]:
 def outbox_view(connection: Connection) -> None:
     if Extension.OUTBOX not in connection.extensions():
         st.info(
-            "This backend keeps no outbox: only the embedded mailconsole service shows the mails its built-in "
-            "service delivered.",
+            _(
+                "This backend keeps no outbox: only the embedded mailconsole service shows the mails its built-in "
+                "service delivered."
+            ),
             icon=":material/info:",
         )
         return
     assert connection.management is not None
-    st.button("Refresh", key="outbox.refresh", icon=":material/refresh:")
-    messages = call("Reading the outbox", connection.management.list_outbox, limit=LIMIT)
+    st.button(_("Refresh"), key="outbox.refresh", icon=":material/refresh:")
+    messages = call(_("Reading the outbox"), connection.management.list_outbox, limit=LIMIT)
     if not messages:
         st.info(
-            "No mail yet. The built-in service delivers here while no provider is switched on; send a test mail.",
+            _("No mail yet. The built-in service delivers here while no provider is switched on; send a test mail."),
             icon=":material/inbox:",
         )
         return
-    zone = session_zone()
-    times = {message.id: parse_utc(message.created_at) for message in messages}
-    time_column = f"Time ({zone_label(zone)})"
+    times = {message.id: local_moment(parse_utc(message.created_at)) for message in messages}
+    time, channel, to, subject = say(time_column(session_zone())), _("Channel"), _("To"), _("Subject")
     rows = [
-        {
-            time_column: shown_time(times[message.id], zone),
-            "Channel": message.channel or "",
-            "To": message.to,
-            "Subject": message.subject,
-        }
+        {time: times[message.id], channel: message.channel or "", to: message.to, subject: message.subject}
         for message in messages
     ]
     st.dataframe(
         rows,
         hide_index=True,
         width="stretch",
-        column_config={time_column: st.column_config.TextColumn(help="In your browser's time zone.")},
+        column_config={time: st.column_config.TextColumn(help=_("In your browser's time zone."))},
     )
     ids = [message.id for message in messages]
     by_id = {message.id: message for message in messages}
     if st.session_state.get("outbox.open") not in by_id:
         st.session_state["outbox.open"] = ids[0]
     chosen = st.selectbox(
-        "Open a mail",
+        _("Open a mail"),
         options=ids,
-        format_func=lambda item: f"{shown_time(times[item], zone)} · {by_id[item].to} · {by_id[item].subject}",
+        format_func=lambda item: f"{times[item]} · {by_id[item].to} · {by_id[item].subject}",
         key="outbox.open",
     )
     show_outbox_mail(by_id[chosen])
@@ -75,25 +72,29 @@ def outbox_view(connection: Connection) -> None:
 
 def show_outbox_mail(message: OutboxMessage) -> None:
     """One mail of the outbox: subject, to and when, then its HTML (sandboxed), text, headers and raw source."""
-    zone = session_zone()
-    times = {message.id: parse_utc(message.created_at)}
+    at = parse_utc(message.created_at)
     # Every string here comes from the backend: plain text, never Markdown (a subject ![t](http://host/pixel.png)
     # would make the console fetch that image).
     st.markdown(f"**{plain(message.subject)}**")
-    sent = shown_time(times[message.id], zone)
     st.caption(
-        f"To {plain(message.to)} · {plain(message.channel or 'no channel')} · {sent} ({zone_label(zone)})",
-        help=f"Delivered at {utc_time(times[message.id])}.",
+        _(
+            "To {to} · {channel} · {moment} ({zone})",
+            to=plain(message.to),
+            channel=plain(message.channel) if message.channel else _("no channel"),
+            moment=local_moment(at),
+            zone=zone_label(session_zone()),
+        ),
+        help=_("Delivered at {moment}.", moment=utc_moment(at)),
     )
-    html_tab, text_tab, headers_tab, raw_tab = st.tabs(["HTML", "Text", "Headers", "Raw source"])
+    html_tab, text_tab, headers_tab, raw_tab = st.tabs(["HTML", _("Text"), _("Headers"), _("Raw source")])
     with html_tab:
-        mobile = st.toggle("Mobile width (375 px)", key="outbox.mobile")
+        mobile = st.toggle(_("Mobile width (375 px)"), key="outbox.mobile")
         show_mail(message.html, key=f"outbox.{message.id}", mobile=mobile, height=560)
     with text_tab:
         st.code(message.text, language="text", wrap_lines=True)
     with headers_tab:
         # A data frame, not st.table: st.table renders Markdown in its cells.
-        headers = [{"Header": name, "Value": value} for name, value in parse_headers(message.raw)]
+        headers = [{_("Header"): name, _("Value"): value} for name, value in parse_headers(message.raw)]
         st.dataframe(headers, hide_index=True)
     with raw_tab:
         st.code(message.raw, language="text")

@@ -6,11 +6,13 @@ The log and the countdown deadlines are this browser session's ``SendLog`` (``ma
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 import streamlit as st
 
 from components.feedback import explain
+from components.language import _, say
 from components.sign_in import current_admin_email
 from components.times import session_zone
 from mailconsole import MailConsoleError, ThrottledError
@@ -20,6 +22,7 @@ from mailconsole.console.markdown import plain
 from mailconsole.console.provider_form import describe_provider
 from mailconsole.console.records import SendLog, shown_time, without_wait, zone_label
 from mailconsole.console.session import SENDS_KEY, Connection
+from mailconsole.i18n import localized
 from mailconsole.models import Channel
 
 LAST_RESULT_KEY = "send.last"
@@ -34,17 +37,16 @@ def send_log() -> SendLog:
 def sends_table(tenant: str, *, limit: int | None = None) -> None:
     sends = send_log().of(tenant)[:limit]
     if not sends:
-        st.caption("No test sends in this session yet.")
+        st.caption(_("No test sends in this session yet."))
         return
     zone = session_zone()
+    time, channel, to, result = _("Time"), _("Channel"), _("To"), _("Result")
     rows = [
-        {"Time": shown_time(send.at, zone)[-8:], "Channel": send.channel, "To": send.to, "Result": send.result}
+        {time: shown_time(send.at, zone)[-8:], channel: send.channel, to: send.to, result: say(send.result)}
         for send in sends
     ]
-    help_ = f"In your browser's time zone ({zone_label(zone)})."
-    st.dataframe(
-        rows, hide_index=True, width="stretch", column_config={"Time": st.column_config.TextColumn(help=help_)}
-    )
+    help_ = _("In your browser's time zone ({zone}).", zone=zone_label(zone))
+    st.dataframe(rows, hide_index=True, width="stretch", column_config={time: st.column_config.TextColumn(help=help_)})
 
 
 def countdown(tenant: str, channel: str, mailbox: str) -> None:
@@ -57,7 +59,12 @@ def countdown(tenant: str, channel: str, mailbox: str) -> None:
         left = send_log().seconds_left(tenant, channel, mailbox)
         if left > 0:
             st.warning(
-                f"Once a minute per mailbox and channel: {channel} to {plain(mailbox)} can be tried again in {left} s.",
+                _(
+                    "Once a minute per mailbox and channel: {channel} to {mailbox} can be tried again in {seconds} s.",
+                    channel=channel,
+                    mailbox=plain(mailbox),
+                    seconds=left,
+                ),
                 icon=":material/timer:",
             )
         else:
@@ -66,8 +73,10 @@ def countdown(tenant: str, channel: str, mailbox: str) -> None:
     tick()
 
 
-def _channel_label(channel: Channel) -> str:
-    return f"{channel.value} — {CHANNELS[channel].description}"
+def _channel_labels() -> dict[Channel, str]:
+    # Words fixed when the widget is made: AppTest calls a format_func outside the page's run, where the session's
+    # language cannot be read.
+    return {channel: f"{channel.value} — {say(info.description)}" for channel, info in CHANNELS.items()}
 
 
 def send_form(connection: Connection) -> None:
@@ -75,38 +84,43 @@ def send_form(connection: Connection) -> None:
     tenant = connection.tenant.name
     if client is None:
         st.info(
-            "Test sends go through the application's send-email call, which needs the application id: set app_id "
-            "(MAILCONSOLE_APP_ID) and app_host for this tenant.",
+            _(
+                "Test sends go through the application's send-email call, which needs the application id: set app_id "
+                "(MAILCONSOLE_APP_ID) and app_host for this tenant."
+            ),
             icon=":material/info:",
         )
         return
-    channel: Channel = st.selectbox("Channel", options=list(CHANNELS), format_func=_channel_label, key="send.channel")
+    channel: Channel = st.selectbox(
+        _("Channel"), options=list(CHANNELS), format_func=_channel_labels().__getitem__, key="send.channel"
+    )
     template = CHANNELS[channel].template
     st.caption(
-        f"Uses the template “{TEMPLATE_TITLES[template]}” (`{template.value}`)."
+        _("Uses the template “{title}” (`{type}`).", title=TEMPLATE_TITLES[template], type=template.value)
         if template
-        else "Uses a built-in mail of its own (account deletion has no public template type)."
+        else _("Uses a built-in mail of its own (account deletion has no public template type).")
     )
     if "send.to" not in st.session_state:  # first visit: to the administrator's own mailbox
         st.session_state["send.to"] = current_admin_email() or ""
     with st.form("send.form", border=False, enter_to_submit=True):  # Enter in the recipient field sends
-        typed = st.text_input("Recipient", key="send.to", placeholder="someone@example.com")
+        typed = st.text_input(_("Recipient"), key="send.to", placeholder="someone@example.com")
         address = mailbox = None
         if typed.strip():
             try:
                 address = normalize_email(typed)
                 mailbox = mailbox_key(address)
             except ValueError as err:
-                st.error(f"{str(err)[:1].upper()}{str(err)[1:]}.", icon=":material/alternate_email:")
+                problem = say(err)
+                st.error(_("{problem}.", problem=problem[:1].upper() + problem[1:]), icon=":material/alternate_email:")
         # Never disabled: a form learns a newly typed address only when it is submitted, so a button disabled for
         # the refused one would lock the form; a send within the countdown is not attempted instead.
-        send = st.form_submit_button("Send test mail", key="send.button", type="primary", icon=":material/send:")
+        send = st.form_submit_button(_("Send test mail"), key="send.button", type="primary", icon=":material/send:")
 
     if send:
         if not typed.strip():
-            st.error("Type the recipient's address; nothing was sent.", icon=":material/alternate_email:")
+            st.error(_("Type the recipient's address; nothing was sent."), icon=":material/alternate_email:")
         elif address is None or mailbox is None:
-            st.error("Nothing was sent: correct the address first.", icon=":material/alternate_email:")
+            st.error(_("Nothing was sent: correct the address first."), icon=":material/alternate_email:")
         elif send_log().seconds_left(tenant, channel.value, mailbox) > 0:
             pass  # the countdown below says when
         else:
@@ -119,40 +133,50 @@ def send_form(connection: Connection) -> None:
     if mailbox:
         countdown(tenant, channel.value, mailbox)
 
-    st.subheader("Sent in this session")
+    st.subheader(_("Sent in this session"))
     sends_table(tenant)
 
 
 def _send(connection: Connection, client: Any, channel: Channel, address: str, mailbox: str) -> None:
     tenant = connection.tenant.name
     try:
-        with st.spinner(f"Sending {channel.value} to {address}…"):
+        with st.spinner(_("Sending {channel} to {address}…", channel=channel.value, address=address)):
             delivered_by = client.send_email(channel, address)
     except ThrottledError as err:
         send_log().refused(tenant, channel.value, mailbox, err.retry_after)
-        send_log().record(tenant, channel.value, address, "Refused: once a minute")
+        send_log().record(tenant, channel.value, address, localized("Refused: once a minute"))
         # The countdown below says how long, and keeps saying it as the seconds pass.
-        message = without_wait(err.message).rstrip(".")
-        st.session_state[LAST_RESULT_KEY] = {"kind": "throttled", "message": f"Not sent: {message}."}
+        message = without_wait(err.message).rstrip(".。")
+        st.session_state[LAST_RESULT_KEY] = {"kind": "throttled", "message": _("Not sent: {reason}.", reason=message)}
     except MailConsoleError as err:
-        send_log().record(tenant, channel.value, address, f"Failed: {getattr(err, 'message', str(err))}")
+        # The client's own sentence stays a Text (said in the language the log is shown in); a backend's is a str.
+        reason = getattr(err, "text", str(err))
+        send_log().record(tenant, channel.value, address, localized("Failed: {reason}", reason=reason))
         st.session_state[LAST_RESULT_KEY] = {"kind": "error", "message": explain(err)}
     else:
-        send_log().record(tenant, channel.value, address, "Sent")
+        send_log().record(tenant, channel.value, address, localized("Sent"))
         st.session_state[LAST_RESULT_KEY] = {
             "kind": "success",
-            "message": f"Sent a {channel.value} mail to {plain(address)}{_delivered_by(connection, delivered_by)}",
+            "message": _sent(connection, channel, address, delivered_by),
         }
 
 
-def _delivered_by(connection: Connection, delivered_by: str | None) -> str:
-    """Who delivered, as the backend says it (the embedded service does); else what the stored settings say."""
+def _sent(connection: Connection, channel: Channel, address: str, delivered_by: str | None) -> str:
+    """The confirmation, with who delivered as the backend says it (the embedded service does); else what the stored
+    settings say."""
+    mail = {"channel": channel.value, "address": plain(address)}
     if delivered_by:
-        return f", delivered by {plain(delivered_by)}."
-    if connection.management is None:
-        return "."
-    try:
-        provider = connection.management.get_email_provider()
-    except MailConsoleError:
-        return "."
-    return f". By the stored provider settings: {describe_provider(provider)}"
+        return _(
+            "Sent a {channel} mail to {address}, delivered by {delivered_by}.", delivered_by=plain(delivered_by), **mail
+        )
+    provider = None
+    if connection.management is not None:
+        with suppress(MailConsoleError):  # the confirmation goes without the settings
+            provider = connection.management.get_email_provider()
+    if provider is None:
+        return _("Sent a {channel} mail to {address}.", **mail)
+    return _(
+        "Sent a {channel} mail to {address}. By the stored provider settings: {provider}",
+        provider=describe_provider(provider),
+        **mail,
+    )

@@ -13,16 +13,18 @@ import streamlit as st
 from components.confirm import ask
 from components.connection import configured_tenants
 from components.feedback import explain, flash, show_flash
+from components.language import _, say
 from mailconsole import MailConsoleError, ManagementClient
 from mailconsole.catalog import TEMPLATE_TITLES
 from mailconsole.console.promotion import TemplateComparison, copy_template
 from mailconsole.console.session import Connection, connect
 from mailconsole.console.tenants import ConfigError, TenantConfig, TenantKind
+from mailconsole.i18n import Text, localized
 from mailconsole.models import EmailProvider, EmailTemplate
 
 _READS = "compare.reads"  # what was read of each tenant, by name
 _ERROR = "compare.error"
-SECRETS_NOTE = (
+SECRETS_NOTE = localized(
     "Secrets (SMTP passwords, API keys) are never compared or copied: type them for the target on its provider "
     "settings page."
 )
@@ -51,7 +53,7 @@ def management_of(tenant: TenantConfig, current: Connection) -> Iterator[Managem
     try:
         other = connect(tenant, actor=current.actor)
     except ConfigError as err:
-        st.error(f"{err} Then reload the page.", icon=":material/settings:")
+        st.error(_("{problem} Then reload the page.", problem=say(err)), icon=":material/settings:")
         st.stop()
     try:
         assert other.management is not None
@@ -64,7 +66,7 @@ def tenant_state(tenant: TenantConfig, current: Connection) -> TenantState:
     """Both tenants are read once, and again after "Reload" or a copy."""
     reads: dict[str, TenantState] = st.session_state.setdefault(_READS, {})
     if tenant.name not in reads:
-        with st.spinner(f"Reading tenant {tenant.name}…"), management_of(tenant, current) as management:
+        with st.spinner(_("Reading tenant {name}…", name=tenant.name)), management_of(tenant, current) as management:
             templates = {str(item.type): item for item in management.get_email_templates().templates}
             reads[tenant.name] = TenantState(management.get_email_provider(), templates)
     return reads[tenant.name]
@@ -81,23 +83,32 @@ def show_outcome() -> None:
         st.error(error, icon=":material/error:")
 
 
-def provider_section(differences: list[str], source: str, target: str) -> None:
-    st.subheader("Provider settings")
+def provider_section(differences: list[Text], source: str, target: str) -> None:
+    st.subheader(_("Provider settings"))
     if not differences:
-        st.success(f"Same provider settings on {source} and {target}.", icon=":material/check:")
+        st.success(
+            _("Same provider settings on {source} and {target}.", source=source, target=target), icon=":material/check:"
+        )
     else:
-        st.warning(f"{target} differs from {source}:", icon=":material/difference:")
-        st.code("\n".join(differences), language=None)
-    st.caption(SECRETS_NOTE)
+        st.warning(_("{target} differs from {source}:", source=source, target=target), icon=":material/difference:")
+        st.code("\n".join(say(line) for line in differences), language=None)
+    st.caption(say(SECRETS_NOTE))
 
 
 def template_section(comparisons: list[TemplateComparison], target: TenantConfig, current: Connection) -> None:
     different = [item for item in comparisons if not item.same]
-    st.subheader("Templates")
-    st.caption(f"{len(different)} of {len(comparisons)} differ. The diff reads from {target.name} to the source.")
+    st.subheader(_("Templates"))
+    st.caption(
+        _(
+            "{different} of {count} differ. The diff reads from {target} to the source.",
+            different=len(different),
+            count=len(comparisons),
+            target=target.name,
+        )
+    )
     if different:
         if st.button(
-            f"Copy all {len(different)} that differ to {target.name}…",
+            _("Copy all {count} that differ to {target}…", count=len(different), target=target.name),
             key="compare.copy_all",
             icon=":material/content_copy:",
         ):
@@ -105,11 +116,13 @@ def template_section(comparisons: list[TemplateComparison], target: TenantConfig
         if st.session_state.get("compare.ask_all"):
             ask(
                 "compare.ask_all",
-                "Copy templates",
-                f"Copy {len(different)} templates to {target.name}?",
-                "Each replaces the target's template of that type: "
-                + ", ".join(item.template_type.value for item in different),
-                yes="Copy them",
+                _("Copy templates"),
+                _("Copy {count} templates to {target}?", count=len(different), target=target.name),
+                _(
+                    "Each replaces the target's template of that type: {types}",
+                    types=", ".join(item.template_type.value for item in different),
+                ),
+                yes=_("Copy them"),
                 key="compare.all",
                 on_yes=lambda: _copy(target, current, different),
             )
@@ -119,26 +132,28 @@ def template_section(comparisons: list[TemplateComparison], target: TenantConfig
 
 def _template_row(item: TemplateComparison, target: TenantConfig, current: Connection) -> None:
     kind = item.template_type.value
-    status = "same" if item.same else "different"
+    status = _("same") if item.same else _("different")
     icon = ":material/check:" if item.same else ":material/difference:"
-    with st.expander(f"{TEMPLATE_TITLES[item.template_type]} · `{kind}` · {status}", icon=icon):
+    with st.expander(f"{say(TEMPLATE_TITLES[item.template_type])} · `{kind}` · {status}", icon=icon):
         if item.same:
-            st.caption("Same on both tenants.")
+            st.caption(_("Same on both tenants."))
             return
         for line in item.other:
-            st.text(line)
+            st.text(say(line))
         if item.diff:
             st.code(item.diff, language="diff")
         flag = f"compare.ask.{kind}"
-        if st.button(f"Copy to {target.name}…", key=f"compare.copy.{kind}", icon=":material/content_copy:"):
+        if st.button(
+            _("Copy to {target}…", target=target.name), key=f"compare.copy.{kind}", icon=":material/content_copy:"
+        ):
             st.session_state[flag] = True
         if st.session_state.get(flag):
             ask(
                 flag,
-                "Copy template",
-                f"Copy {kind} to {target.name}?",
-                "It replaces the target's template of that type.",
-                yes="Copy",
+                _("Copy template"),
+                _("Copy {type} to {target}?", type=kind, target=target.name),
+                _("It replaces the target's template of that type."),
+                yes=_("Copy"),
                 key=f"compare.one.{kind}",
                 on_yes=lambda: _copy(target, current, [item]),
             )
@@ -158,4 +173,4 @@ def _copy(target: TenantConfig, current: Connection, items: list[TemplateCompari
         if target.name == current.tenant.name:
             current.data.forget()  # the session's own pages read its tenant again
     if copied:
-        flash(f"Copied to {target.name}: {', '.join(copied)}.")
+        flash(_("Copied to {target}: {types}.", target=target.name, types=", ".join(copied)))

@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
+from mailconsole.i18n import Text, localized
 from mailconsole.models import AuditChange, EmailProvider, EmailTemplate
 
 SECRET_FIELDS = frozenset(
@@ -49,15 +50,27 @@ def template_changes(before: EmailTemplate, after: EmailTemplate) -> list[AuditC
 def describe_change(change: AuditChange, *, inline: int = DIFF_FROM) -> str:
     """One change as a person reads it: ``subject: "Hi" → "Hello"``; a long or multi-line value by the lines its
     diff adds and removes (by its length when it has no diff)."""
+    return str(change_in_words(change, inline=inline))
+
+
+def change_in_words(change: AuditChange, *, inline: int = DIFF_FROM) -> Text:
+    """``describe_change`` waiting for its language (the console shows it in the session's)."""
     if change.field in SECRET_FIELDS:
-        return f"{change.field} changed"
+        return localized("{field} changed", field=change.field)
     before, after = change.before, change.after
     if not any(isinstance(value, str) and (len(value) > inline or "\n" in value) for value in (before, after)):
-        return f"{change.field}: {_shown(before)} → {_shown(after)}"
+        return localized("{field}: {before} → {after}", field=change.field, before=_shown(before), after=_shown(after))
     if change.diff is not None:
         added, removed = diff_counts(change.diff)
-        return f"{change.field}: changed ({_lines(added, '+')}, {_lines(removed, '−')})"
-    return f"{change.field}: changed ({_size(before)} → {_size(after)})"
+        return localized(
+            "{field}: changed ({added}, {removed})",
+            field=change.field,
+            added=_lines(added, "+"),
+            removed=_lines(removed, "−"),
+        )
+    return localized(
+        "{field}: changed ({before} → {after})", field=change.field, before=_size(before), after=_size(after)
+    )
 
 
 def _flat(wire: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -113,8 +126,10 @@ def _diff(name: str, old: Any, new: Any) -> str | None:
     return diff if len(diff) <= MAX_DIFF else f"{diff[:MAX_DIFF]}\n… (diff cut at {MAX_DIFF:,} characters)"
 
 
-def _lines(count: int, sign: str) -> str:
-    return f"{sign}{count} line{'' if count == 1 else 's'}"
+def _lines(count: int, sign: str) -> Text:
+    if count == 1:
+        return localized("{sign}{count} line", sign=sign, count=count)
+    return localized("{sign}{count} lines", sign=sign, count=count)
 
 
 def _capped(value: Any) -> Any:
@@ -123,19 +138,19 @@ def _capped(value: Any) -> Any:
     return value
 
 
-def _size(value: Any) -> str:
+def _size(value: Any) -> str | Text:
     if value is None:
-        return "none"
+        return localized("none")
     if isinstance(value, str):
-        return f"{len(value):,} characters"
+        return localized("{count} characters", count=f"{len(value):,}")
     return _shown(value)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any) -> str | Text:
     if value is None:
-        return "none"
+        return localized("none")
     if isinstance(value, bool):
-        return "on" if value else "off"
+        return localized("on") if value else localized("off")
     if isinstance(value, str):
         return f'"{value}"'
     return str(value)

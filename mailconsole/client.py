@@ -32,7 +32,7 @@ from mailconsole.errors import (
     UnauthorizedError,
     error_class_for,
 )
-from mailconsole.i18n import EN_US, Language, parse_language
+from mailconsole.i18n import EN_US, Language, LocalizedValueError, Text, localized, parse_language
 from mailconsole.models import (
     AuditEntry,
     AuditKind,
@@ -90,7 +90,9 @@ LANGUAGE_HEADER = "x-authing-lang"  # as the official SDKs send it
 def _client_language(lang: str) -> Language:
     language = parse_language(lang)
     if language is None:
-        raise ValueError(f"lang={lang!r}: the backend speaks zh-CN and en-US; pass one of them.")
+        raise LocalizedValueError(
+            localized("lang={lang}: the backend speaks zh-CN and en-US; pass one of them.", lang=repr(lang))
+        )
     return language
 
 
@@ -107,11 +109,16 @@ class _HttpBackend:
     ) -> None:
         url = urlsplit(base_url.rstrip("/"))
         if url.scheme not in ("http", "https") or not url.hostname:
-            raise ValueError(f"{base_url!r} is not an http(s) URL; give one like https://api.genauth.ai")
+            raise LocalizedValueError(
+                localized("{url} is not an http(s) URL; give one like https://api.genauth.ai", url=repr(base_url))
+            )
         if url.scheme == "http" and not allow_insecure_http and not is_loopback(url.hostname):
-            raise ValueError(
-                f"Refusing plain http to {url.hostname}: secrets would cross the network in clear. "
-                "Use https, or pass allow_insecure_http=True if this network is trusted."
+            raise LocalizedValueError(
+                localized(
+                    "Refusing plain http to {host}: secrets would cross the network in clear. "
+                    "Use https, or pass allow_insecure_http=True if this network is trusted.",
+                    host=url.hostname,
+                )
             )
         self.base_url = base_url.rstrip("/")
         self.host = url.hostname
@@ -154,7 +161,7 @@ class _HttpBackend:
         if response.status_code == 429:
             retry_after = response.headers.get("retry-after")
             raise ThrottledError(
-                f"{self.host} is throttling requests; wait a moment and try again.",
+                localized("{host} is throttling requests; wait a moment and try again.", host=self.host),
                 status_code=429,
                 retry_after=int(retry_after) if retry_after and retry_after.isdigit() else None,
             )
@@ -164,8 +171,12 @@ class _HttpBackend:
             body = None
         if not isinstance(body, dict):
             raise ServerError(
-                f"{self.host} answered HTTP {response.status_code} with something that is not the API's JSON "
-                "envelope; check the API host.",
+                localized(
+                    "{host} answered HTTP {status} with something that is not the API's JSON envelope; check the "
+                    "API host.",
+                    host=self.host,
+                    status=response.status_code,
+                ),
                 status_code=response.status_code if response.status_code >= 400 else 502,
             )
         status = body.get("statusCode", 200 if "data" in body else response.status_code)
@@ -176,7 +187,7 @@ class _HttpBackend:
 
 def _api_error(body: Mapping[str, Any], status: Any) -> APIError:
     status_code = status if isinstance(status, int) else 500
-    message = str(body.get("message") or f"The API answered statusCode {status}")
+    message = str(body.get("message") or "") or localized("The API answered statusCode {status}", status=status)
     api_code = body.get("apiCode") if isinstance(body.get("apiCode"), int) else None
     request_id = body.get("requestId") if isinstance(body.get("requestId"), str) else None
     cls = error_class_for(status_code)
@@ -202,13 +213,13 @@ def _api_error(body: Mapping[str, Any], status: Any) -> APIError:
     return cls(message, status_code=status_code, api_code=api_code, request_id=request_id)
 
 
-def _transport_reason(err: httpx.TransportError) -> str:
+def _transport_reason(err: httpx.TransportError) -> str | Text:
     text = str(err) or type(err).__name__
     if isinstance(err, httpx.ConnectError):
         if "Name or service not known" in text or "nodename nor servname" in text:
-            return "unknown host name"
+            return localized("unknown host name")
         if "refused" in text.lower():
-            return "connection refused (is the service running?)"
+            return localized("connection refused (is the service running?)")
     return text
 
 
@@ -217,7 +228,12 @@ def _parse(model: type[ModelT], data: Any, host: str) -> ModelT:
         return model.model_validate(data)
     except ValidationError as err:
         raise ServerError(
-            f"{host} answered with data this client does not understand ({model.__name__}): {err.errors()[0]['msg']}",
+            localized(
+                "{host} answered with data this client does not understand ({model}): {detail}",
+                host=host,
+                model=model.__name__,
+                detail=err.errors()[0]["msg"],
+            ),
             status_code=502,
         ) from err
 
@@ -254,7 +270,9 @@ class ManagementClient:
         allow_insecure_http: bool = False,
     ) -> None:
         if not access_key_id or not access_key_secret:
-            raise ValueError("ManagementClient needs access_key_id (the user pool id) and access_key_secret.")
+            raise LocalizedValueError(
+                localized("ManagementClient needs access_key_id (the user pool id) and access_key_secret.")
+            )
         self._backend = _HttpBackend(
             host, timeout=timeout, http_client=http_client, allow_insecure_http=allow_insecure_http
         )
@@ -563,7 +581,7 @@ class AuthenticationClient:
         allow_insecure_http: bool = False,
     ) -> None:
         if not app_id:
-            raise ValueError("AuthenticationClient needs the application's app_id.")
+            raise LocalizedValueError(localized("AuthenticationClient needs the application's app_id."))
         self.app_id = app_id
         self.lang = _client_language(lang)
         self._backend = _HttpBackend(
@@ -617,7 +635,7 @@ class SmtpSetupClient:
         if form not in SMTP_SETUP_PATHS:
             raise ValueError(f"form must be 'ssms' or 'shift', not {form!r}")
         if not tenant_id or not token:
-            raise ValueError("SmtpSetupClient needs the tenant id and a bearer token.")
+            raise LocalizedValueError(localized("SmtpSetupClient needs the tenant id and a bearer token."))
         self.form = form
         self.tenant_id = tenant_id
         self._token = token

@@ -14,11 +14,15 @@
         └── APITimeoutError          no answer in time
 
 Every API error carries ``status_code``, ``api_code``, ``message`` and ``request_id`` as the envelope gave them.
+A sentence of the client's own (no answer, a reply that is not the API's) is also kept as ``text``, a ``Text`` that
+the console puts into its session's language; ``message`` and ``str()`` stay English for Python callers.
 """
 
 from __future__ import annotations
 
 import re
+
+from mailconsole.i18n import Text, localized
 
 
 class MailConsoleError(Exception):
@@ -28,14 +32,16 @@ class MailConsoleError(Exception):
 class APIError(MailConsoleError):
     def __init__(
         self,
-        message: str,
+        message: str | Text,
         *,
         status_code: int,
         api_code: int | None = None,
         request_id: str | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(str(message))
+        self.message = str(message)
+        # The client's own sentence, to translate; a backend's message is already in the language asked for.
+        self.text: str | Text = message
         self.status_code = status_code
         self.api_code = api_code
         self.request_id = request_id
@@ -64,15 +70,15 @@ class NotFoundError(APIError):
 class ConflictError(APIError):
     """The item changed since the version the request was based on (the embedded service's ``version``)."""
 
-    def __init__(self, message: str, *, current_version: int | None = None, **kwargs: object) -> None:
+    def __init__(self, message: str | Text, *, current_version: int | None = None, **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.current_version = current_version
 
 
 class ThrottledError(APIError):
-    def __init__(self, message: str, *, retry_after: int | None = None, **kwargs: object) -> None:
+    def __init__(self, message: str | Text, *, retry_after: int | None = None, **kwargs: object) -> None:
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
-        self.retry_after = retry_after if retry_after is not None else _seconds_in(message)
+        self.retry_after = retry_after if retry_after is not None else _seconds_in(str(message))
 
 
 class ServerError(APIError):
@@ -84,16 +90,20 @@ class ProviderError(APIError):
 
 
 class APIConnectionError(MailConsoleError):
-    def __init__(self, host: str, reason: str) -> None:
-        super().__init__(f"Could not reach {host}: {reason}")
+    def __init__(self, host: str, reason: str | Text) -> None:
+        self.text = localized("Could not reach {host}: {reason}", host=host, reason=reason)
+        super().__init__(str(self.text))
         self.host = host
-        self.reason = reason
+        self.reason = str(reason)
+        self.reason_text = reason  # in either language (a transport's own words stay as they are)
 
 
 class APITimeoutError(APIConnectionError):
     def __init__(self, host: str, timeout: float | None) -> None:
-        limit = f" within {timeout:g} s" if timeout else ""
-        super().__init__(host, f"no answer{limit}")
+        reason = (
+            localized("no answer within {seconds} s", seconds=f"{timeout:g}") if timeout else localized("no answer")
+        )
+        super().__init__(host, reason)
 
 
 _STATUS_CLASSES: dict[int, type[APIError]] = {

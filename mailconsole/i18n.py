@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
-from typing import Any, Final, Literal, TypeAlias, get_args
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, get_args
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 __all__ = [
     "CONSOLE_DEFAULT_LANGUAGE",
@@ -205,5 +208,10 @@ def formatted_number(value: float, language: Language) -> str:
     return format_decimal(value, locale=_babel_locale(language))
 
 
-def _babel_locale(language: Language) -> str:
-    return language.replace("-", "_")
+@cache
+def _babel_locale(language: Language) -> Locale:
+    """Parsed once: Babel parses a locale given by name on every call, 0.16 ms for zh_CN (a page of 200 times in
+    Chinese lost 30 ms to it)."""
+    from babel import Locale
+
+    return Locale.parse(language.replace("-", "_"))

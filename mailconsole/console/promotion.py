@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mailconsole.changes import describe_change, provider_changes, template_changes, text_diff
+from mailconsole.changes import change_in_words, provider_changes, template_changes, text_diff
 from mailconsole.client import ManagementClient
 from mailconsole.config_files.apply import save_template
 from mailconsole.config_files.plan import comparable_provider
 from mailconsole.console.saving import DIFFED_FIELDS
+from mailconsole.i18n import Text
 from mailconsole.models import EmailProvider, EmailTemplate, TemplateType
 from mailconsole.service.defaults import default_template
 
@@ -25,7 +26,7 @@ class TemplateComparison:
     source: EmailTemplate
     target: EmailTemplate
     diff: str  # subject, sender and body, from the target's to the source's ("" when equal)
-    other: tuple[str, ...]  # the other fields that differ, one line each
+    other: tuple[Text, ...]  # the other fields that differ, one line each (in words for either language)
 
     @property
     def same(self) -> bool:
@@ -46,7 +47,7 @@ def compare_templates(
             for name in DIFFED_FIELDS
         )
         other = tuple(
-            describe_change(change) for change in template_changes(ours, theirs) if change.field not in DIFFED_FIELDS
+            change_in_words(change) for change in template_changes(ours, theirs) if change.field not in DIFFED_FIELDS
         )
         comparisons.append(
             TemplateComparison(template_type, theirs, ours, "\n".join(diff for diff in diffs if diff), other)
@@ -54,10 +55,10 @@ def compare_templates(
     return comparisons
 
 
-def provider_differences(source: EmailProvider, target: EmailProvider) -> list[str]:
+def provider_differences(source: EmailProvider, target: EmailProvider) -> list[Text]:
     """How the target's provider settings differ from the source's, secrets left out (they are never compared)."""
     changes = provider_changes(comparable_provider(target, None), comparable_provider(source, target))
-    return [describe_change(change) for change in changes]
+    return [change_in_words(change) for change in changes]
 
 
 def copy_template(target: ManagementClient, comparison: TemplateComparison) -> EmailTemplate:

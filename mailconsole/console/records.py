@@ -12,17 +12,21 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from mailconsole.changes import describe_change
+from mailconsole.changes import change_in_words
+from mailconsole.i18n import Language, Text, formatted_time, localized, translated
 from mailconsole.models import AuditEntry, AuditKind
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 DEFAULT_WAIT = 60  # seconds: the platform's rule when a refusal does not say how long
-# How a refusal says how long to wait ("; try again in 59 seconds"): the console's live countdown says it instead.
-_WAIT_CLAUSE = re.compile(r"[;,.]?\s*(?:please\s+)?try again in \d+ seconds?", re.IGNORECASE)
+# How a refusal says how long to wait ("; try again in 59 seconds", "；请在 59 秒后重试"): the console's live
+# countdown says it instead.
+_WAIT_CLAUSE = re.compile(
+    r"[;,.]?\s*(?:please\s+)?try again in \d+ seconds?|[；;，,]?\s*请在\s*\d+\s*秒后重试", re.IGNORECASE
+)
 AUDIT_KIND_LABELS = {
-    AuditKind.PROVIDER.value: "Provider settings",
-    AuditKind.TEMPLATE.value: "Template",
-    AuditKind.TEST_SEND.value: "Test send of a draft",
+    AuditKind.PROVIDER.value: localized("Provider settings"),
+    AuditKind.TEMPLATE.value: localized("Template"),
+    AuditKind.TEST_SEND.value: localized("Test send of a draft"),
 }
 
 
@@ -32,7 +36,7 @@ class SentMail:
     at: datetime  # UTC
     channel: str
     to: str
-    result: str
+    result: str | Text  # a Text: the console shows it in the session's language
 
 
 @dataclass
@@ -43,7 +47,7 @@ class SendLog:
     sends: list[SentMail] = field(default_factory=list)
     retry_at: dict[tuple[str, str, str], float] = field(default_factory=dict)  # (tenant, channel, mailbox)
 
-    def record(self, tenant: str, channel: str, to: str, result: str) -> None:
+    def record(self, tenant: str, channel: str, to: str, result: str | Text) -> None:
         self.sends.append(SentMail(tenant, datetime.now(UTC), channel, to, result))
 
     def of(self, tenant: str) -> list[SentMail]:
@@ -94,29 +98,43 @@ def utc_time(at: datetime) -> str:
     return f"{shown_time(at, UTC)} UTC"
 
 
-def when(entry: AuditEntry, zone: tzinfo = UTC) -> str:
-    return shown_time(parse_utc(entry.at), zone)
+def when(entry: AuditEntry, zone: tzinfo = UTC, language: Language | None = None) -> str:
+    """When ``entry`` was made, in ``zone``: as ``language`` writes a moment (``2026年11月5日 18:00:00``), or
+    ``2026-11-05 18:00:00`` without one."""
+    at = parse_utc(entry.at)
+    return shown_time(at, zone) if language is None else formatted_time(at.astimezone(zone), language)
 
 
-def describe_changes(entry: AuditEntry) -> str:
+def time_column(zone: tzinfo) -> Text:
+    """The heading of a column of times in ``zone``: ``Time (Asia/Shanghai)``."""
+    return localized("Time ({zone})", zone=zone_label(zone))
+
+
+def describe_changes(entry: AuditEntry, language: Language | None = None) -> str:
     if not entry.changes:
-        return "no field changed"
-    return "; ".join(describe_change(change) for change in entry.changes)
+        return _words(localized("no field changed"), language)
+    return "; ".join(_words(change_in_words(change), language) for change in entry.changes)
 
 
-def audit_rows(entries: list[AuditEntry], zone: tzinfo = UTC) -> list[dict[str, Any]]:
+def _words(text: Text, language: Language | None) -> str:
+    return str(text) if language is None else translated(text, language)
+
+
+def audit_rows(entries: list[AuditEntry], zone: tzinfo = UTC, language: Language | None = None) -> list[dict[str, Any]]:
     """One row per change set, in the order given (the backend's: newest first); the time in ``zone``, and in UTC
-    as the last column when that is another zone."""
+    as the last column when that is another zone. In ``language`` (headings, kinds, times) when given, else in
+    English with ``2026-11-05 18:00:00`` times."""
     rows: list[dict[str, Any]] = []
     for entry in entries:
+        kind = AUDIT_KIND_LABELS.get(str(entry.kind))
         row = {
-            f"Time ({zone_label(zone)})": when(entry, zone),
-            "Who": entry.actor,
-            "Kind": AUDIT_KIND_LABELS.get(str(entry.kind), str(entry.kind)),
-            "Item": entry.item,
-            "Changes": describe_changes(entry),
+            _words(time_column(zone), language): when(entry, zone, language),
+            _words(localized("Who"), language): entry.actor,
+            _words(localized("Kind"), language): str(entry.kind) if kind is None else _words(kind, language),
+            _words(localized("Item"), language): entry.item,
+            _words(localized("Changes"), language): describe_changes(entry, language),
         }
         if zone is not UTC:
-            row["Time (UTC)"] = when(entry)
+            row[_words(time_column(UTC), language)] = when(entry, UTC, language)
         rows.append(row)
     return rows

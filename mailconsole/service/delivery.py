@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from mailconsole.addresses import check_header_value
-from mailconsole.i18n import localized
+from mailconsole.i18n import Text, localized
 from mailconsole.models import EmailProvider, OutboxMessage, ProviderType, RenderedEmail, SendGridConfig, SmtpConfig
 from mailconsole.rendering import html_to_text
 from mailconsole.secret_reuse import bound_to_api_base, reuse_refusal_text, smtp_security
@@ -110,13 +110,14 @@ def deliver(
     return message
 
 
-def delivered_by(provider: EmailProvider, settings: ServiceSettings) -> str:
-    """Who ``deliver`` hands the tenant's mail to, as send-email's ``deliveredBy`` extension says it."""
+def delivered_by(provider: EmailProvider, settings: ServiceSettings) -> Text:
+    """Who ``deliver`` hands the tenant's mail to, as send-email's ``deliveredBy`` extension says it (in the
+    request's language)."""
     if not provider.enabled:
-        return "the built-in mail service (outbox)"
+        return localized("the built-in mail service (outbox)")
     if provider.type == ProviderType.SENDGRID:
-        return f"SendGrid ({settings.sendgrid_api_base})"
-    return f"the SMTP server {smtp_target(provider, settings).where}"
+        return localized("SendGrid ({api})", api=settings.sendgrid_api_base)
+    return localized("the SMTP server {server}", server=smtp_target(provider, settings).where)
 
 
 def _outbox_entry(message: EmailMessage, envelope: Envelope, mail: RenderedEmail, channel: str | None) -> OutboxMessage:

@@ -30,4 +30,4 @@ def send_draft(
         audit_actor=actor,
     )
     sent = send_mail(store, settings, userpool, outgoing, to)
-    return SendDraftReply(delivered_by=sent.delivered_by, subject=sent.subject, message_id=sent.message_id)
+    return SendDraftReply(delivered_by=str(sent.delivered_by), subject=sent.subject, message_id=sent.message_id)

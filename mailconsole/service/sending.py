@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from mailconsole.addresses import mailbox_key, normalize_email
 from mailconsole.catalog import APP_NAME_VARIABLES, CHANNELS, COMMON_VARIABLES
-from mailconsole.i18n import localized
+from mailconsole.i18n import Text, localized
 from mailconsole.models import Channel, DeliveryStatus, EmailProvider, EmailTemplate, ProviderType
 from mailconsole.senders import from_identity
 from mailconsole.service.defaults import account_deletion_template
@@ -22,7 +22,7 @@ from mailconsole.service.store import Store, Userpool
 from mailconsole.service.templates import minutes, render_email, sending_template
 
 
-def send_email(store: Store, settings: ServiceSettings, userpool: Userpool, channel: Channel, email: str) -> str:
+def send_email(store: Store, settings: ServiceSettings, userpool: Userpool, channel: Channel, email: str) -> Text:
     """Deliver the channel's mail to ``email``; returns who delivered it (``delivered_by``)."""
     to = recipient(email)
     template, template_type, version = _template_for(store, userpool, channel)
@@ -51,7 +51,7 @@ class Outgoing:
 
 
 class Sent(NamedTuple):
-    delivered_by: str
+    delivered_by: Text  # said in the language of the request
     subject: str
     message_id: str
 

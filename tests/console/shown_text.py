@@ -73,6 +73,7 @@ KEPT_WORDS = frozenset(
     [
         "GenAuth",
         "Authing",
+        "SDK",  # GenAuth's Chinese docs and console write SDK
         "SMTP",
         "SSL",
         "TLS",

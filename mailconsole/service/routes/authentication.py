@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
+from mailconsole.i18n import language_of_request
 from mailconsole.models import SendEmailRequest
 from mailconsole.service.dependencies import AppPool, SettingsDep, StoreDep
 from mailconsole.service.envelope import ok
@@ -15,8 +16,12 @@ router = APIRouter(prefix="/api/v3", tags=["authentication"])
 
 
 @router.post("/send-email")
-def send_email(body: SendEmailRequest, userpool: AppPool, store: StoreDep, settings: SettingsDep) -> dict[str, Any]:
+def send_email(
+    body: SendEmailRequest, request: Request, userpool: AppPool, store: StoreDep, settings: SettingsDep
+) -> dict[str, Any]:
     # data.deliveredBy: an extension (GenAuth's reply has no data); clients that do not know it ignore it.
+    delivered_by = send(store, settings, userpool, body.channel, body.email)
     return ok(
-        data={"deliveredBy": send(store, settings, userpool, body.channel, body.email)}, message="Operation successful"
+        data={"deliveredBy": delivered_by.in_language(language_of_request(request.headers))},
+        message="Operation successful",
     )
