@@ -49,7 +49,7 @@ def choose_language() -> Language:
         st.session_state[LANGUAGE_KEY] = browser_language(st.context.locale, st.context.headers.get("accept-language"))
     with st.sidebar:
         st.segmented_control(
-            "Language / 语言",
+            _("Language"),
             options=LANGUAGES,
             format_func=LANGUAGE_NAMES.__getitem__,
             key=LANGUAGE_KEY,

@@ -16,6 +16,7 @@ from typing import Any
 from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
+from components.language import LANGUAGE_NAMES
 from mailconsole.catalog import COMMON_VARIABLES, TYPE_VARIABLES
 
 # Fields that hold data, identifiers or markup rather than words of the console.
@@ -67,8 +68,7 @@ JSON_FIELDS = frozenset({"columns", "json"})
 # st.html: its styles and scripts are code.
 _HTML_CODE = re.compile(r"<(style|script)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 
-# Words that stay as they are in Chinese text: product and protocol names, formats, the catalog's identifiers, and
-# "English", which the language switch writes in English for a reader who does not read Chinese.
+# Words that stay as they are in Chinese text: product and protocol names, formats, the catalog's identifiers.
 KEPT_WORDS = frozenset(
     [
         "GenAuth",
@@ -147,7 +147,6 @@ KEPT_WORDS = frozenset(
         "Streamlit",
         "Markdown",
         "CJK",
-        "English",
     ]
 )
 
@@ -156,17 +155,29 @@ _CODE_SPAN = re.compile(r"`[^`]*`|\{\{.*?\}\}|<%.*?%>|\$\{[^}]*\}|</?[a-z]+\b[^<
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|\b[\w-]+(?:\.[\w-]+)+\b|:material/\w+:|/[\w./-]+")
 _IDENTIFIER = re.compile(r"\b[A-Z0-9_]*_[A-Z0-9_]+\b|\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z]+[A-Z]\w*\b")
 _WORD = re.compile(r"[A-Za-z]{2,}")
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~$:<>])")
 # Markdown's colour directive (:green[...]): markup, not a word.
 _COLOUR = re.compile(r":(?:red|orange|yellow|green|blue|violet|gray|grey|rainbow|primary)(?:-background)?\[")
 
 
 def shown_strings(at: AppTest, area: Any = None) -> list[str]:
-    """Every string an administrator can read on the page as AppTest rendered it (in ``area``, such as ``at.main``,
-    when given)."""
+    """Every string an administrator can read on the page as AppTest rendered it (in ``area``, such as ``at.main``
+    or ``outside_sidebar(at)``, when given). The language switch's names of the languages are left out: each is
+    written in its own language on every page."""
     found: list[str] = []
-    for proto in _protos(at._tree if area is None else area):
-        found.extend(_strings(proto))
-    return [text for text in found if text.strip()]
+    nodes = [at._tree] if area is None else area if isinstance(area, list) else [area]
+    for node in nodes:
+        for proto in _protos(node):
+            found.extend(_strings(proto))
+    return [text for text in found if text.strip() and text not in _LANGUAGE_NAMES]
+
+
+_LANGUAGE_NAMES = frozenset(LANGUAGE_NAMES.values())
+
+
+def outside_sidebar(at: AppTest) -> list[Any]:
+    """The page's main area and its dialogs (AppTest keeps an open dialog in a block of its own)."""
+    return [block for block in at._tree.children.values() if getattr(block, "type", None) != "sidebar"]
 
 
 def _protos(node: Any) -> Iterator[Message]:
@@ -184,7 +195,9 @@ def _strings(message: Message) -> Iterator[str]:
             continue
         values = value if field.is_repeated else [value]
         for item in values:
-            if isinstance(item, str) and field.name in JSON_FIELDS:
+            if isinstance(item, str) and field.name == "columns":
+                yield from _column_strings(json.loads(item or "{}"))
+            elif isinstance(item, str) and field.name in JSON_FIELDS:
                 yield from _json_strings(json.loads(item or "null"))
             elif isinstance(item, str) and type(message).__name__ == "Html":
                 yield _HTML_CODE.sub(" ", item)
@@ -206,9 +219,18 @@ def _json_strings(value: Any) -> Iterator[str]:
                 yield from _json_strings(item)
 
 
+def _column_strings(columns: dict[str, Any]) -> Iterator[str]:
+    """A dataframe's column settings: each column's heading (its label, else its name) and help."""
+    for name, column in columns.items():
+        if name != "_index" and not column.get("hidden"):
+            yield from _json_strings(column.get("label") or name)
+            yield from _json_strings(column.get("help"))
+
+
 def english_words(text: str) -> list[str]:
     """The English words of ``text`` that a Chinese page should not show (code, addresses, identifiers and the kept
     names aside)."""
+    text = _MARKDOWN_ESCAPE.sub(r"\1", text)  # CHANNEL\_LOGIN reads CHANNEL_LOGIN
     text = _CODE_SPAN.sub(" ", text)
     text = _COLOUR.sub(" ", text)
     text = _ADDRESS.sub(" ", text)
@@ -216,15 +238,22 @@ def english_words(text: str) -> list[str]:
     return [word for word in _WORD.findall(text) if word not in KEPT_WORDS]
 
 
-def untranslated(at: AppTest, area: Any = None) -> list[str]:
-    """The strings of a Chinese page (or of its ``area``) that still hold English words."""
-    return [text for text in shown_strings(at, area) if english_words(text)]
+def untranslated(at: AppTest, area: Any = None, *, data: tuple[str, ...] = ()) -> list[str]:
+    """The strings of a Chinese page (or of its ``area``) that still hold English words, less ``data``: what the
+    backend or a provider said, shown as it came."""
+    return [text for text in shown_strings(at, area) if english_words(_without(text, data))]
 
 
 _CHINESE = re.compile("[\u4e00-\u9fff]")
 
 
-def chinese(at: AppTest, area: Any = None) -> list[str]:
+def chinese(at: AppTest, area: Any = None, *, data: tuple[str, ...] = ()) -> list[str]:
     """The strings of a page (or of its ``area``) that hold Chinese characters (none on an English page of an
-    English pool)."""
-    return [text for text in shown_strings(at, area) if _CHINESE.search(text)]
+    English pool), less ``data``."""
+    return [text for text in shown_strings(at, area) if _CHINESE.search(_without(text, data))]
+
+
+def _without(text: str, data: tuple[str, ...]) -> str:
+    for phrase in filter(None, data):  # (an empty phrase would split the text into letters)
+        text = text.replace(phrase, " ")
+    return text

@@ -4,7 +4,6 @@ pool); the client's own error sentences come in both languages while ``str()`` s
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -13,10 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
-from components.template_preview import NO_PROBLEMS
 from components.template_state import DRAFTS_KEY
 from mailconsole import (
     APIConnectionError,
@@ -31,12 +28,12 @@ from mailconsole import (
 )
 from mailconsole.actor import LOCAL_ADMIN
 from mailconsole.addresses import normalize_email
-from mailconsole.catalog import CHANNELS, TEMPLATE_GROUPS, TEMPLATE_TITLES
+from mailconsole.catalog import TEMPLATE_GROUPS, TEMPLATE_TITLES
 from mailconsole.changes import change_in_words, describe_change
 from mailconsole.console.drafts import Draft, Drafts
 from mailconsole.console.markdown import plain
 from mailconsole.console.records import audit_rows
-from mailconsole.i18n import EN_US, ZH_CN, LocalizedValueError, gettext, translated
+from mailconsole.i18n import EN_US, ZH_CN, LocalizedValueError, translated
 from mailconsole.models import (
     AuditChange,
     AuditEntry,
@@ -47,7 +44,7 @@ from mailconsole.models import (
     SmtpConfig,
     TemplateType,
 )
-from mailconsole.rendering.profiles import PROFILES, SampleProfile
+from mailconsole.rendering.profiles import SampleProfile
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import ServiceSettings
 from tests.console import shown_text
@@ -68,92 +65,18 @@ MOMENT = {
 }
 
 
-def _others_not_yet_translated() -> list[str]:
-    """English that these pages show from the files of the two other translation areas of issue 16 (the catalog's
-    names, the editor's checks, the confirmation's Cancel), for as long as the catalogs do not translate it: once
-    their work is merged, each phrase is translated and drops out of this list, and the check is whole again."""
-    phrases = {  # the English shown: the msgid it will be translated under
-        **{str(title): str(title) for title in TEMPLATE_TITLES.values()},
-        **{str(info.description): str(info.description) for info in CHANNELS.values()},
-        **{str(group.category.title_en): str(group.category.title_en) for group in TEMPLATE_GROUPS},
-        **{str(info.label): str(info.label) for info in PROFILES.values()},
-        **{str(info.description): str(info.description) for info in PROFILES.values()},
-        "Checks": "**Checks**",
-        NO_PROBLEMS: ":green[:material/check_circle:] No problems found",
-        "Cancel": "Cancel",
-    }
-    waiting = (shown for shown, msgid in phrases.items() if gettext(ZH_CN, msgid) == msgid)
-    return sorted(waiting, key=len, reverse=True)  # longest first: a title that holds a shorter one goes whole
-
-
-OTHERS = _others_not_yet_translated()
-
-
-# What the shared reader (shown_text) does not do in this branch, done here so that its file stays the frame's: a
-# data frame's column settings read as the headings and help they are (their JSON escapes would read as English),
-# a page link's target (its url path) skipped, Markdown's escapes and colour directives taken as markup.
-_SKIPPED = shown_text.DATA_FIELDS | {"page"}
-_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~$:<>])")  # CHANNEL\_LOGIN reads CHANNEL_LOGIN
-_COLOUR = re.compile(r":(?:red|orange|yellow|green|blue|violet|gray|grey|rainbow|primary)(?:-background)?\[")
-
-
-def _words_of(message: Message) -> Iterator[str]:
-    for field, value in message.ListFields():
-        if field.name in _SKIPPED:
-            continue
-        if field.name == "columns":
-            for name, column in json.loads(value or "{}").items():
-                yield from [name] if name != "_index" else []
-                yield from (column[key] for key in ("label", "help") if isinstance(column.get(key), str))
-            continue
-        for item in value if field.is_repeated else [value]:
-            if isinstance(item, str):
-                yield item
-            elif isinstance(item, Message):
-                yield from _words_of(item)
-
-
 def main_strings(at: AppTest) -> list[str]:
-    """What the page shows in words outside the sidebar (the frame's and the sign-in's): the main area, and the
-    dialogs (AppTest keeps those in a block of their own)."""
-    blocks = [block for block in at._tree.children.values() if getattr(block, "type", None) != "sidebar"]
-    found = [text for block in blocks for proto in shown_text._protos(block) for text in _words_of(proto)]
-    return [text for text in found if text.strip()]
-
-
-def untranslated_here(at: AppTest, *, data: tuple[str, ...] = ()) -> list[str]:
-    """The strings of the main area that hold English words, less ``data`` (what the backend or a provider said,
-    shown as it came) and the other areas' English not translated yet."""
-    left = []
-    for text in main_strings(at):
-        rest = text
-        for phrase in filter(None, data):  # (an empty one would split the text into letters)
-            rest = rest.replace(phrase, " ")
-        rest = _COLOUR.sub(" ", _MARKDOWN_ESCAPE.sub(r"\1", rest))
-        for phrase in OTHERS:  # as whole words: "Password" leaves "Passwords" to the check
-            rest = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", rest)
-        if shown_text.english_words(rest):
-            left.append(text)
-    return left
-
-
-def chinese_here(at: AppTest, *, data: tuple[str, ...] = ()) -> list[str]:
-    left = []
-    for text in main_strings(at):
-        rest = text
-        for phrase in filter(None, data):
-            rest = rest.replace(phrase, " ")
-        if re.search("[\u4e00-\u9fff]", rest):
-            left.append(text)
-    return left
+    """What the page shows in words outside the sidebar (the frame's, walked by test_language_provider): the main
+    area and the dialogs."""
+    return shown_text.shown_strings(at, shown_text.outside_sidebar(at))
 
 
 def assert_in_language(console: Any, at: AppTest, language: str, *, data: tuple[str, ...] = ()) -> None:
     console.no_exception(at)
     if language == ZH_CN:
-        assert untranslated_here(at, data=data) == []
+        assert shown_text.untranslated(at, shown_text.outside_sidebar(at), data=data) == []
     else:
-        assert chinese_here(at, data=data) == []
+        assert shown_text.chinese(at, shown_text.outside_sidebar(at), data=data) == []
     assert main_strings(at), "the page showed nothing"
 
 

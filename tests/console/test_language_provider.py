@@ -2,7 +2,7 @@
 
 Every state an administrator reaches on these pages is walked in zh-CN against a service whose pool writes Chinese
 mails (nothing left in English) and in en-US against the English pool (nothing in Chinese). The language switch in
-the sidebar names each language in itself ("中文", "English", "Language / 语言"), so its own words are left out.
+the sidebar names each language in itself ("中文", "English"); the reader (shown_text) leaves those out.
 """
 
 from __future__ import annotations
@@ -33,10 +33,6 @@ from tests.mail_servers import MailServer, ThrowawayCA, mail_server
 
 OVERVIEW = "app_pages/overview.py"
 PROVIDER = "app_pages/provider.py"
-SWITCH_WORDS = frozenset({"English", "中文", "Language / 语言"})
-# Shown on the overview by components/send_log.py, which the send page's translation (another area of issue 16)
-# covers; left out here until the areas are merged.
-OTHER_AREAS = frozenset({"No test sends in this session yet."})
 
 
 @dataclass(frozen=True)
@@ -65,11 +61,11 @@ def builtin(walk: Walk) -> Walk:
 
 
 def left_in_english(at: AppTest) -> list[str]:
-    return [text for text in untranslated(at) if text not in SWITCH_WORDS | OTHER_AREAS]
+    return untranslated(at)
 
 
 def in_chinese(at: AppTest) -> list[str]:
-    return [text for text in chinese(at) if text not in SWITCH_WORDS]
+    return chinese(at)
 
 
 def assert_speaks(at: AppTest, language: str) -> None:
@@ -125,9 +121,8 @@ def test_the_overview_of_an_unreachable_backend(down: str, console, language: st
     assert not at.exception
     [error] = errors(at)
     assert "127.0.0.1" in error
-    # The sentence is the error display's (components/feedback.py, translated in the pages' area); the rest of the
-    # page, the sidebar's badge and spinner included, is this area's.
-    shown = [text for text in untranslated(at) if text not in SWITCH_WORDS and text != error]
+    # The error display's sentence, the sidebar's badge and spinner included.
+    shown = untranslated(at)
     if language == ZH_CN:
         assert shown == []
         sidebar = "\n".join(str(item.value) for item in at.sidebar.markdown)
@@ -424,7 +419,7 @@ def test_the_sign_in_pages(down: str, console, language: str, state: str) -> Non
     if state == "signed in":  # the backend is down: only the sidebar is this area's, the error is the display's
         assert not at.exception
         if language == ZH_CN:
-            assert [text for text in untranslated(at) if text not in SWITCH_WORDS and text not in errors(at)] == []
+            assert untranslated(at) == []
         else:
             assert in_chinese(at) == []
         assert [button.label for button in at.sidebar.button] == (["退出登录"] if language == ZH_CN else ["Sign out"])
