@@ -164,9 +164,10 @@ def annotations_for(
     error: TemplateError | None, findings: list[LintFinding] | None = None, language: Language = EN_US
 ) -> list[dict[str, Any]]:
     """The Ace gutter markers: a body error that stops compiling at its line (and column when known), else the
-    linter's findings in the body that have a line (in ``language``; a compile error is the engine's own words)."""
+    linter's findings in the body that have a line (in ``language``; so is a compile error, but for an engine's
+    own words)."""
     if error is not None:
-        marked = [(error.line, error.column, "error", error.message)]
+        marked = [(error.line, error.column, "error", error.text.in_language(language))]
     else:
         marked = [
             (finding.line, finding.column, finding.severity, finding.text.in_language(language))

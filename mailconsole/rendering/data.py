@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping, Set
 from typing import Any
 
+from mailconsole.i18n import LocalizedValueError, localized
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering.errors import TemplateError
 
@@ -19,7 +20,9 @@ def plain_context(context: Mapping[str, Any], engine: TemplateEngine) -> dict[st
     non-finite floats become None (as JSON.stringify does), so no engine ever sees an object with behaviour.
     """
     if not isinstance(context, Mapping):
-        raise TemplateError(f"the context must be a mapping, not {type(context).__name__}", engine=engine)
+        raise TemplateError(
+            localized("the context must be a mapping, not {kind}", kind=type(context).__name__), engine=engine
+        )
     plain = plain_data(context, engine)
     assert isinstance(plain, dict)
     return plain
@@ -30,13 +33,14 @@ def plain_data(value: Any, engine: TemplateEngine) -> Any:
     try:
         return _plain(value, 0)
     except Exception as err:  # too deep, or a str() or mapping of the caller's that fails
-        raise TemplateError(f"the context cannot be used: {err}", engine=engine) from err
+        problem = err.text if isinstance(err, LocalizedValueError) else str(err)
+        raise TemplateError(localized("the context cannot be used: {problem}", problem=problem), engine=engine) from err
 
 
 def _plain(value: Any, depth: int) -> Any:
     if depth > MAX_DEPTH:
         # Also the way out of a context that contains itself.
-        raise ValueError(f"it is nested more than {MAX_DEPTH} levels deep")
+        raise LocalizedValueError(localized("it is nested more than {depth} levels deep", depth=MAX_DEPTH))
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, int):

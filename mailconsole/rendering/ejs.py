@@ -333,7 +333,7 @@ class _Arguments(NamedTuple):
 
 def _run(source: str, data: str | None, *, own_source: bool = True) -> str:
     if not isinstance(source, str):
-        raise TemplateError("the template must be text", engine=_ENGINE)
+        raise TemplateError(localized("the template must be text"), engine=_ENGINE)
     # Options in the data change how ejs compiles the template: then it is not compiled ahead, nor remembered.
     warm_index = _warm_index(source) if own_source and data is not None else None
     arguments = None if warm_index is not None else _arguments(source, own_source)
@@ -354,7 +354,7 @@ def _run(source: str, data: str | None, *, own_source: bool = True) -> str:
     except quickjs.JSException as err:  # beyond the template's reach: a limit was hit
         raise _limit_error(str(err)) from None
     except Exception as err:
-        raise TemplateError(f"the EJS engine failed: {err}", engine=_ENGINE) from None
+        raise TemplateError(localized("the EJS engine failed: {problem}", problem=str(err)), engine=_ENGINE) from None
     finally:
         # Used once. Freeing it takes about 0.1 ms: it waits in this thread for prepare() or the next render. Not in
         # this frame, which a traceback could keep alive until another thread collects it: quickjs must not be
@@ -407,7 +407,9 @@ def _result(outcome: _Outcome) -> str:
             return str(result["html"])
         name, message, line, stage = result["error"], result["message"], result["line"], result["stage"]
     except (TypeError, ValueError, KeyError):
-        raise TemplateError("the EJS engine gave an answer that is not a rendered template", engine=_ENGINE) from None
+        raise TemplateError(
+            localized("the EJS engine gave an answer that is not a rendered template"), engine=_ENGINE
+        ) from None
     raise _error(name, message, line, stage)
 
 

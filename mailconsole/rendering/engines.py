@@ -10,6 +10,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar
 
+from mailconsole.i18n import localized
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import ejs, handlebars
 from mailconsole.rendering.errors import TemplateError
@@ -29,7 +30,7 @@ def _template_errors_only(function: Callable[_P, _R]) -> Callable[_P, _R]:
         except (TemplateError, MemoryError):
             raise
         except Exception as err:
-            raise TemplateError(f"the template cannot be rendered: {err}") from err
+            raise TemplateError(localized("the template cannot be rendered: {problem}", problem=str(err))) from err
 
     return wrapper
 
@@ -56,7 +57,9 @@ def engine_of(engine: TemplateEngine | str) -> TemplateEngine:
         return TemplateEngine(engine)
     except ValueError:
         known = ", ".join(repr(str(item)) for item in TemplateEngine)
-        raise TemplateError(f"unknown template engine {engine!r}: use one of {known}") from None
+        raise TemplateError(
+            localized("unknown template engine {engine}: use one of {known}", engine=repr(engine), known=known)
+        ) from None
 
 
 def warm_up() -> None:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from mailconsole.i18n import LocalizedValueError, Text, localized
 from mailconsole.models import TemplateEngine
+
+# The msgid of an engine's own words: no catalog translates it, so the words show as the engine says them.
+_AS_SAID = "{message}"
 
 
 class TemplateError(ValueError):
@@ -14,20 +20,24 @@ class TemplateError(ValueError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Text,
         line: int | None = None,
         column: int | None = None,
         engine: TemplateEngine = TemplateEngine.HANDLEBAR,
     ) -> None:
-        # Every field goes to ValueError's args so that the error pickles (and crosses processes) intact.
-        super().__init__(message, line, column, engine)
-        self.message = message
+        # Every field goes to ValueError's args so that the error pickles (and crosses processes) intact. Not
+        # super(): in TemplateLimitError that is LocalizedValueError's, which takes the text alone.
+        ValueError.__init__(self, message, line, column, engine)
+        # A sentence of this project is a Text, given in either language; an engine's own words (a str) are shown
+        # as the engine says them.
+        self.text = message if isinstance(message, Text) else Text(_AS_SAID, {"message": message})
+        self.message = str(self.text)
         self.line = line
         self.column = column
         self.engine = engine
 
     @classmethod
-    def at(cls, source: str, offset: int, message: str, engine: TemplateEngine) -> TemplateError:
+    def at(cls, source: str, offset: int, message: str | Text, engine: TemplateEngine) -> TemplateError:
         """An error at character ``offset`` (0-based) of ``source``."""
         line, column = line_and_column(source, offset)
         return cls(message, line, column, engine)
@@ -39,10 +49,15 @@ class TemplateError(ValueError):
             return f"line {self.line}: {self.message}"
         return f"line {self.line}, column {self.column}: {self.message}"
 
+    @property
+    def in_engine_words(self) -> bool:
+        """Whether the message is an engine's own (a str, shown as it is) rather than a sentence of this project."""
+        return self.text.msgid == _AS_SAID
+
     def described(self) -> Text:
-        """``str(err)`` in either language: the position in the reader's words; the engine's own message as it
-        says it (like a parser's "Expecting ..., got ...")."""
-        return _positioned(self, Text("{message}", {"message": self.message}))
+        """``str(err)`` in either language: the position and this project's sentences in the reader's words; an
+        engine's own message as it says it (like a parser's "Expecting ..., got ...")."""
+        return _positioned(self, self.text)
 
 
 def line_and_column(source: str, offset: int) -> tuple[int, int]:
@@ -54,26 +69,23 @@ def line_and_column(source: str, offset: int) -> tuple[int, int]:
 
 class TemplateLimitError(TemplateError, LocalizedValueError):
     """A template stopped by a limit of the renderer (time, output, memory, iterations) rather than by a fault
-    the engine can point at; the message names the limit and its setting. The message is the renderer's own, so
-    it is given in either language (``text``; a plain str message is shown as it is), as a LocalizedValueError."""
+    the engine can point at; the message names the limit and its setting. It is a LocalizedValueError too, so
+    that a caller that shows any LocalizedValueError in the reader's language shows a limit so."""
 
-    def __init__(
-        self,
-        message: str | Text,
-        line: int | None = None,
-        column: int | None = None,
-        engine: TemplateEngine = TemplateEngine.HANDLEBAR,
-    ) -> None:
-        # Not TemplateError.__init__: its super() is LocalizedValueError's here, which takes the text alone.
-        ValueError.__init__(self, message, line, column, engine)  # args: the error pickles with its Text
-        self.text = message if isinstance(message, Text) else Text("{message}", {"message": message})
-        self.message = str(self.text)
-        self.line = line
-        self.column = column
-        self.engine = engine
 
-    def described(self) -> Text:
-        return _positioned(self, self.text)
+def text_fields(text: Text) -> dict[str, Any]:
+    """A Text as JSON, to cross to another process or into generated code: its msgid, and its values as str, or
+    as fields of their own when they are Text too."""
+    params = {
+        name: text_fields(value) if isinstance(value, Text) else str(value) for name, value in text.params.items()
+    }
+    return {"msgid": text.msgid, "params": params}
+
+
+def text_of(fields: Mapping[str, Any]) -> Text:
+    """The Text of ``text_fields``."""
+    params = {name: value if isinstance(value, str) else text_of(value) for name, value in fields["params"].items()}
+    return Text(str(fields["msgid"]), params)
 
 
 def _positioned(err: TemplateError, problem: Text) -> Text:

@@ -151,7 +151,7 @@ def check(source: str, partials: Mapping[str, str] | None = None) -> None:
         _check_partials(template, partials)
         for name, text in partials.items():
             if faults := _compile_partial(name, text).faults:
-                raise TemplateError(f"in the partial {name!r}: {faults[0].message}", faults[0].line, faults[0].column)
+                raise TemplateError(_in_partial(name, faults[0]), faults[0].line, faults[0].column)
 
 
 def render(source: str, context: Any, partials: Mapping[str, str] | None = None) -> str:
@@ -167,7 +167,7 @@ def render(source: str, context: Any, partials: Mapping[str, str] | None = None)
     except (TemplateError, MemoryError):
         raise
     except RecursionError:
-        raise TemplateError("partials include each other without end", engine=_ENGINE) from None
+        raise TemplateError(localized("partials include each other without end"), engine=_ENGINE) from None
     except Exception as err:  # a helper's complaint, a missing dynamic partial, ...
         raise TemplateError(str(err) or type(err).__name__, engine=_ENGINE) from None
     finally:
@@ -176,9 +176,9 @@ def render(source: str, context: Any, partials: Mapping[str, str] | None = None)
 
 def compile_template(source: str) -> CompiledTemplate:
     if not isinstance(source, str):
-        raise TemplateError("the template must be text", engine=_ENGINE)
+        raise TemplateError(localized("the template must be text"), engine=_ENGINE)
     if len(source) > MAX_SOURCE:
-        raise TemplateError(f"the template is longer than {MAX_SOURCE // 1024} KB", engine=_ENGINE)
+        raise TemplateError(localized("the template is longer than {size} KB", size=MAX_SOURCE // 1024), engine=_ENGINE)
     return _compile_cached(source)
 
 
@@ -194,9 +194,11 @@ def _compile_cached(source: str) -> CompiledTemplate:
     except _Rejected as err:
         raise _rejection(source, str(err)) from None
     except RecursionError:
-        raise TemplateError("the template nests blocks too deeply", engine=_ENGINE) from None
+        raise TemplateError(localized("the template nests blocks too deeply"), engine=_ENGINE) from None
     except Exception as err:  # the checks should leave nothing for this; a TemplateError all the same
-        raise TemplateError(f"the template cannot be compiled: {err}", engine=_ENGINE) from None
+        raise TemplateError(
+            localized("the template cannot be compiled: {problem}", problem=str(err)), engine=_ENGINE
+        ) from None
 
 
 def _compile(source: str) -> CompiledTemplate:
@@ -207,7 +209,8 @@ def _compile(source: str) -> CompiledTemplate:
 def _checked_tree(source: str) -> tuple[handlebars_scan.Outline, list[Any]]:
     """The scan's outline of ``source`` and its pybars3 tree, checked: what code generation may see."""
     if "\x00" in source:
-        raise TemplateError.at(source, source.index("\x00"), "the template contains a NUL character", _ENGINE)
+        where = source.index("\x00")
+        raise TemplateError.at(source, where, localized("the template contains a NUL character"), _ENGINE)
     outline = handlebars_scan.outline(source)
     whitespace = handlebars_whitespace.control(source, outline.marks)
     with _COMPILE_LOCK:
@@ -317,13 +320,13 @@ class _Assembly:
         shown = self.source[mark.start : mark.end].split("\n", 1)[0]
         shown = shown if len(shown) <= 80 else shown[:40] + "..."
         if furthest >= len(text):  # it read on to the end: the tag as a whole is at fault
-            raise TemplateError.at(self.source, mark.start, f"cannot read the tag {shown}", _ENGINE)
-        hint = ""
+            raise TemplateError.at(self.source, mark.start, localized("cannot read the tag {tag}", tag=shown), _ENGINE)
+        problem = localized("cannot read the tag {tag}", tag=shown)
         before = len(text[:furthest].rstrip())
         if text[before - 1 : before] == "=":  # a hash argument without its value: its "=" is the fault
-            furthest, hint = before - 1, ": a value must follow the ="
+            furthest, problem = before - 1, localized("cannot read the tag {tag}: a value must follow the =", tag=shown)
         # pybars3 would say "Error at character C of line L" with L the last line: this is the point it reached.
-        raise TemplateError.at(self.source, origin[furthest], f"cannot read the tag {shown}{hint}", _ENGINE)
+        raise TemplateError.at(self.source, origin[furthest], problem, _ENGINE)
 
 
 def _inline_partials_first(program: Any) -> Any:
@@ -432,7 +435,9 @@ def _grammar() -> Any:
 
 def _rejection(source: str, bad: str) -> TemplateError:
     shown = repr(bad if len(bad) <= 40 else bad[:37] + "...")
-    message = f"the name or string {shown} is not allowed: no quotes, backslashes or line breaks in names"
+    message = localized(
+        "the name or string {name} is not allowed: no quotes, backslashes or line breaks in names", name=shown
+    )
     where = source.find(bad)
     if where < 0:
         return TemplateError(message, engine=_ENGINE)
@@ -552,7 +557,11 @@ def _compile_partial(name: str, source: str) -> CompiledTemplate:
     try:
         return compile_template(source)
     except TemplateError as err:
-        raise TemplateError(f"in the partial {name!r}: {err.message}", err.line, err.column, _ENGINE) from None
+        raise TemplateError(_in_partial(name, err), err.line, err.column, _ENGINE) from None
+
+
+def _in_partial(name: str, fault: TemplateError) -> Text:
+    return localized("in the partial {name}: {problem}", name=repr(name), problem=fault.text)
 
 
 def _as_text(render: Render) -> Render:
@@ -563,4 +572,5 @@ def _as_text(render: Render) -> Render:
 def _check_partials(template: CompiledTemplate, partials: Mapping[str, str]) -> None:
     for name, offset in template.partials:
         if name not in partials:
-            raise TemplateError.at(template.source, offset, f"the partial {name!r} does not exist", _ENGINE)
+            missing = localized("the partial {name} does not exist", name=repr(name))
+            raise TemplateError.at(template.source, offset, missing, _ENGINE)

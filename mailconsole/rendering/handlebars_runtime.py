@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextvars
 import decimal
 import functools
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,9 +23,9 @@ from typing import Any
 from pybars import PybarsError
 from pybars._compiler import resolve_subexpr
 
-from mailconsole.i18n import localized
+from mailconsole.i18n import Text, localized
 from mailconsole.models import TemplateEngine
-from mailconsole.rendering.errors import TemplateLimitError
+from mailconsole.rendering.errors import TemplateError, TemplateLimitError, text_of
 
 Block = Callable[[Any], Any]
 Render = Callable[..., Any]
@@ -146,7 +147,11 @@ def resolve(context: Any, *segments: str) -> Any:
         name = segments[0]
         context, segments = context.params[name], segments[1:]
         if context is UNSET:  # as in handlebars.js, which fails reading it
-            raise PybarsError(f"the block parameter |{name}| has no value: the helper of its block gives none")
+            raise _fault_of(
+                localized(
+                    "the block parameter {name} has no value: the helper of its block gives none", name=f"|{name}|"
+                )
+            )
     if segments[:1] == ("@@_parent",) and isinstance(context, Scope):  # "@../index": data of the frame around
         frame: Any = context.data.get("_parent")
         segments = segments[1:]
@@ -482,7 +487,7 @@ def _charge_iterations(count: int) -> None:
 def _indent(this: Any, options: Options, indent: Any) -> str:
     """handlebars.js' invokePartial with an indent: every line of the partial's output, but a last empty one."""
     if not isinstance(indent, str):
-        raise PybarsError("the indentation of a partial must be text")
+        raise _fault_of(localized("the indentation of a partial must be text"))
     lines = str(options["fn"](this)).split("\n")
     for number, line in enumerate(lines):
         if not line and number == len(lines) - 1:
@@ -496,7 +501,9 @@ def _lookup(this: Any, *args: Any, **hash: Any) -> Any:
     if args and not _truthy(container):
         return container  # handlebars.js returns a false object as it is, whatever else was given
     if len(args) != 2:
-        raise PybarsError("lookup takes an object and a field, as in {{lookup object field}}")
+        raise _fault_of(
+            localized("lookup takes an object and a field, as in {example}", example="{{lookup object field}}")
+        )
     field = args[1]
     return pick(container, field if isinstance(field, str) else js_string(field))
 
@@ -505,15 +512,24 @@ def _log(this: Any, *args: Any, **hash: Any) -> None:
     return None  # a mail render has nowhere to log to
 
 
-# handlebars.js fails when a template calls its internal helpers (only when the tag runs, as here).
-_INTERNAL = "{} is an internal helper of Handlebars: a template cannot use it"
+def _internal(helper: str) -> Text:
+    """handlebars.js fails when a template calls its internal helpers (only when the tag runs, as here)."""
+    return localized("{helper} is an internal helper of Handlebars: a template cannot use it", helper=helper)
+
+
+def _fault_of(problem: Text) -> TemplateError:
+    """A fault of this renderer's own helpers, in either language (the ones handlebars.js words alike stay
+    PybarsError, in its words)."""
+    return TemplateError(problem, engine=TemplateEngine.HANDLEBAR)
+
+
 _NOTHING = object()
 
 
 def _block_helper_missing(this: Scope, options: Options | None = None, value: Any = _NOTHING) -> Any:
     """``{{#name}}...{{/name}}`` where name is a value, not a helper: a section, as in handlebars.js."""
     if options is None or value is _NOTHING:  # {{blockHelperMissing}} or {{#blockHelperMissing}} in a template
-        raise PybarsError(_INTERNAL.format("blockHelperMissing"))
+        raise _fault_of(_internal("blockHelperMissing"))
     return SectionValue(_section(this, options, value))
 
 
@@ -550,7 +566,11 @@ def _partial_block(this: Scope, options: Options, name: str, *args: Any, **hash:
     """``{{#> name context key=value}}``: the partial ``name`` run as ``{{> name context key=value}}`` is, which
     calls the block as ``{{> @partial-block}}``; without such a partial, the block itself, in that context."""
     if len(args) > 1:
-        raise PybarsError(f"a partial block takes one context at most, as in {{{{#> {name} context}}}}")
+        raise _fault_of(
+            localized(
+                "a partial block takes one context at most, as in {example}", example=f"{{{{#> {name} context}}}}"
+            )
+        )
     partials = options["partials"]
     outer = partials.get(PARTIAL_BLOCK, _NOTHING)  # the block of the partial this one is in, if any
 
@@ -584,12 +604,14 @@ def _restore(partials: dict[str, Any], name: str, previous: Any) -> None:
 
 
 def _fault(this: Any, *args: Any, **hash: Any) -> None:
-    raise PybarsError(str(args[-1]))
+    """The sentence handlebars_scan found (``Mark.fault``), in either language; positioned already, so it
+    carries no line of its own, as before."""
+    raise TemplateError(text_of(json.loads(args[-1])), engine=TemplateEngine.HANDLEBAR)
 
 
 def _helper_missing(this: Any, name: Any = None, *args: Any, **hash: Any) -> None:
     if not isinstance(name, str):  # {{helperMissing}} or {{#helperMissing}} in a template
-        raise PybarsError(_INTERNAL.format("helperMissing"))
+        raise _fault_of(_internal("helperMissing"))
     if args or hash:
         raise PybarsError(f'Missing helper: "{name}"')
     return None  # a name that is not in the context prints as ""

@@ -12,12 +12,14 @@ does.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from mailconsole.i18n import Text, localized
 from mailconsole.models import TemplateEngine
-from mailconsole.rendering.errors import TemplateError
+from mailconsole.rendering.errors import TemplateError, text_fields
 
 BLOCK_HELPERS = frozenset({"if", "unless", "each", "with"})
 INLINE_HELPERS = frozenset({"lookup", "log"})
@@ -84,7 +86,7 @@ class Mark:
     strip_close: bool = False  # "~}}"
     name: str = ""  # the helper of a block's opening tag
     section: bool = False  # a section on a path or literal ({{#a.b}}): rewritten to a block of "with" on it
-    fault: str = ""  # a helper misused: handlebars.js fails when the tag runs, and so does the compiled tag
+    fault: str = ""  # a helper misused (text_fields as JSON): handlebars.js fails when the tag runs, so does its tag
     block_params: str = ""  # the names of "as |item index|" at the end of a block's opening, taken out of it
     partial_block: bool = False  # {{#> name}}: rewritten to a block of "with" on the partial's name
     inline: bool = False  # {{#*inline "name"}}: rewritten to a block of "with" on the name
@@ -130,10 +132,10 @@ class _Scanner:
         self.special = ""  # "partial_block" or "inline" when the tag being visited opens one
         self.inline_partials: set[str] = set()  # the names {{#*inline}} defines
 
-    def fail(self, offset: int, message: str) -> TemplateError:
+    def fail(self, offset: int, message: str | Text) -> TemplateError:
         return TemplateError.at(self.source, offset, message, TemplateEngine.HANDLEBAR)
 
-    def misuse(self, tag: _Tag, message: str) -> None:
+    def misuse(self, tag: _Tag, message: str | Text) -> None:
         """A helper misused: handlebars.js reads the template and fails only when the tag runs (not at all in a
         branch that never runs), so the tag is compiled to fail that way; ``handlebars.check`` reports it."""
         if self.fault is None:
@@ -146,7 +148,14 @@ class _Scanner:
             pos = self.step(start)
         if self.stack:
             block = self.stack[-1]
-            raise self.fail(block.start, f"unclosed block {{{{#{block.name}}}}}: add {{{{/{block.name}}}}}")
+            raise self.fail(
+                block.start,
+                localized(
+                    "unclosed block {opener}: add {closer}",
+                    opener=f"{{{{#{block.name}}}}}",
+                    closer=f"{{{{/{block.name}}}}}",
+                ),
+            )
         # A partial named {{> @partial-block}} or defined inline need not be given (nor does a partial block's).
         given = [(name, at) for name, at in self.partials if name not in self.inline_partials | {"@partial-block"}]
         return Outline(tuple(self.edits), tuple(self.marks), tuple(given), tuple(self.faults))
@@ -176,7 +185,9 @@ class _Scanner:
         closer = re.compile(r"--~?}}" if long_form else r"~?}}")
         found = closer.search(self.source, after + (3 if long_form else 1))
         if found is None:
-            raise self.fail(start, "unclosed comment: end it with " + ("--}}" if long_form else "}}"))
+            raise self.fail(
+                start, localized("unclosed comment: end it with {closer}", closer="--}}" if long_form else "}}")
+            )
         # pybars3 ends every comment at its first "}}" and knows no "~": an empty comment stands in for it.
         self.edits.append(Edit(start, found.end(), "{{!}}"))
         self.marks.append(Mark("comment", start, found.end(), after > start + 2, "~" in found[0]))
@@ -188,9 +199,14 @@ class _Scanner:
         name = (text.split() or [""])[0]
         closer = "{{{{/" + name + "}}}}"
         if not name:
-            raise self.fail(start, "a raw block needs a name, as in {{{{raw}}}}...{{{{/raw}}}}")
+            raise self.fail(
+                start, localized("a raw block needs a name, as in {example}", example="{{{{raw}}}}...{{{{/raw}}}}")
+            )
         if opener_end < 0 or (end := self.source.find(closer, opener_end)) < 0:
-            raise self.fail(start, f"unclosed raw block {{{{{{{{{name}}}}}}}}}: add {closer}")
+            raise self.fail(
+                start,
+                localized("unclosed raw block {opener}: add {closer}", opener=f"{{{{{{{{{name}}}}}}}}}", closer=closer),
+            )
         # A raw block is a block whose body is text: its helper is checked as a block's is (a misuse at once).
         self.fault = None
         self.check_block_helper(_Tag(start, opener_end + 4, text.strip(), False, False), text)
@@ -214,14 +230,34 @@ class _Scanner:
                 elif triple and not tilde_right and self.source.startswith("}", end):  # {{{x}}}
                     end += 1
                 elif triple:
-                    raise self.fail(start, f"{self.excerpt(start)} must end with }}}}}}")
+                    raise self.fail(
+                        start, localized("{tag} must end with {closer}", tag=self.excerpt(start), closer="}}}")
+                    )
                 elif not tilde_right and self.source.startswith("}", end):  # handlebars.js reads "}}}" as one
-                    raise self.fail(start, f"{self.excerpt(start, end + 1)} ends with }}}}}}: remove a }}")
+                    raise self.fail(
+                        start,
+                        localized(
+                            "{tag} ends with {closer}: remove a {brace}",
+                            tag=self.excerpt(start, end + 1),
+                            closer="}}}",
+                            brace="}",
+                        ),
+                    )
                 body = raw.strip()
                 if raw[:1].isspace() and body[:1] in ("#", "/", "^", ">", "&", "*"):
-                    raise self.fail(start, f"no space may come between {{{{ and {body[0]}, as in {self.excerpt(start)}")
+                    raise self.fail(
+                        start,
+                        localized(
+                            "no space may come between {opener} and {sign}, as in {tag}",
+                            opener="{{",
+                            sign=body[0],
+                            tag=self.excerpt(start),
+                        ),
+                    )
                 return _Tag(start, end, body, tilde_left, tilde_right, triple)
-        raise self.fail(start, f"unterminated tag {self.excerpt(start)}: close it with }}}}")
+        raise self.fail(
+            start, localized("unterminated tag {tag}: close it with {closer}", tag=self.excerpt(start), closer="}}")
+        )
 
     def excerpt(self, start: int, end: int | None = None) -> str:
         text = self.source[start : min(end or len(self.source), start + 40)].split("\n", 1)[0]
@@ -261,7 +297,7 @@ class _Scanner:
             kind = "partial"
             self.check_partial(tag, body[1:].strip())
         elif sigil == "*":
-            raise self.fail(tag.start, "decorators ({{* ...}}) are not supported")
+            raise self.fail(tag.start, localized("decorators ({example}) are not supported", example="{{* ...}}"))
         elif body == "else":
             kind = "else"
             self.check_else(tag)
@@ -278,7 +314,8 @@ class _Scanner:
             self.edits.append(Edit(tag.end - 3, tag.end - 2, ""))
 
     def mark(self, kind: MarkKind, tag: _Tag, name: str, section: bool) -> Mark:
-        fault = "" if self.fault is None else str(self.fault)
+        # The fault's sentence (with its position) as JSON: the compiled tag raises it in either language.
+        fault = "" if self.fault is None else json.dumps(text_fields(self.fault.described()))
         partial_block, inline = self.special == "partial_block", self.special == "inline"
         return Mark(
             kind, tag.start, tag.end, tag.tilde_left, tag.tilde_right, name, section, fault, self.block_params,
@@ -290,11 +327,16 @@ class _Scanner:
         alone when there is no such partial). Rewritten to ``{{#with "name" context key=value}}``."""
         words = self.words(" " + text)
         if not words or words[0].startswith("("):
-            raise self.fail(tag.start, "a partial block names its partial, as in {{#> layout}}...{{/layout}}")
+            raise self.fail(
+                tag.start,
+                localized("a partial block names its partial, as in {example}", example="{{#> layout}}...{{/layout}}"),
+            )
         written = text[: len(words[0])]
         name = written[1:-1] if written[:1] in "[\"'" and written[-1:] in "]\"'" else written
         if any(char in name for char in '"\\'):
-            raise self.fail(tag.start, f"the partial name {name[:30]!r} holds a quote or a backslash")
+            raise self.fail(
+                tag.start, localized("the partial name {name} holds a quote or a backslash", name=repr(name[:30]))
+            )
         self.check_subexpressions(tag, text)
         if self.fault is not None:
             raise self.fault
@@ -309,7 +351,13 @@ class _Scanner:
         """``{{#*inline "name"}}``: a partial defined in the template. Rewritten to ``{{#with "name"}}``."""
         found = _INLINE.fullmatch(text)
         if found is None:
-            raise self.fail(tag.start, 'decorators are not supported: {{#*inline "name"}} is the one handlebars.js has')
+            raise self.fail(
+                tag.start,
+                localized(
+                    "decorators are not supported: {example} is the one handlebars.js has",
+                    example='{{#*inline "name"}}',
+                ),
+            )
         self.inline_partials.add(found[1][1:-1])
         start = self.source.index("*inline", tag.start)
         self.edits.append(Edit(start, start + len("*inline"), "with"))
@@ -327,7 +375,12 @@ class _Scanner:
         for match in _SUBEXPRESSION.finditer(masked):
             if match[1] not in INLINE_HELPERS:
                 name = text[match.start(1) : match.end(1)][:30]
-                self.misuse(tag, f"unknown helper ({name} ...) in {self.excerpt(tag.start, tag.end)}")
+                self.misuse(
+                    tag,
+                    localized(
+                        "unknown helper {helper} in {tag}", helper=f"({name} ...)", tag=self.excerpt(tag.start, tag.end)
+                    ),
+                )
 
     def open_block(self, tag: _Tag, text: str, inverted: bool = False) -> tuple[str, bool]:
         """The helper pybars3 is to read in the block ``text`` opens, and whether it is a section on a path."""
@@ -353,7 +406,12 @@ class _Scanner:
             return None
         names = found[1].split()
         if not names or not all(_BLOCK_PARAM_NAME.fullmatch(name) for name in names):
-            raise self.fail(tag.start, "block parameters are names between bars, as in {{#each items as |item|}}")
+            raise self.fail(
+                tag.start,
+                localized(
+                    "block parameters are names between bars, as in {example}", example="{{#each items as |item|}}"
+                ),
+            )
         self.block_params = " ".join(names)
         return text[: found.start()]
 
@@ -367,47 +425,86 @@ class _Scanner:
 
     def check_block_helper(self, tag: _Tag, text: str) -> str:
         if text[:1] in (">", "*"):
-            raise self.fail(tag.start, f"{text[:1]} blocks (partial blocks, decorators) are not supported")
+            raise self.fail(
+                tag.start, localized("{sign} blocks (partial blocks, decorators) are not supported", sign=text[:1])
+            )
         words = self.words(text)
         if not words:
-            raise self.fail(tag.start, f"{self.excerpt(tag.start, tag.end)} names no helper")
+            raise self.fail(tag.start, localized("{tag} names no helper", tag=self.excerpt(tag.start, tag.end)))
         params = words[1:]
         name = text.lstrip()[: len(words[0])]  # as written: words are masked
         if any(word.startswith("|") for word in params):
-            raise self.fail(tag.start, f"block parameters (as |item|) in {{{{#{name}}}}} need a {{{{#...}}}} block")
+            raise self.fail(
+                tag.start,
+                localized(
+                    "block parameters (as |item|) in {tag} need a {block} block",
+                    tag=f"{{{{#{name}}}}}",
+                    block="{{#...}}",
+                ),
+            )
         if name in BLOCK_HELPERS and not params:
-            self.misuse(tag, f"{{{{#{name}}}}} needs an argument, as in {{{{#{name} items}}}}")
+            self.misuse(
+                tag,
+                localized(
+                    "{tag} needs an argument, as in {example}", tag=f"{{{{#{name}}}}}", example=f"{{{{#{name} items}}}}"
+                ),
+            )
         if name in INLINE_HELPERS:  # as a block it would print its value unescaped
-            self.misuse(tag, f"{{{{{name}}}}} is not a block helper: write {{{{{name} ...}}}}")
+            self.misuse(
+                tag,
+                localized(
+                    "{tag} is not a block helper: write {example}", tag=f"{{{{{name}}}}}", example=f"{{{{{name} ...}}}}"
+                ),
+            )
         if params and name not in BLOCK_HELPERS:
             # Without parameters, {{#name}} is a section over the value "name" (blockHelperMissing).
-            self.misuse(tag, f"unknown helper {{{{#{name}}}}}")
+            self.misuse(tag, localized("unknown helper {helper}", helper=f"{{{{#{name}}}}}"))
         self.check_subexpressions(tag, text)
         return name
 
     def close_block(self, tag: _Tag, name: str) -> None:
         if not self.stack:
-            raise self.fail(tag.start, f"{{{{/{name}}}}} closes no open block")
+            raise self.fail(tag.start, localized("{tag} closes no open block", tag=f"{{{{/{name}}}}}"))
         block = self.stack.pop()
         if block.name != name:
-            raise self.fail(block.start, f"block {{{{#{block.name}}}}} is closed by {{{{/{name}}}}}")
+            raise self.fail(
+                block.start,
+                localized(
+                    "block {opener} is closed by {closer}", opener=f"{{{{#{block.name}}}}}", closer=f"{{{{/{name}}}}}"
+                ),
+            )
         # pybars3 reads no spaces or "~" in a closing tag; the blocks of {{else if}}s close here too.
         closers = "".join(f"{{{{/{chained}}}}}" for chained in reversed(block.chained))
         self.edits.append(Edit(tag.start, tag.end, f"{closers}{{{{/{name}}}}}"))
 
     def check_else(self, tag: _Tag, chained: bool = False) -> None:
         if not self.stack:
-            raise self.fail(tag.start, "{{else}} outside a block")
+            raise self.fail(tag.start, localized("{tag} outside a block", tag="{{else}}"))
         block = self.stack[-1]
         if block.has_else:  # as in handlebars.js, which cannot read it
-            raise self.fail(tag.start, f"{{{{#{block.name}}}}} has had its {{{{else}}}}: a block has one at the most")
+            raise self.fail(
+                tag.start,
+                localized(
+                    "{opener} has had its {tag}: a block has one at the most",
+                    opener=f"{{{{#{block.name}}}}}",
+                    tag="{{else}}",
+                ),
+            )
         block.has_else = not chained
 
     def chain_else(self, tag: _Tag, text: str) -> tuple[str, bool]:
         """``{{else if b}}`` is ``{{else}}{{#if b}}`` with one more ``{{/if}}`` at the end of the block."""
         self.check_else(tag, chained=True)
         if self.stack[-1].inverted:  # as in handlebars.js, whose grammar has no such chain
-            raise self.fail(tag.start, f"{{{{else {text[:30]}}}}} cannot follow {{{{^...}}}}: use {{{{#...}}}}")
+            raise self.fail(
+                tag.start,
+                localized(
+                    "{tag} cannot follow {inverted}: use {block}",
+                    tag=f"{{{{else {text[:30]}}}}}",
+                    inverted="{{^...}}",
+                    block="{{#...}}",
+                ),
+            )
         text = self.take_block_params(tag, text) or text
         name = self.check_block_helper(tag, text)
         path = self.section_path(name, text)
@@ -419,7 +516,7 @@ class _Scanner:
     def check_partial(self, tag: _Tag, text: str) -> None:
         words = self.words(" " + text)  # the space lets a string at the head be seen as one
         if not words:
-            raise self.fail(tag.start, "{{>}} names no partial")
+            raise self.fail(tag.start, localized("{tag} names no partial", tag="{{>}}"))
         self.check_subexpressions(tag, text)
         if self.fault is not None:  # a partial's tag is not compiled to fail where it runs: a fault at once
             raise self.fault
@@ -431,13 +528,20 @@ class _Scanner:
     def check_expression(self, tag: _Tag, text: str) -> None:
         words = self.words(" " + text)  # the space lets a literal at the head be seen as one
         if not words:
-            raise self.fail(tag.start, f"empty tag {self.excerpt(tag.start, tag.end)}")
+            raise self.fail(tag.start, localized("empty tag {tag}", tag=self.excerpt(tag.start, tag.end)))
         head, params = words[0], words[1:]
         if head in BLOCK_HELPERS:
-            self.misuse(tag, f"{{{{{head}}}}} is a block helper: write {{{{#{head} ...}}}}...{{{{/{head}}}}}")
+            self.misuse(
+                tag,
+                localized(
+                    "{tag} is a block helper: write {example}",
+                    tag=f"{{{{{head}}}}}",
+                    example=f"{{{{#{head} ...}}}}...{{{{/{head}}}}}",
+                ),
+            )
         if params and head not in INLINE_HELPERS:
             # The context is plain data, so a tag with parameters can only be a call of a helper.
-            self.misuse(tag, f"unknown helper {{{{{text[: len(head)]}}}}}")
+            self.misuse(tag, localized("unknown helper {helper}", helper=f"{{{{{text[: len(head)]}}}}}"))
         self.check_subexpressions(tag, text)
         written = text[: len(head)]
         if not params and (path := path_of(written)) != written:
@@ -452,10 +556,16 @@ class _Scanner:
                 continue
             if number := _NUMBER_AT_END.search(path):
                 fixed = f"{path[: number.start() + 1]}[{number[0][1:]}]"
-                raise self.fail(tag.start, f"handlebars.js cannot read the path {path}: write {fixed}")
+                raise self.fail(
+                    tag.start,
+                    localized("handlebars.js cannot read the path {path}: write {fixed}", path=path, fixed=fixed),
+                )
             if _steps_back_after_a_name(path):
                 raise self.fail(
-                    tag.start, f"handlebars.js cannot read the path {path}: this, . and .. may only start a path"
+                    tag.start,
+                    localized(
+                        "handlebars.js cannot read the path {path}: this, . and .. may only start a path", path=path
+                    ),
                 )
 
 

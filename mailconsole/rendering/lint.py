@@ -163,10 +163,19 @@ def _known_type(template_type: TemplateType | str | None) -> TemplateType | None
 # ---- findings ---------------------------------------------------------------------------------------------------
 
 
+_SENTENCE_ENDS = (".", "?", "!")
+
+
 def _compile_finding(field: Field, err: TemplateError) -> LintFinding:
-    # The engine's own words, as it says them (like a provider's reply); only the sentence around them is translated.
-    error = err.message[:470].rstrip()
-    error += "" if error.endswith((".", "?", "!")) else "."
+    # An engine's own words, as it says them (like a provider's reply); this project's sentences in the reader's.
+    error: str | Text
+    if err.in_engine_words:
+        words = err.message[:470].rstrip()
+        error = words if words.endswith(_SENTENCE_ENDS) else words + "."
+    elif err.message.rstrip().endswith(_SENTENCE_ENDS):
+        error = err.text
+    else:
+        error = localized("{problem}.", problem=err.text)
     texts = {
         "content": localized("The body does not compile: {error}", error=error),
         "subject": localized("The subject does not compile: {error}", error=error),

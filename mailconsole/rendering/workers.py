@@ -43,11 +43,11 @@ from typing import Any, NamedTuple
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from mailconsole.i18n import Text, localized
+from mailconsole.i18n import localized
 from mailconsole.models import TemplateEngine
 from mailconsole.rendering import ejs, engines
 from mailconsole.rendering.engines import engine_of
-from mailconsole.rendering.errors import TemplateError, TemplateLimitError
+from mailconsole.rendering.errors import TemplateError, TemplateLimitError, text_fields, text_of
 
 MEGABYTE = 1024 * 1024
 # Workers yield the CPU to the process that answers requests, and a render still running after SLOW_RENDER
@@ -100,13 +100,9 @@ _OUTPUT, _ERROR = b"o", b"e"
 def encode_reply(outcome: str | TemplateError) -> bytes:
     if isinstance(outcome, str):
         return _OUTPUT + outcome.encode("utf-8", "surrogatepass")
-    fields: dict[str, Any] = {"message": outcome.message, "line": outcome.line, "column": outcome.column}
+    # The sentence goes as msgid and values, so that the caller gives it in either language.
+    fields: dict[str, Any] = {"text": text_fields(outcome.text), "line": outcome.line, "column": outcome.column}
     fields |= {"engine": outcome.engine.value, "limit": isinstance(outcome, TemplateLimitError)}
-    if isinstance(outcome, TemplateLimitError):  # the sentence in either language: msgid and (str) values
-        fields |= {
-            "msgid": outcome.text.msgid,
-            "params": {name: str(value) for name, value in outcome.text.params.items()},
-        }
     return _ERROR + json.dumps(fields).encode()
 
 
@@ -117,9 +113,8 @@ def decode_reply(data: bytes) -> str | TemplateError:
         raise ValueError("a render worker's answer that is neither a text nor an error")
     reply = json.loads(data[1:])
     line, column, engine = _position(reply["line"]), _position(reply["column"]), TemplateEngine(reply["engine"])
-    if reply["limit"]:
-        return TemplateLimitError(Text(str(reply["msgid"]), dict(reply["params"])), line, column, engine)
-    return TemplateError(str(reply["message"]), line, column, engine)
+    kind = TemplateLimitError if reply["limit"] else TemplateError
+    return kind(text_of(reply["text"]), line, column, engine)
 
 
 def _position(value: Any) -> int | None:
@@ -381,7 +376,7 @@ class RenderPool:
             while not self._idle and self._started >= self.limits.max_workers:
                 self._ready.wait()
             if self._closed:
-                raise TemplateError("the template renderer has been shut down")
+                raise TemplateError(localized("the template renderer has been shut down"))
             if self._idle:
                 return self._idle.pop()
             self._started += 1
@@ -513,4 +508,6 @@ def _in_a_worker(job: Job) -> str:
     except TemplateError:
         raise
     except Exception as err:  # a context or template that cannot cross to the worker, say
-        raise TemplateError(f"the template cannot be rendered: {err}", engine=job.engine) from err
+        raise TemplateError(
+            localized("the template cannot be rendered: {problem}", problem=str(err)), engine=job.engine
+        ) from err

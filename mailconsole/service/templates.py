@@ -165,7 +165,7 @@ def _check_limits(field: str, source: str, context: Mapping[str, Any], engine: T
     try:
         render_template(source, context, engine)
     except TemplateLimitError as err:
-        raise ServiceError(400, localized("{field}: {problem}", field=field, problem=err)) from None
+        raise ServiceError(400, localized("{field}: {problem}", field=field, problem=err.described())) from None
     except TemplateError:
         pass
 
@@ -174,14 +174,14 @@ def _check(field: str, source: str, engine: TemplateEngine | str) -> None:
     try:
         check_template(source, engine)
     except TemplateError as err:
-        raise ServiceError(400, localized("{field}: {problem}", field=field, problem=err)) from None
+        raise ServiceError(400, localized("{field}: {problem}", field=field, problem=err.described())) from None
 
 
 def _render(field: str, source: str, context: Mapping[str, Any], engine: TemplateEngine | str) -> str:
     try:
         output = render_template(source, context, engine)
     except TemplateError as err:
-        raise ServiceError(400, localized("{field}: {problem}", field=field, problem=err)) from None
+        raise ServiceError(400, localized("{field}: {problem}", field=field, problem=err.described())) from None
     try:
         refuse_lone_surrogates(output)
     except ValueError as err:
