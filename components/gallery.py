@@ -106,7 +106,7 @@ def _card(card: Card, *, mobile: bool) -> None:
         )
         show_mail(preview.html, key=f"gallery.{template_type.value}", mobile=mobile, height=MAIL_HEIGHT)
     for field, error in preview.errors.items():
-        problem = plain(say(error))
+        problem = plain(say(error.described()))
         sentence = {
             "content": _("The body does not render: {problem}", problem=problem),
             "subject": _("The subject does not render: {problem}", problem=problem),

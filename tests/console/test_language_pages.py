@@ -56,7 +56,9 @@ AUDIT = "app_pages/audit.py"
 GALLERY = "app_pages/gallery.py"
 COMPARE = "app_pages/compare.py"
 APP = "../../console_app.py"
-ENGINE_ERROR = "line 1\\: ReferenceError\\: 'nothing' is not defined"  # the renderer's report, Markdown-escaped
+# The JavaScript engine's own words (Markdown-escaped), after the position in the page's language.
+ENGINE_ERROR = "ReferenceError\\: 'nothing' is not defined"
+AT_LINE_1 = {ZH_CN: "第 1 行：", EN_US: "line 1\\: "}
 BOTH = pytest.mark.parametrize("language", [ZH_CN, EN_US])
 # "2026年12月3日 13:20:05" and "Dec 3, 2026, 1:20:05 PM": a moment as each language writes it (Babel, medium).
 MOMENT = {
@@ -348,8 +350,8 @@ def test_a_gallery_mail_that_does_not_render(
     }[language]
     errors = [item.value for item in at.error]
     assert [error for error in errors if error.startswith(sentences)] == [
-        sentences[0] + ENGINE_ERROR,
-        sentences[1] + ENGINE_ERROR,
+        sentences[0] + AT_LINE_1[language] + ENGINE_ERROR,
+        sentences[1] + AT_LINE_1[language] + ENGINE_ERROR,
     ]
     unsaved = {ZH_CN: "未保存的草稿", EN_US: "unsaved draft"}[language]
     title = translated(TEMPLATE_TITLES[TemplateType.LOGIN_VERIFY_CODE], language)
