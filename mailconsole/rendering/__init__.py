@@ -3,7 +3,8 @@
 Whatever goes wrong in either engine, for whatever template or context, surfaces as ``TemplateError``::
 
     ValueError
-    └── TemplateError           message, line, column (1-based, None when unknown), engine
+    └── TemplateError           message, line, column (1-based, None when unknown), engine; text: the message
+                                as a Text in either language (an engine's own words are shown as it says them)
         └── TemplateLimitError  stopped by a limit: time, output, memory or iterations (``workers``)
 
 Every render and compile check runs in a worker process under a deadline and budgets (``workers``), so no
