@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from typing import Any
 
@@ -83,9 +84,17 @@ def text_fields(text: Text) -> dict[str, Any]:
 
 
 def text_of(fields: Mapping[str, Any]) -> Text:
-    """The Text of ``text_fields``."""
+    """The Text of ``text_fields``. It comes from a worker that runs tenant code, so its msgid may only name its own
+    values, plainly: str.format would follow ``{value.attribute}`` or ``{value[key]}`` into the caller's objects."""
+    msgid = str(fields["msgid"])
     params = {name: value if isinstance(value, str) else text_of(value) for name, value in fields["params"].items()}
-    return Text(str(fields["msgid"]), params)
+    for _, name, spec, conversion in _FORMATTER.parse(msgid):
+        if name is not None and (name not in params or spec or conversion):
+            raise ValueError(f"a sentence whose placeholder {name!r} is not one of its values: {msgid[:80]!r}")
+    return Text(msgid, params)
+
+
+_FORMATTER = string.Formatter()
 
 
 def _positioned(err: TemplateError, problem: Text) -> Text:

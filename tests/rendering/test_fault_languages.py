@@ -4,6 +4,7 @@ engine says itself (QuickJS, a JavaScript SyntaxError) stays as it says it."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from mailconsole.i18n import EN_US, ZH_CN
 from mailconsole.rendering import TemplateError, check_template, render_template
 from mailconsole.rendering.handlebars import MAX_SOURCE
+from mailconsole.rendering.workers import decode_reply
 
 
 def fault(source: Any, engine: str = "handlebar", **partials: str) -> TemplateError:
@@ -101,3 +103,14 @@ def test_what_the_javascript_engine_says_itself_stays_as_it_says_it(source: str,
     assert str(err) == said
     assert err.in_engine_words
     assert err.described().in_language(ZH_CN) == "第 1 行：" + err.message
+
+
+@pytest.mark.parametrize(
+    "msgid", ["{problem.in_language.__globals__}", "{problem[0]}", "{other}", "{problem!r}", "{problem:>9}", "{}"]
+)
+def test_a_sentence_from_a_worker_names_only_its_own_values_plainly(msgid: str) -> None:
+    # The worker runs tenant code: str.format must not follow a placeholder into the caller's objects.
+    reply = {"text": {"msgid": msgid, "params": {"problem": "x"}}, "line": None, "column": None}
+    data = b"e" + json.dumps({**reply, "engine": "handlebar", "limit": False}).encode()
+    with pytest.raises(ValueError, match="placeholder"):
+        decode_reply(data)
