@@ -212,7 +212,7 @@ var renderTemplate, renderedAsObject, precompile, renderWarm;
     var html;
     try { html = template(data); } catch (error) { return describe(error, "render"); }
     if (typeof html !== "string") {  // async: true in the data gives a Promise, not a mail
-      return describe(new Error("the template gives no text: remove async from the context"), "render");
+      return describe(new Error("the template gives no text"), "no-text");  // worded in Python
     }
     lastHtml = html;
     return html.indexOf("\0") === -1 ? html : renderedAsObject();
@@ -414,7 +414,10 @@ def _result(outcome: _Outcome) -> str:
 
 
 def _error(name: str, message: str, line: Any, stage: str) -> TemplateError:
-    """An error of ejs or of the template, in the words of ejs on Node."""
+    """An error of ejs or of the template, in the words of ejs on Node; the wrapper's own one in either language."""
+    if stage == "no-text":  # async: true in the data gives a Promise, not a mail
+        no_text = localized("Error: the template gives no text: remove async from the context")
+        return TemplateError(no_text, engine=_ENGINE)
     if stage == "render" and (runtime := _RUNTIME_CONTEXT.match(message)):
         line, message = int(runtime[1]), runtime[2]
     message = message.split(" while compiling ejs", 1)[0].strip()

@@ -85,6 +85,13 @@ def test_the_ejs_wrappers_own_sentence_comes_out_in_both_languages() -> None:
     assert err.described().in_language(ZH_CN) == "模板必须是文本"
 
 
+def test_the_ejs_wrappers_sentence_for_a_promise_comes_out_in_both_languages() -> None:
+    with pytest.raises(TemplateError) as raised:
+        render_template("<%= name %>", {"name": "N", "async": True}, "ejs")  # a Promise, not a mail
+    assert str(raised.value) == "Error: the template gives no text: remove async from the context"
+    assert raised.value.described().in_language(ZH_CN) == "模板没有生成文本：请从上下文中去掉 async"
+
+
 def test_an_unknown_engine_is_named_in_both_languages() -> None:
     err = fault("x", "mustache")
     assert str(err) == "unknown template engine 'mustache': use one of 'handlebar', 'ejs'"
