@@ -19,6 +19,7 @@ from tests.browser.support import (
     shown_text,
     start_process,
     stop_process,
+    wait_until,
 )
 from tests.support import free_port
 
@@ -47,6 +48,16 @@ def test_switching_the_language_keeps_the_template_its_draft_and_the_layout(cons
     page.keyboard.press("Enter")
     settle(page)
     expect(page.get_by_role("heading", name="MFA code")).to_be_visible()
+    editor_frame = page.locator("iframe[title*='code_editor']").first
+    narrow = editor_frame.bounding_box()
+    page.get_by_text("Editor wide", exact=True).click()
+    settle(page)
+
+    def editor_is_wide() -> bool:
+        box = editor_frame.bounding_box()
+        return narrow is not None and box is not None and box["width"] > 1.3 * narrow["width"]
+
+    wait_until(page, editor_is_wide, "the editor is wide")  # chosen before the draft is typed, then kept
     page.get_by_role("textbox", name="Subject", exact=True).fill("Draft subject {{verify_code}}")
     page.keyboard.press("Tab")
     settle(page)
@@ -56,11 +67,6 @@ def test_switching_the_language_keeps_the_template_its_draft_and_the_layout(cons
     page.keyboard.type("<p>Draft body kept</p>")
     page.keyboard.press("Escape")
     settle(page)
-    editor_frame = page.locator("iframe[title*='code_editor']").first
-    narrow = editor_frame.bounding_box()
-    page.get_by_text("Editor wide", exact=True).click()
-    settle(page)
-
     page.get_by_test_id("stSidebarContent").get_by_text("中文", exact=True).click()
     settle(page)
     expect(page.get_by_role("heading", name="MFA 验证码")).to_be_visible()

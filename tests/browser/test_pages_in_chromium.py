@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from mailconsole import AuthenticationClient, ManagementClient
+from mailconsole.i18n import EN_US, formatted_time
 from mailconsole.service.embedded import RunningService, start_service
 from mailconsole.service.settings import ServiceSettings
 from tests.browser.support import (
@@ -40,6 +41,11 @@ def console(service: RunningService, tmp_path_factory: pytest.TempPathFactory) -
     """`streamlit run console_app.py` on loopback without sign-in, configured (by environment) for the service."""
     with console_for(service, tmp_path_factory.mktemp("pages-log")) as url:
         yield url
+
+
+def english_moment(at: datetime) -> str:
+    """A moment as the English console writes it ("Dec 3, 2026, 10:33:41 PM"; Babel, as the console does)."""
+    return formatted_time(at, EN_US)
 
 
 @pytest.fixture
@@ -81,10 +87,10 @@ def test_a_change_made_here_shows_in_the_browsers_zone_by_the_local_admin(
     page.goto(f"{console}/audit")
     expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
     utc = datetime.fromisoformat(latest.at)
-    local = (utc + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+    local = english_moment(utc + timedelta(hours=8))
     opened = page.get_by_role("combobox", name="Open an entry")
     expect(opened).to_have_value(f"{local} · local admin (no sign-in) · MFA_VERIFY_CODE")
-    expect(shown_text(page, f"At {utc:%Y-%m-%d %H:%M:%S} UTC.")).to_be_visible()
+    expect(shown_text(page, f"At {english_moment(utc)} UTC.")).to_be_visible()
     expect(page.get_by_text("Time (Asia/Shanghai)").first).to_be_attached()
     expect(page.get_by_text(re.compile('subject: .* → "Zoned subject')).first).to_be_attached()
     shoot(page, "audit")
@@ -96,7 +102,7 @@ def test_the_outbox_shows_times_in_the_browsers_zone(service: RunningService, co
     with ManagementClient(service.base_url, service.userpool.id, service.userpool.secret) as management:
         (mail,) = [item for item in management.list_outbox(limit=5) if item.to == "zoned@example.com"]
     utc = datetime.fromisoformat(mail.created_at)
-    local = (utc + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+    local = english_moment(utc + timedelta(hours=8))
 
     page = zoned_page
     page.goto(f"{console}/outbox")
