@@ -11,17 +11,13 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.support import (
     ace_editor,
-    clean_env,
-    console_command,
+    embedded_console,
     open_page,
     settle,
     shoot,
     shown_text,
-    start_process,
-    stop_process,
     wait_until,
 )
-from tests.support import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -29,16 +25,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The console on the embedded default with a fresh data dir; yields its URL."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = start_process(
-        console_command(port),
-        f"{url}/_stcore/health",
-        tmp_path_factory.mktemp("language-templates-log") / "streamlit.log",
-        clean_env(MAILCONSOLE_DATA_DIR=str(tmp_path_factory.mktemp("language-templates-data"))),
-    )
-    yield url
-    stop_process(process)
+    with embedded_console(tmp_path_factory) as (url, _):
+        yield url
 
 
 def test_switching_the_language_keeps_the_template_its_draft_and_the_layout(console: str, page: Page) -> None:
