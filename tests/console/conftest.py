@@ -39,9 +39,14 @@ if str(ROOT) not in sys.path:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
-    saved = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("MAILCONSOLE_")}
     # The pages' tests read the English built-in mails (a zh-CN pool is tested in tests/service).
-    running = start_service(ServiceSettings(data_dir=tmp_path_factory.mktemp("service"), pool_language="en-US"))
+    yield from _service_of_a_pool(tmp_path_factory, "service", "en-US")
+
+
+def _service_of_a_pool(tmp_path_factory: pytest.TempPathFactory, name: str, language: str) -> Iterator[RunningService]:
+    """A service whose fresh user pool writes its mails in ``language``, started outside the console's settings."""
+    saved = {key: os.environ.pop(key) for key in list(os.environ) if key.startswith("MAILCONSOLE_")}
+    running = start_service(ServiceSettings(data_dir=tmp_path_factory.mktemp(name), pool_language=language))
     SECRETS_USED.add(running.userpool.secret)
     yield running
     running.stop()
@@ -57,6 +62,10 @@ def _clear_console_env(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def remote(monkeypatch: pytest.MonkeyPatch, service: RunningService) -> RunningService:
     """The console configured (by environment) for the running service."""
+    return _console_for(monkeypatch, service)
+
+
+def _console_for(monkeypatch: pytest.MonkeyPatch, service: RunningService) -> RunningService:
     _clear_console_env(monkeypatch)
     monkeypatch.setenv("MAILCONSOLE_API_HOST", service.base_url)
     monkeypatch.setenv("MAILCONSOLE_USERPOOL_ID", service.userpool.id)
@@ -118,24 +127,13 @@ def versionless(service: RunningService) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def chinese_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningService]:
     """A service whose user pool writes its mails in Chinese: what a Chinese page shows of a fresh tenant."""
-    saved = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("MAILCONSOLE_")}
-    running = start_service(ServiceSettings(data_dir=tmp_path_factory.mktemp("zh-service"), pool_language="zh-CN"))
-    SECRETS_USED.add(running.userpool.secret)
-    yield running
-    running.stop()
-    os.environ.update(saved)
+    yield from _service_of_a_pool(tmp_path_factory, "zh-service", "zh-CN")
 
 
 @pytest.fixture
 def chinese_remote(monkeypatch: pytest.MonkeyPatch, chinese_service: RunningService) -> RunningService:
     """The console configured (by environment) for the Chinese pool's service."""
-    _clear_console_env(monkeypatch)
-    monkeypatch.setenv("MAILCONSOLE_API_HOST", chinese_service.base_url)
-    monkeypatch.setenv("MAILCONSOLE_USERPOOL_ID", chinese_service.userpool.id)
-    monkeypatch.setenv("MAILCONSOLE_USERPOOL_SECRET", chinese_service.userpool.secret)
-    monkeypatch.setenv("MAILCONSOLE_APP_ID", chinese_service.userpool.app_id)
-    monkeypatch.setenv("MAILCONSOLE_APP_HOST", chinese_service.base_url)
-    return chinese_service
+    return _console_for(monkeypatch, chinese_service)
 
 
 @pytest.fixture
