@@ -23,7 +23,6 @@ from mailconsole.i18n import (
     Language,
     browser_language,
     fixed_console_language,
-    formatted_number,
     formatted_time,
     gettext,
     translated,
@@ -91,10 +90,6 @@ def _(msgid: str, /, **params: Any) -> str:
 def say(value: object) -> str:
     """A library sentence (``Text``, ``LocalizedValueError``) in the session's language; anything else as str()."""
     return translated(value, session_language())
-
-
-def shown_number(value: float) -> str:
-    return formatted_number(value, session_language())
 
 
 def shown_moment(at: datetime) -> str:

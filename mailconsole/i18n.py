@@ -36,7 +36,6 @@ __all__ = [
     "browser_language",
     "console_language",
     "fixed_console_language",
-    "formatted_number",
     "formatted_time",
     "gettext",
     "language_from_environment",
@@ -199,13 +198,6 @@ def formatted_time(at: datetime, language: Language) -> str:
     from babel.dates import format_datetime
 
     return format_datetime(at, "medium", tzinfo=at.tzinfo, locale=_babel_locale(language))
-
-
-def formatted_number(value: float, language: Language) -> str:
-    """A number as the language writes it (``12,345.6``)."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(value, locale=_babel_locale(language))
 
 
 @cache

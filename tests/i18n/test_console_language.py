@@ -1,4 +1,4 @@
-"""Which language a console session speaks before anyone chose one, and how each language writes times and numbers."""
+"""Which language a console session speaks before anyone chose one, and how each language writes a moment."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from mailconsole.i18n import (
     browser_language,
     console_language,
     fixed_console_language,
-    formatted_number,
     formatted_time,
 )
 
@@ -56,9 +55,3 @@ def test_each_language_writes_a_moment_its_own_way() -> None:
     # In the zone the moment is given in (the page converts to the browser's zone first).
     shanghai = at.astimezone(timezone(timedelta(hours=8)))
     assert formatted_time(shanghai, ZH_CN) == "2026年12月3日 21:20:05"
-
-
-def test_each_language_writes_a_number_its_own_way() -> None:
-    assert formatted_number(1234567.5, EN_US) == "1,234,567.5"
-    assert formatted_number(1234567.5, ZH_CN) == "1,234,567.5"
-    assert formatted_number(3, ZH_CN) == "3"
