@@ -21,6 +21,7 @@ from mailconsole.console.session import LANGUAGE_KEY
 from mailconsole.i18n import (
     LANGUAGES,
     Language,
+    Text,
     browser_language,
     fixed_console_language,
     formatted_time,
@@ -81,10 +82,8 @@ def _(msgid: str, /, **params: Any) -> str:
     """``msgid`` in the session's language, its ``{name}`` placeholders filled with ``params`` (which may be
     ``Text`` values themselves)."""
     language = session_language()
-    text = gettext(language, msgid)
-    if not params:
-        return text
-    return text.format(**{name: translated(value, language) for name, value in params.items()})
+    # Without values a msgid is not formatted, so a sentence that quotes a template's {{ }} stays as written.
+    return Text(msgid, params).in_language(language) if params else gettext(language, msgid)
 
 
 def say(value: object) -> str:
