@@ -307,9 +307,10 @@ class RenderPool:
     def run(self, job: Job) -> str:
         """The rendered text ("" for a check), or TemplateError (``TemplateLimitError`` when a limit stopped it)."""
         self._refuse_quarantined(job)
+        payload = encode_job(job)  # a context that cannot be sent fails here, before a worker is taken
         worker = self._acquire()
         try:
-            worker.connection.send_bytes(encode_job(job))
+            worker.connection.send_bytes(payload)
             if not self._answered(worker, self.limits.timeout):
                 self._quarantine(_quarantine_key(job))
                 raise TemplateLimitError(

@@ -189,6 +189,14 @@ def test_jobs_cross_to_the_worker_intact() -> None:
         assert copy.engine is job.engine
 
 
+def test_a_context_that_cannot_be_sent_costs_no_worker(pool: RenderPool) -> None:
+    workers = pool.workers()
+    with pytest.raises(TypeError):  # render_template words it as a TemplateError
+        run(pool, "{{a}}", {"a": threading.Lock()})
+    assert pool.workers() == workers  # the worker it would have gone to was neither taken nor discarded
+    assert run(pool, "{{a}}", {"a": 1}) == "1"
+
+
 def test_a_reply_that_is_neither_a_text_nor_an_error_is_refused() -> None:
     with pytest.raises(ValueError, match="neither a text nor an error"):
         decode_reply(b'{"output": "from an older worker"}')
