@@ -37,6 +37,7 @@ let edit = 0;
 const edited = (source) => source.replace("</body>", `<!-- edit ${(edit += 1)} --></body>`);
 const figures = { hbs_compile: [], hbs_render: [], ejs_compile: [], ejs_render: [], ejs_compile_render: [] };
 figures.ejs_compile_render_new_text = [];
+figures.ejs_send = [];
 for (const item of work.builtins) {
   figures.hbs_compile.push(medianMs(() => compileHandlebars(item.hbs)));
   const hbs = compileHandlebars(item.hbs);
@@ -48,6 +49,8 @@ for (const item of work.builtins) {
   figures.ejs_compile_render.push(medianMs(() => ejs.compile(item.ejs)(item.context), work.ejs_rounds));
   const newText = () => ejs.compile(edited(item.ejs))(item.context);
   figures.ejs_compile_render_new_text.push(medianMs(newText, work.ejs_rounds));
+  const send = () => item.ejs_send.map((part) => ejs.compile(part)(item.context));
+  figures.ejs_send.push(medianMs(send, work.ejs_rounds));
 }
 const result = {};
 for (const [key, values] of Object.entries(figures)) {

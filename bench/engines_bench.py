@@ -25,6 +25,9 @@ PATH, bench/engines_bench.js runs the same workloads (sent to it as JSON) with e
 MAILCONSOLE_NODE_ENGINES (a directory made by scripts/corpus/install_engines.sh) or installed into a temporary
 directory for the run.
 
+The row "ejs send" renders a built-in's body, subject and sender one after another, as a send does (and the preview):
+each in a context of its own, which the worker readied before (ejs.PREPARED_CONTEXTS).
+
 Prints medians in milliseconds: per template (the median over the 15) and the sum over the 15; then the two goals
 of the live preview (issue 10): a Handlebars edit of the ~20 KB template at most 3x handlebars.js', and an EJS
 compile + render of each built-in template at most 5x ejs' on Node.
@@ -45,10 +48,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mailconsole.models import TemplateType
+from mailconsole.models import TemplateEngine, TemplateType
 from mailconsole.rendering import ejs, handlebars, handlebars_codegen, render_template
 from mailconsole.rendering.samples import sample_context
-from mailconsole.service.defaults import default_content
+from mailconsole.service.defaults import default_content, default_template
 
 ROOT = Path(__file__).resolve().parents[1]
 EJS_TRANSLATIONS = ROOT / "tests" / "rendering" / "corpus" / "ejs"
@@ -63,6 +66,7 @@ EJS_GOAL = 5  # at most this many times ejs' compile + render on Node, for each 
 # Node's back-to-back loop beside it does not pay. The row "idle" shows it (IDLE_PAUSE, as between two keystrokes).
 PREPARE_PAUSE = 0.005
 IDLE_PAUSE = 0.05
+SEND_PAUSE = 0.01  # before each send: time for the worker to ready a context for each of its three renders again
 # The rows of EJS renders take the median of more rounds than the others, on both sides: a render takes a tenth of a
 # millisecond on Node and a few tenths here, and with 21 rounds the worst of the 15 ratios still moved by 1x from
 # one run to the next. On a shared machine a render in a worker (a second process, at a lower priority) also meets
@@ -88,11 +92,13 @@ def workload() -> Workload:
     builtins = []
     for kind in TemplateType:
         translation = json.loads((EJS_TRANSLATIONS / f"builtin-{kind.value}.json").read_text(encoding="utf-8"))
+        in_ejs = default_template(kind, TemplateEngine.EJS)
         builtins.append(
             {
                 "name": kind.value,
                 "hbs": default_content(kind.value),
                 "ejs": translation["template"],
+                "ejs_send": [translation["template"], in_ejs.subject, in_ejs.sender],
                 "context": sample_context(kind),
             }
         )
@@ -127,7 +133,7 @@ def edited(source: str, number: int) -> str:
 
 def ours(work: Workload) -> dict[str, Any]:
     keys = ("hbs_compile", "hbs_render", "ejs_compile", "ejs_render", "ejs_render_new_text", "ejs_render_idle")
-    keys += ("ejs_render_unprepared",)
+    keys += ("ejs_render_unprepared", "ejs_send")
     figures: dict[str, list[float]] = {key: [] for key in keys}
     for item in work["builtins"]:
         source, context = item["hbs"], item["context"]
@@ -142,6 +148,9 @@ def ours(work: Workload) -> dict[str, Any]:
         figures["ejs_render_new_text"].append(median_ms(new_text, EJS_RENDER_ROUNDS, before=worker_prepares))
         figures["ejs_render_idle"].append(median_ms(ejs_render, before=functools.partial(time.sleep, IDLE_PAUSE)))
         figures["ejs_render_unprepared"].append(median_ms(ejs_render))
+        send = [functools.partial(render_template, part, context, "ejs") for part in item["ejs_send"]]
+        between_sends = functools.partial(time.sleep, SEND_PAUSE)
+        figures["ejs_send"].append(median_ms(lambda send=send: [render() for render in send], before=between_sends))
     result: dict[str, Any] = {f"{key}_median": statistics.median(values) for key, values in figures.items()}
     result |= {f"{key}_sum": sum(values) for key, values in figures.items()}
     result |= {f"{key}_each": values for key, values in figures.items()}
@@ -203,6 +212,7 @@ def main() -> None:
         (f"  the same, {IDLE_PAUSE * 1000:.0f} ms idle before each", "ejs_render_idle", "ejs_compile_render"),
         ("  the same, context made in the render", "ejs_render_unprepared", "ejs_compile_render"),
         ("  Node: render of the compiled template", None, "ejs_render"),
+        ("ejs send: body, subject, sender in a row", "ejs_send", "ejs_send"),
         (f"handlebars edit of a {size:.0f} KB template", "hbs_edit", "hbs_edit"),
         (f"ejs edit of a {size:.0f} KB template", "ejs_edit", "ejs_edit"),
     ]

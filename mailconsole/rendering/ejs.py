@@ -15,10 +15,10 @@ in Python (ejs' rules, checked against the library text for text), and the conte
 ``Template.compile`` on that source (0.3 ms with the render).
 
 A fresh context with ejs loaded costs about 2 ms (0.1 ms the context, the rest evaluating ``ejs.min.js``; the
-quickjs binding offers neither a second context on one runtime nor bytecode to load). ``prepare()`` pays that
-ahead of time: it readies a context for the calling thread's next render, which takes it (a render without one
-makes its own). A worker calls it when idle, after replying. A prepared context has never run a template, is
-used by one render only, and only in the thread that prepared it.
+quickjs binding offers neither a second context on one runtime nor bytecode to load). That is paid ahead of time:
+``prepare()`` readies a context for the calling thread's next render, which takes it (a render without one makes
+its own), and a worker keeps a few ready while it waits between renders (``between_renders``). A prepared context
+has never run a template, is used by one render only, and only in the thread that prepared it.
 
 The output is ejs' on Node, byte for byte (``tests/rendering/corpus``), except for ``KNOWN_DIFFERENCES``.
 """
@@ -30,7 +30,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -74,10 +74,16 @@ STACK_LIMIT = 1024 * 1024
 
 _ENGINE = TemplateEngine.EJS
 _LIBRARY = Path(__file__).with_name("vendor") / "ejs.min.js"
-_PREPARED = threading.local()  # .context: the thread's next context; .spent: its last render's, to be freed;
-# .warm: the templates compiled into .context (source → index); .recent: the templates to compile into the next one;
+_PREPARED = threading.local()  # .stock: the thread's prepared contexts (_Prepared), the next render's last;
+# .spent: its last render's context, to be freed; .recent: the templates to compile into the next one prepared;
 # .seen: the templates rendered once lately.
-# Each context that prepare() readies gets the thread's last few templates that were rendered more than once
+# A send renders a template's body, subject and sender one after another, and so does the preview: a thread keeps
+# that many contexts ready (a worker readies them while it waits, see between_renders), so that none of the three
+# waits for a context to be made (2.6 ms each).
+PREPARED_CONTEXTS = 3
+# After a render a worker waits this long for the next one of a burst before it spends 2.6 ms readying a context.
+LINGER_SECONDS = 0.001
+# Each context that is prepared gets the thread's last few templates that were rendered more than once
 # compiled in, while nothing waits for it: a render of one of them then only runs it (each send renders the content,
 # subject and sender of a template; the preview renders the same text again when the data changes). A template
 # rendered once is only noted: an edit in the preview is new text each time, and compiling it ahead would be wasted.
@@ -236,22 +242,52 @@ def render(source: str, context: Mapping[str, Any]) -> str:
     return _run(source, json.dumps(data), own_source=not with_options)
 
 
+class _Prepared(NamedTuple):
+    context: quickjs.Context
+    warm: dict[str, int]  # the templates compiled into it: source → index for renderWarm
+
+
 def prepare() -> None:
-    """Ready a context for this thread's next render or check, so that it does not pay for one (about 2 ms), with
-    the thread's last templates compiled in (``WARM_TEMPLATES``).
+    """Ready a context for this thread's next render or check, unless one is ready, so that it does not pay for one
+    (about 2 ms), with the thread's last templates compiled in (``WARM_TEMPLATES``).
 
     It also frees the context of this thread's last render, which waits for it (or for the next render) to do so.
     """
     _PREPARED.spent = None
-    if getattr(_PREPARED, "context", None) is None:
-        context = _new_context()
-        try:
-            warm = _precompile(context)
-        except Exception:  # a limit of the context, which may be left unsound: a clean one, and no more of them
-            _PREPARED.recent, _PREPARED.seen = OrderedDict(), OrderedDict()
-            context, warm = _new_context(), {}
-        _PREPARED.warm = warm
-        _PREPARED.context = context
+    if not _stock():
+        _prepare_one()
+
+
+def between_renders(render_waiting: Callable[[float], bool]) -> None:
+    """What a worker does after a render while it waits for the next: free the render's context, then ready
+    contexts up to ``PREPARED_CONTEXTS``, one at a time, and stop as soon as ``render_waiting(seconds)`` says that
+    a render waits. With a context left it first waits ``LINGER_SECONDS`` for the next render of a burst, which
+    then has its context at once instead of after one more is made."""
+    _PREPARED.spent = None
+    stock = _stock()
+    if stock and len(stock) < PREPARED_CONTEXTS and render_waiting(LINGER_SECONDS):
+        return
+    while len(stock) < PREPARED_CONTEXTS:
+        _prepare_one()
+        if render_waiting(0):
+            return
+
+
+def _stock() -> list[_Prepared]:
+    stock: list[_Prepared] | None = getattr(_PREPARED, "stock", None)
+    if stock is None:
+        stock = _PREPARED.stock = []
+    return stock
+
+
+def _prepare_one() -> None:
+    context = _new_context()
+    try:
+        warm = _precompile(context)
+    except Exception:  # a limit of the context, which may be left unsound: a clean one, and no more of them
+        _PREPARED.recent, _PREPARED.seen = OrderedDict(), OrderedDict()
+        context, warm = _new_context(), {}
+    _stock().append(_Prepared(context, warm))
 
 
 def _precompile(context: quickjs.Context) -> dict[str, int]:
@@ -272,9 +308,9 @@ def _precompile(context: quickjs.Context) -> dict[str, int]:
 
 
 def _warm_index(source: str) -> int | None:
-    """Where ``source`` is compiled in this thread's prepared context, if it is."""
-    warm: dict[str, int] = getattr(_PREPARED, "warm", {})
-    return warm.get(source)
+    """Where ``source`` is compiled in the context this thread's next render takes, if it is."""
+    stock = _stock()
+    return stock[-1].warm.get(source) if stock else None
 
 
 def _remember(source: str, arguments: _Arguments | None) -> None:
@@ -299,12 +335,11 @@ def _remember(source: str, arguments: _Arguments | None) -> None:
 
 
 def _take_context() -> quickjs.Context:
-    """This thread's prepared context (it is then gone), or a new one."""
+    """This thread's last prepared context, the one with the latest templates compiled in (it is then gone), or a
+    new one."""
     _PREPARED.spent = None  # the last render's, if prepare() did not free it
-    context = getattr(_PREPARED, "context", None)
-    _PREPARED.context = None
-    _PREPARED.warm = {}
-    return context if context is not None else _new_context()
+    stock = _stock()
+    return stock.pop().context if stock else _new_context()
 
 
 @functools.cache

@@ -144,8 +144,8 @@ def serve(fd: int, limits: RenderLimits) -> None:
             connection.send_bytes(encode_reply(_memory_error(job, limits)))
             return
         connection.send_bytes(encode_reply(outcome))
-        if job.engine is TemplateEngine.EJS:
-            ejs.prepare()  # the next EJS render's fresh context, made while the caller reads this answer
+        if job.engine is TemplateEngine.EJS:  # the next EJS renders' fresh contexts, made while nothing waits
+            ejs.between_renders(connection.poll)
 
 
 def _run(job: Job, limits: RenderLimits) -> str:

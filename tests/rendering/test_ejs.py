@@ -101,21 +101,77 @@ def test_a_render_cannot_change_the_next_one() -> None:
     assert render("<%= ({}).who %>") == ""
 
 
+def next_context() -> Any:
+    """The prepared context this thread's next render takes, if any."""
+    stock = ejs_engine._stock()
+    return stock[-1].context if stock else None
+
+
+def next_warm() -> dict[str, int]:
+    """The templates compiled into the context this thread's next render takes."""
+    stock = ejs_engine._stock()
+    return stock[-1].warm if stock else {}
+
+
+@pytest.fixture(autouse=True)
+def no_contexts_left_by_other_tests() -> None:
+    ejs_engine._stock().clear()
+
+
 def test_a_prepared_context_serves_one_render_in_the_thread_that_prepared_it() -> None:
     ejs_engine.prepare()
-    prepared = ejs_engine._PREPARED.context
+    prepared = next_context()
     ejs_engine.prepare()  # already ready: kept
-    assert ejs_engine._PREPARED.context is prepared
+    assert [each.context for each in ejs_engine._stock()] == [prepared]
     elsewhere = _in_thread(lambda: in_engine("<%= 'other thread' %>"))
     assert elsewhere == "other thread"
-    assert ejs_engine._PREPARED.context is prepared  # another thread made its own
+    assert next_context() is prepared  # another thread made its own
     assert in_engine("<%= 1 + 1 %>") == "2"
-    assert ejs_engine._PREPARED.context is None  # taken by that render, never used again
+    assert next_context() is None  # taken by that render, never used again
     assert ejs_engine._PREPARED.spent is prepared  # to be freed when the thread is idle
     ejs_engine.prepare()
     assert ejs_engine._PREPARED.spent is None
-    assert ejs_engine._PREPARED.context is not prepared
+    assert next_context() is not prepared
     assert in_engine("<%= 'again' %>") == "again"
+
+
+class RenderWaiting:
+    """``between_renders``' question, answered from a script: whether a render waits, after how long a wait."""
+
+    def __init__(self, *answers: bool) -> None:
+        self.answers = list(answers)
+        self.waits: list[float] = []
+
+    def __call__(self, seconds: float) -> bool:
+        self.waits.append(seconds)
+        return self.answers.pop(0) if self.answers else False
+
+
+def test_between_renders_a_worker_readies_a_context_for_each_render_of_a_send() -> None:
+    asked = RenderWaiting()
+    ejs_engine.between_renders(asked)
+    contexts = [each.context for each in ejs_engine._stock()]
+    assert len(set(map(id, contexts))) == ejs_engine.PREPARED_CONTEXTS
+    assert asked.waits == [0] * ejs_engine.PREPARED_CONTEXTS  # none left: no waiting before the first one
+    renders = ["<%= 'body' %>", "<%= 'subject' %>", "<%= 'sender' %>"]
+    assert [in_engine(source) for source in renders] == ["body", "subject", "sender"]
+    assert next_context() is None  # each render took a context of its own
+
+
+def test_a_render_that_waits_is_served_before_more_contexts_are_made() -> None:
+    ejs_engine.prepare()
+    asked = RenderWaiting(True)  # the next render of a burst is there within the linger
+    ejs_engine.between_renders(asked)
+    assert asked.waits == [ejs_engine.LINGER_SECONDS]
+    assert len(ejs_engine._stock()) == 1
+    asked = RenderWaiting(False, True)  # none within the linger; one arrives while the first is made
+    ejs_engine.between_renders(asked)
+    assert asked.waits == [ejs_engine.LINGER_SECONDS, 0]
+    assert len(ejs_engine._stock()) == 2
+    ejs_engine.between_renders(RenderWaiting())
+    ejs_engine.between_renders(asked := RenderWaiting())  # full: nothing to do, nothing asked
+    assert asked.waits == []
+    assert len(ejs_engine._stock()) == ejs_engine.PREPARED_CONTEXTS
 
 
 def test_prepared_contexts_keep_renders_apart() -> None:
@@ -139,10 +195,10 @@ def rendered_twice(source: str, context: dict[str, Any] | None = None) -> list[s
 def test_a_template_compiled_ahead_renders_as_when_compiled_in_the_render() -> None:
     source = "<ul>\n<% items.forEach(function (item) { -%>\n  <li><%= item %></li>\n<% }) -%>\n</ul>"
     assert rendered_twice(source, {"items": ["a<", "b"]}) == ["<ul>\n  <li>a&lt;</li>\n  <li>b</li>\n</ul>"] * 2
-    assert source in ejs_engine._PREPARED.warm
+    assert source in next_warm()
     assert in_engine(source, {"items": ["c"]}) == "<ul>\n  <li>c</li>\n</ul>"
     ejs_engine.prepare()
-    assert source in ejs_engine._PREPARED.warm
+    assert source in next_warm()
     with pytest.raises(TemplateError) as raised:  # ejs' message and line, as in a compile in the render
         in_engine(source, {"items": None})
     assert raised.value.line == 2
@@ -152,7 +208,7 @@ def test_a_template_compiled_ahead_renders_as_when_compiled_in_the_render() -> N
 def test_renders_of_a_template_compiled_ahead_are_kept_apart() -> None:
     tamper = "<%= ({}).who || 'clean' %><% Object.prototype.who = 'tampered'; globalThis.left = 1 %>"
     assert rendered_twice(tamper) == ["clean", "clean"]
-    assert tamper in ejs_engine._PREPARED.warm
+    assert tamper in next_warm()
     assert in_engine(tamper) == "clean"
     ejs_engine.prepare()
     assert in_engine("<%= typeof left %>") == "undefined"
@@ -161,7 +217,7 @@ def test_renders_of_a_template_compiled_ahead_are_kept_apart() -> None:
 def test_another_template_sees_nothing_of_those_compiled_ahead() -> None:
     secret = "<%= 'a tenant of its own' %>"
     rendered_twice(secret)
-    assert secret in ejs_engine._PREPARED.warm
+    assert secret in next_warm()
     # With options in the data ejs compiles in the render, without the global that holds a template's text.
     peek = "<%= typeof __ejsTemplateText %>|<%= JSON.stringify(Object.getOwnPropertyNames(globalThis)) %>"
     seen = in_engine(peek, {"compileDebug": True})
@@ -174,14 +230,14 @@ def test_only_the_last_small_templates_rendered_again_are_compiled_ahead() -> No
     large = "<%= 1 %>" + "x" * ejs_engine.WARM_SOURCE_LIMIT
     for source in [*sources, large]:
         rendered_twice(source)
-    assert set(ejs_engine._PREPARED.warm) == set(sources[-ejs_engine.WARM_TEMPLATES :])
+    assert set(next_warm()) == set(sources[-ejs_engine.WARM_TEMPLATES :])
     rendered_twice("<%= locals.delimiter %>", {"delimiter": "%"})  # options in the data: compiled in the render
-    assert "<%= locals.delimiter %>" not in ejs_engine._PREPARED.warm
+    assert "<%= locals.delimiter %>" not in next_warm()
     for number in range(3):  # edits in the preview: each text once
         ejs_engine.prepare()
         in_engine(f"<%= 'edit {number}' %>")
     ejs_engine.prepare()
-    assert set(ejs_engine._PREPARED.warm) == set(sources[-ejs_engine.WARM_TEMPLATES :])
+    assert set(next_warm()) == set(sources[-ejs_engine.WARM_TEMPLATES :])
 
 
 def test_a_context_prepared_long_before_still_gives_the_template_its_whole_time() -> None:
