@@ -7,10 +7,11 @@ hosted-code platforms do, the limits are enforced from outside the engine:
 - each render or compile check runs in a worker process, one job at a time; the caller waits at most
   ``timeout`` seconds, then kills the worker (whatever it is doing) and the next job gets a fresh one;
 - a worker's address space is capped (``max_memory``) and its output is refused past ``max_output`` bytes;
-- workers run at a lower CPU priority than the process that serves requests, and a render still running after
-  a fifth of a second drops to the lowest, so runaways slow down neither the service nor other renders;
-- a template that ran out of time is refused at once for ``quarantine`` seconds, so that repeated anonymous sends
-  of it cost nothing.
+- workers run at a lower CPU priority than the process that serves requests, and a render that has used a tenth
+  of a second of CPU time drops to the lowest, so runaways slow down neither the service nor other renders;
+- a template that ran out of time after using that much CPU is refused at once for ``quarantine`` seconds, so that
+  repeated anonymous sends of it cost nothing. One that ran out of time while it waited for a CPU (a machine under
+  heavy load) is refused that once: the template was not at fault, and its next send runs.
 
 Workers are forked from a zygote process that has already imported the engines (``zygote``), so a new one starts
 in milliseconds, and is killed through a pidfd, which cannot hit another process that reused its pid. The
@@ -50,11 +51,14 @@ from mailconsole.rendering.engines import engine_of
 from mailconsole.rendering.errors import TemplateError, TemplateLimitError, text_fields, text_of
 
 MEGABYTE = 1024 * 1024
-# Workers yield the CPU to the process that answers requests, and a render still running after SLOW_RENDER
-# seconds (a mail renders in milliseconds) drops to the lowest priority: runaway templates then slow neither the
-# service nor the renders that start after them.
+# Workers yield the CPU to the process that answers requests. A render is looked at every SLOW_RENDER seconds
+# while it runs; once it has used RUNAWAY_CPU seconds of CPU time (a mail renders in milliseconds) it is a runaway:
+# it drops to the lowest priority, so that it slows neither the service nor the renders that start after it, and
+# is quarantined if it misses the deadline. CPU time, not the time waited: on a machine under heavy load a
+# render may wait long for a CPU, and that is not its template's fault.
 WORKER_NICENESS = 5
 SLOW_RENDER = 0.2
+RUNAWAY_CPU = 0.1
 
 
 class RenderLimits(BaseSettings):
@@ -267,6 +271,7 @@ class _Worker:
         self._replies = select.poll()
         self._replies.register(self.connection.fileno(), select.POLLIN)
         self.pid = pid
+        self._cpu_clock = (~pid << 3) | 2  # Linux's CPU-time clock of process pid, as clock_getcpuclockid(3) makes
         self.demoted = False
         try:
             self.pidfd: int | None = os.pidfd_open(pid)
@@ -277,6 +282,13 @@ class _Worker:
     def answers_within(self, seconds: float) -> bool:
         """Whether the worker's answer (or its hang-up) arrives within ``seconds``."""
         return bool(self._replies.poll(seconds * 1000))
+
+    def cpu_seconds(self) -> float:
+        """The CPU time the worker has used so far (0 once it is gone)."""
+        try:
+            return time.clock_gettime(self._cpu_clock)
+        except OSError:
+            return 0.0
 
     def demote(self) -> None:
         self.demoted = True
@@ -310,17 +322,10 @@ class RenderPool:
         payload = encode_job(job)  # a context that cannot be sent fails here, before a worker is taken
         worker = self._acquire()
         try:
+            started_cpu = worker.cpu_seconds()
             worker.connection.send_bytes(payload)
-            if not self._answered(worker, self.limits.timeout):
-                self._quarantine(_quarantine_key(job))
-                raise TemplateLimitError(
-                    localized(
-                        "the template took longer than {seconds} s (MAILCONSOLE_RENDER_TIMEOUT): look for a loop "
-                        "that does not end, nested loops over large lists or a slow regular expression",
-                        seconds=f"{self.limits.timeout:g}",
-                    ),
-                    engine=job.engine,
-                )
+            if not self._answered(worker, started_cpu):
+                raise self._out_of_time(job, runaway=self._runaway(worker, started_cpu))
             reply = decode_reply(worker.connection.recv_bytes(_MAX_REPLY))
         except (EOFError, OSError) as err:  # the worker died: its memory cap, or a crash of an engine
             self._discard(worker)
@@ -344,13 +349,40 @@ class RenderPool:
             raise reply
         return reply
 
-    @staticmethod
-    def _answered(worker: _Worker, timeout: float) -> bool:
-        """Whether the worker answers within ``timeout``; demoted to the lowest CPU priority if it is slow."""
-        if worker.answers_within(min(SLOW_RENDER, timeout)):
-            return True
-        worker.demote()
-        return worker.answers_within(max(0.0, timeout - SLOW_RENDER))
+    def _answered(self, worker: _Worker, started_cpu: float) -> bool:
+        """Whether the worker answers within the deadline; demoted to the lowest CPU priority once its render is a
+        runaway (``started_cpu``: the worker's CPU time when the job was sent)."""
+        deadline = time.monotonic() + self.limits.timeout
+        while (left := deadline - time.monotonic()) > 0:
+            if worker.answers_within(min(SLOW_RENDER, left)):
+                return True
+            if not worker.demoted and self._runaway(worker, started_cpu):
+                worker.demote()
+        return False
+
+    def _runaway(self, worker: _Worker, started_cpu: float) -> bool:
+        """Whether the worker's render has used RUNAWAY_CPU of CPU time (half the deadline, if that is less)."""
+        return worker.cpu_seconds() - started_cpu >= min(RUNAWAY_CPU, self.limits.timeout / 2)
+
+    def _out_of_time(self, job: Job, *, runaway: bool) -> TemplateLimitError:
+        """The refusal of a render past the deadline; a runaway's template is quarantined too."""
+        seconds = f"{self.limits.timeout:g}"
+        if not runaway:
+            starved = localized(
+                "the template did not finish within {seconds} s (MAILCONSOLE_RENDER_TIMEOUT) because the renderer "
+                "was short of CPU time (the machine is busy): try again",
+                seconds=seconds,
+            )
+            return TemplateLimitError(starved, engine=job.engine)
+        self._quarantine(_quarantine_key(job))
+        return TemplateLimitError(
+            localized(
+                "the template took longer than {seconds} s (MAILCONSOLE_RENDER_TIMEOUT): look for a loop "
+                "that does not end, nested loops over large lists or a slow regular expression",
+                seconds=seconds,
+            ),
+            engine=job.engine,
+        )
 
     def workers(self) -> int:
         """How many worker processes are alive now."""

@@ -7,6 +7,7 @@ The runaway templates are the ones an attack on the service found: a backtrackin
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -61,6 +62,18 @@ def test_a_template_out_of_time_is_refused_without_running_for_a_while(pool: Ren
         run(pool, BACKTRACKING, {"another": "context"}, engine=EJS)
     assert time.monotonic() - started < 0.1
     assert run(pool, BACKTRACKING.replace("40", "4"), engine=EJS) == "false"  # another template is not
+
+
+def test_a_render_starved_of_cpu_time_is_refused_but_not_quarantined(pool: RenderPool) -> None:
+    # A worker that gets no CPU (stopped here; a machine under heavy load, elsewhere) misses the deadline with a
+    # template that needs a millisecond: it is refused then, and runs again at the next send.
+    worker = pool._idle[-1]  # the one the next render takes
+    os.kill(worker.pid, signal.SIGSTOP)
+    with pytest.raises(TemplateLimitError, match="short of CPU time") as raised:
+        run(pool, "{{a}}", {"a": 1})
+    assert "loop" not in raised.value.message  # nothing to look for in the template
+    assert run(pool, "{{a}}", {"a": 2}) == "2"  # not quarantined
+    assert worker.pidfd is None  # the stopped worker was killed and replaced
 
 
 def test_nested_loops_over_the_root_stop_at_the_iteration_budget() -> None:
