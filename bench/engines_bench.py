@@ -20,8 +20,8 @@ compile" is ejs.check in this process, with a context prepared ahead.
 Node: handlebars.js (precompile + template) and ejs.compile, then the compiled function. Node's EJS rows also come
 as "same text" and "new text", each compared with ours of the same kind: V8 keeps what ``new Function`` compiled,
 by its source, so ejs.compile of a text seen before costs about half of new text (0.10 against 0.21 ms for a
-built-in; with ``node --no-compilation-cache`` both take 0.20 ms), as a template compiled ahead does here. When ``node`` is on the
-PATH, bench/engines_bench.js runs the same workloads (sent to it as JSON) with engines from
+built-in; with ``node --no-compilation-cache`` both take 0.20 ms), as a template compiled ahead does here.
+When ``node`` is on the PATH, bench/engines_bench.js runs the same workloads (sent to it as JSON) with engines from
 MAILCONSOLE_NODE_ENGINES (a directory made by scripts/corpus/install_engines.sh) or installed into a temporary
 directory for the run.
 
