@@ -66,7 +66,7 @@ EJS_GOAL = 5  # at most this many times ejs' compile + render on Node, for each 
 # Node's back-to-back loop beside it does not pay. The row "idle" shows it (IDLE_PAUSE, as between two keystrokes).
 PREPARE_PAUSE = 0.005
 IDLE_PAUSE = 0.05
-SEND_PAUSE = 0.01  # before each send: time for the worker to ready a context for each of its three renders again
+SEND_PAUSE = 0.06  # before each send: time for the worker to ready a context for each of its renders again
 # The rows of EJS renders take the median of more rounds than the others, on both sides: a render takes a tenth of a
 # millisecond on Node and a few tenths here, and with 21 rounds the worst of the 15 ratios still moved by 1x from
 # one run to the next. On a shared machine a render in a worker (a second process, at a lower priority) also meets

@@ -152,7 +152,8 @@ def test_between_renders_a_worker_readies_a_context_for_each_render_of_a_send() 
     ejs_engine.between_renders(asked)
     contexts = [each.context for each in ejs_engine._stock()]
     assert len(set(map(id, contexts))) == ejs_engine.PREPARED_CONTEXTS
-    assert asked.waits == [0] * ejs_engine.PREPARED_CONTEXTS  # none left: no waiting before the first one
+    # None left: the first is made at once; the others once no render came for a while.
+    assert asked.waits == [0] + [ejs_engine.REFILL_PAUSE] * (ejs_engine.PREPARED_CONTEXTS - 1)
     renders = ["<%= 'body' %>", "<%= 'subject' %>", "<%= 'sender' %>"]
     assert [in_engine(source) for source in renders] == ["body", "subject", "sender"]
     assert next_context() is None  # each render took a context of its own
@@ -164,9 +165,9 @@ def test_a_render_that_waits_is_served_before_more_contexts_are_made() -> None:
     ejs_engine.between_renders(asked)
     assert asked.waits == [ejs_engine.LINGER_SECONDS]
     assert len(ejs_engine._stock()) == 1
-    asked = RenderWaiting(False, True)  # none within the linger; one arrives while the first is made
+    asked = RenderWaiting(False, True)  # none within the linger: one is made; then a render comes
     ejs_engine.between_renders(asked)
-    assert asked.waits == [ejs_engine.LINGER_SECONDS, 0]
+    assert asked.waits == [ejs_engine.LINGER_SECONDS, ejs_engine.REFILL_PAUSE]
     assert len(ejs_engine._stock()) == 2
     ejs_engine.between_renders(RenderWaiting())
     ejs_engine.between_renders(asked := RenderWaiting())  # full: nothing to do, nothing asked
