@@ -133,17 +133,20 @@ def _show_badge(connection: Connection) -> None:
     if connection.management is not None and not connection.data.service_info_known:
         with st.spinner(_("Connecting to the backend…")):
             connection.extensions()
-    with st.sidebar:
-        st.markdown(_("**Tenant** `{name}`", name=connection.tenant.name))
-        if connection.tenant_id:
-            if connection.is_smtp_setup:
-                st.caption(_("Tenant id: `{id}`", id=connection.tenant_id))
-            else:
-                st.caption(_("User pool: `{id}`", id=connection.tenant_id))
-        st.markdown(_("**Backend** {backend}", backend=connection.backend_name()))
-        st.caption(f"`{connection.host}`")
-        if connection.embedded_data_dir is not None:
-            st.caption(_("Data: `{directory}`", directory=connection.embedded_data_dir))
+    # One element, drawn on every run of every page: five took 0.3 ms of each run. No colour directive around
+    # the values: an IPv6 host's "]" would end it.
+    lines = [_("**Tenant** `{name}`", name=connection.tenant.name)]
+    if connection.tenant_id:
+        if connection.is_smtp_setup:
+            tenant_id = _("Tenant id: `{id}`", id=connection.tenant_id)
+        else:
+            tenant_id = _("User pool: `{id}`", id=connection.tenant_id)
+        lines.append(tenant_id)
+    lines.append(_("**Backend** {backend}", backend=connection.backend_name()))
+    lines.append(f"`{connection.host}`")
+    if connection.embedded_data_dir is not None:
+        lines.append(_("Data: `{directory}`", directory=connection.embedded_data_dir))
+    st.sidebar.markdown("  \n".join(lines))
 
 
 def current_connection() -> Connection:
