@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from components.language import LANGUAGE_NAMES
 from mailconsole.service.settings import ServiceSettings
-from tests.browser.support import embedded_console, settle, shoot, shown_text
+from tests.browser.support import settle, shoot, shown_text
 from tests.console.shown_text import english_words
 
 pytestmark = pytest.mark.browser
@@ -28,12 +28,6 @@ MAIN_PAGES = {
     "outbox": "发件箱",
     "audit": "审计日志",
 }
-
-
-@pytest.fixture(scope="module")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    with embedded_console(tmp_path_factory) as running:
-        yield running
 
 
 @pytest.fixture
@@ -67,8 +61,8 @@ WORDS_OF = """element => {
 }"""
 
 
-def test_a_chinese_browser_gets_every_main_page_in_chinese(console: tuple[str, Path], chinese_page: Page) -> None:
-    url, _ = console
+def test_a_chinese_browser_gets_every_main_page_in_chinese(embedded: tuple[str, Path], chinese_page: Page) -> None:
+    url, _ = embedded
     page = chinese_page
     page.goto(url)
     for address, name in MAIN_PAGES.items():
@@ -82,9 +76,9 @@ def test_a_chinese_browser_gets_every_main_page_in_chinese(console: tuple[str, P
 
 
 def test_the_fresh_pool_writes_chinese_mails_and_the_switch_turns_to_english(
-    console: tuple[str, Path], chinese_page: Page
+    embedded: tuple[str, Path], chinese_page: Page
 ) -> None:
-    url, _ = console
+    url, _ = embedded
     page = chinese_page
     page.goto(f"{url}/templates?type=VERIFY_CODE")
     # The embedded service's pool was created by a Chinese session: its built-in subject is Chinese.

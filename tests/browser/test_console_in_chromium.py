@@ -6,7 +6,7 @@ Screenshots of every page land in tests/artifacts/ (ignored by git); the README 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,6 @@ from mailconsole.service.secret_box import SecretBox
 from mailconsole.service.store import Store
 from tests.browser.support import (
     ace_editor,
-    embedded_console,
     open_page,
     settle,
     shoot,
@@ -33,20 +32,13 @@ PASSWORD = "s3cret-pw-XY"
 SECRETS_USED.add(PASSWORD)
 
 
-@pytest.fixture(scope="module")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The console on a free port, with a fresh data dir; yields its URL and the data dir."""
-    with embedded_console(tmp_path_factory) as started:
-        yield started
-
-
 def everything_shown(page: Page) -> str:
     """The HTML of the page and of every frame in it: what the browser was sent."""
     return "\n".join(frame.content() for frame in page.frames)
 
 
-def test_saved_password_never_reaches_the_browser(console: tuple[str, Path], page: Page) -> None:
-    url, data_dir = console
+def test_saved_password_never_reaches_the_browser(embedded: tuple[str, Path], page: Page) -> None:
+    url, data_dir = embedded
     open_page(page, f"{url}/provider", "Provider settings")
     shown_text(page, "Custom SMTP server").click()
     page.get_by_role("textbox", name="SMTP host", exact=True).fill("smtp.example.com")
@@ -92,8 +84,8 @@ def preview_shows(page: Page, text: str) -> Callable[[], bool]:
     return check
 
 
-def test_editing_a_template_changes_the_preview(console: tuple[str, Path], page: Page) -> None:
-    url, _ = console
+def test_editing_a_template_changes_the_preview(embedded: tuple[str, Path], page: Page) -> None:
+    url, _ = embedded
     open_page(page, f"{url}/templates", "Templates")
     editor = ace_editor(page)
     expect(editor.locator(".ace_content")).to_be_visible()
@@ -107,8 +99,8 @@ def test_editing_a_template_changes_the_preview(console: tuple[str, Path], page:
     shoot(page, "templates")
 
 
-def test_a_test_send_lands_in_the_outbox(console: tuple[str, Path], page: Page) -> None:
-    url, _ = console
+def test_a_test_send_lands_in_the_outbox(embedded: tuple[str, Path], page: Page) -> None:
+    url, _ = embedded
     # The built-in service delivers to the outbox: switch the SMTP provider of the first test off.
     open_page(page, f"{url}/provider", "Provider settings")
     switch = page.get_by_role("switch", name="Send with this provider")
@@ -133,8 +125,8 @@ def test_a_test_send_lands_in_the_outbox(console: tuple[str, Path], page: Page) 
     shoot(page, "overview")
 
 
-def test_the_connection_test_explains_each_step(console: tuple[str, Path], page: Page, ca: ThrowawayCA) -> None:
-    url, _ = console
+def test_the_connection_test_explains_each_step(embedded: tuple[str, Path], page: Page, ca: ThrowawayCA) -> None:
+    url, _ = embedded
     with mail_server(ca, "ssl") as server:
         open_page(page, f"{url}/provider", "Provider settings")
         shown_text(page, "Custom SMTP server").click()

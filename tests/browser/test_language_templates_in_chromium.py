@@ -4,14 +4,11 @@ The browser sends a picker's choice as the label it showed; AppTest does not, so
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.support import (
     ace_editor,
-    embedded_console,
     open_page,
     settle,
     shoot,
@@ -22,15 +19,8 @@ from tests.browser.support import (
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The console on the embedded default with a fresh data dir; yields its URL."""
-    with embedded_console(tmp_path_factory) as (url, _):
-        yield url
-
-
-def test_switching_the_language_keeps_the_template_its_draft_and_the_layout(console: str, page: Page) -> None:
-    open_page(page, f"{console}/templates", "Templates")
+def test_switching_the_language_keeps_the_template_its_draft_and_the_layout(embedded_url: str, page: Page) -> None:
+    open_page(page, f"{embedded_url}/templates", "Templates")
     page.get_by_test_id("stSelectbox").first.click()
     page.keyboard.type("MFA_VERIFY_CODE")
     page.keyboard.press("Enter")

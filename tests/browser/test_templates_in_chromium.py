@@ -5,7 +5,7 @@ template's status, switching to another template and back), the picker finds the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Dialog, Frame, Locator, Page, expect
@@ -13,7 +13,6 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.support import (
     ace_editor,
-    embedded_console,
     open_page,
     settle,
     shoot,
@@ -22,13 +21,6 @@ from tests.browser.support import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The console on the embedded default with a fresh data dir; yields its URL."""
-    with embedded_console(tmp_path_factory) as (url, _):
-        yield url
 
 
 def preview_mail(page: Page) -> Frame:
@@ -69,8 +61,8 @@ def type_in_body(page: Page, text: str) -> None:
     page.keyboard.type(text)
 
 
-def test_typing_after_a_save_that_customised_the_template_stays_on_it(console: str, page: Page) -> None:
-    open_page(page, f"{console}/templates", "Templates")
+def test_typing_after_a_save_that_customised_the_template_stays_on_it(embedded_url: str, page: Page) -> None:
+    open_page(page, f"{embedded_url}/templates", "Templates")
     pick(page, "Login verification code")
     expect(page.get_by_role("heading", name="Login code")).to_be_visible()
     page.get_by_text("Customised", exact=True).click()  # the toggle
@@ -84,8 +76,8 @@ def test_typing_after_a_save_that_customised_the_template_stays_on_it(console: s
     expect(shown_text(page, "Unsaved changes")).to_be_visible()
 
 
-def test_a_draft_survives_switching_templates_and_ctrl_s_saves_it(console: str, page: Page) -> None:
-    open_page(page, f"{console}/templates", "Templates")
+def test_a_draft_survives_switching_templates_and_ctrl_s_saves_it(embedded_url: str, page: Page) -> None:
+    open_page(page, f"{embedded_url}/templates", "Templates")
     pick(page, "WELCOME_EMAIL")
     expect(page.get_by_role("heading", name="Welcome email")).to_be_visible()
     type_in_body(page, "<p>Draft kept across templates</p>")
@@ -110,8 +102,8 @@ def test_a_draft_survives_switching_templates_and_ctrl_s_saves_it(console: str, 
     expect(shown_text(page, "Unsaved changes")).to_be_hidden()
 
 
-def test_ctrl_s_inside_the_editor_saves_what_was_just_typed(console: str, page: Page) -> None:
-    open_page(page, f"{console}/templates", "Templates")
+def test_ctrl_s_inside_the_editor_saves_what_was_just_typed(embedded_url: str, page: Page) -> None:
+    open_page(page, f"{embedded_url}/templates", "Templates")
     pick(page, "RESET_PASSWORD_VERIFY_CODE")
     expect(page.get_by_role("heading", name="Password reset code")).to_be_visible()
     # Saved at once, before the editor's own pause has sent the text: the keys send it first.
@@ -129,8 +121,8 @@ def test_ctrl_s_inside_the_editor_saves_what_was_just_typed(console: str, page: 
 PROBE = '<p id="probe">inert</p><script>document.getElementById("probe").textContent = "ran";</script>'
 
 
-def test_a_script_in_the_body_stays_inert_when_the_preview_is_updated_in_place(console: str, page: Page) -> None:
-    open_page(page, f"{console}/templates", "Templates")
+def test_a_script_in_the_body_stays_inert_when_the_preview_is_updated_in_place(embedded_url: str, page: Page) -> None:
+    open_page(page, f"{embedded_url}/templates", "Templates")
     pick(page, "SELF_UNLOCKING_VERIFY_CODE")
     expect(page.get_by_role("heading", name="Self-unlock code")).to_be_visible()
     editor = ace_editor(page).locator(".ace_editor").first
@@ -146,8 +138,8 @@ def test_a_script_in_the_body_stays_inert_when_the_preview_is_updated_in_place(c
     assert 'id="probe">inert<' in mail.content()  # the mail's script did not run
 
 
-def test_the_layout_switch_gives_the_editor_the_room(console: str, page: Page) -> None:
-    open_page(page, f"{console}/templates", "Templates")
+def test_the_layout_switch_gives_the_editor_the_room(embedded_url: str, page: Page) -> None:
+    open_page(page, f"{embedded_url}/templates", "Templates")
     editor_frame = page.locator("iframe[title*='code_editor']").first
     expect(editor_frame).to_be_visible()
     narrow = editor_frame.bounding_box()
@@ -166,7 +158,7 @@ def test_the_layout_switch_gives_the_editor_the_room(console: str, page: Page) -
     shoot(page, "templates-scrolled")
 
 
-def test_reloading_the_page_with_a_draft_asks_first(console: str, page: Page) -> None:
+def test_reloading_the_page_with_a_draft_asks_first(embedded_url: str, page: Page) -> None:
     asked: list[str] = []
 
     def answer(dialog: Dialog) -> None:
@@ -174,10 +166,10 @@ def test_reloading_the_page_with_a_draft_asks_first(console: str, page: Page) ->
         dialog.accept()
 
     page.on("dialog", answer)
-    open_page(page, f"{console}/templates", "Templates")
+    open_page(page, f"{embedded_url}/templates", "Templates")
     pick(page, "FIRST_CREATED_USER")
     page.reload()  # no draft: nothing to ask
-    open_page(page, f"{console}/templates", "Templates")
+    open_page(page, f"{embedded_url}/templates", "Templates")
     assert asked == []
     type_in_body(page, "<p>Not saved yet</p>")
     wait_until(page, preview_shows(page, "Not saved yet"), "the preview shows the edit")
@@ -186,8 +178,8 @@ def test_reloading_the_page_with_a_draft_asks_first(console: str, page: Page) ->
     assert asked == ["beforeunload"]
 
 
-def test_revert_asks_in_a_dialog_and_cancel_keeps_the_draft(console: str, page: Page) -> None:
-    open_page(page, f"{console}/templates", "Templates")
+def test_revert_asks_in_a_dialog_and_cancel_keeps_the_draft(embedded_url: str, page: Page) -> None:
+    open_page(page, f"{embedded_url}/templates", "Templates")
     pick(page, "REGISTER_VERIFY_CODE")
     type_in_body(page, "<p>Maybe revert me</p>")
     wait_until(page, preview_shows(page, "Maybe revert me"), "the preview shows the edit")

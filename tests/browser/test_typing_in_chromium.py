@@ -3,7 +3,6 @@ the browser shows in a field is what Save uses, and Enter in the recipient sends
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,19 +10,13 @@ from playwright.sync_api import Page, expect
 
 from mailconsole.service.secret_box import SecretBox
 from mailconsole.service.store import Store
-from tests.browser.support import embedded_console, open_page, settle, shown_text
+from tests.browser.support import open_page, settle, shown_text
 from tests.support import SECRETS_USED
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "tabbed-pw-7Q"
 SECRETS_USED.add(PASSWORD)
-
-
-@pytest.fixture(scope="module")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    with embedded_console(tmp_path_factory) as started:
-        yield started
 
 
 def stored_password(data_dir: Path) -> str | None:
@@ -37,10 +30,10 @@ def stored_password(data_dir: Path) -> str | None:
     return smtp.sender_pass if smtp else None
 
 
-def test_a_password_left_with_tab_is_the_one_saved(console: tuple[str, Path], page: Page) -> None:
+def test_a_password_left_with_tab_is_the_one_saved(embedded: tuple[str, Path], page: Page) -> None:
     """Tab from the password field goes to its "Show password" button; Streamlit takes a field's value when focus
     leaves it, but not when focus moves to that button, so the typed password was never taken."""
-    url, data_dir = console
+    url, data_dir = embedded
     open_page(page, f"{url}/provider", "Provider settings")
     shown_text(page, "Custom SMTP server").click()
     settle(page)
@@ -60,9 +53,9 @@ def test_a_password_left_with_tab_is_the_one_saved(console: tuple[str, Path], pa
     assert stored_password(data_dir) == PASSWORD
 
 
-def test_after_a_refusal_another_recipient_can_be_sent_to_with_enter(console: tuple[str, Path], page: Page) -> None:
+def test_after_a_refusal_another_recipient_can_be_sent_to_with_enter(embedded: tuple[str, Path], page: Page) -> None:
     """The recipient is in a form (Enter sends): the form must not stay locked by the refused address."""
-    url, _ = console
+    url, _ = embedded
     open_page(page, f"{url}/send-test", "Test sends")
     recipient = page.get_by_role("textbox", name="Recipient", exact=True)
     recipient.fill("first@example.com")
