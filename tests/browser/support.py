@@ -142,6 +142,17 @@ def shoot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def choose_layout(page: Page, name: str) -> None:
+    """Click the editor's layout switch ``name`` as an admin does, once it is in view and the page is still: a click
+    that Playwright makes right after scrolling the switch in, or while a run redraws it, can be lost (both happen
+    in a browser, not in the console: the same click on a switch in view and at rest takes effect)."""
+    switch = page.get_by_text(name, exact=True)
+    switch.scroll_into_view_if_needed()
+    settle(page)
+    switch.click()
+    settle(page)
+
+
 def ace_editor(page: Page) -> FrameLocator:
     return page.frame_locator("iframe[title*='code_editor']").first
 

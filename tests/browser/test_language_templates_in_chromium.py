@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.support import (
     ace_editor,
+    choose_layout,
     open_page,
     settle,
     shoot,
@@ -28,8 +29,7 @@ def test_switching_the_language_keeps_the_template_its_draft_and_the_layout(embe
     expect(page.get_by_role("heading", name="MFA code")).to_be_visible()
     editor_frame = page.locator("iframe[title*='code_editor']").first
     narrow = editor_frame.bounding_box()
-    page.get_by_text("Editor wide", exact=True).click()
-    settle(page)
+    choose_layout(page, "Editor wide")
 
     def editor_is_wide() -> bool:
         box = editor_frame.bounding_box()

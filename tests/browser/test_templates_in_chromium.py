@@ -13,6 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.support import (
     ace_editor,
+    choose_layout,
     open_page,
     settle,
     shoot,
@@ -143,8 +144,7 @@ def test_the_layout_switch_gives_the_editor_the_room(embedded_url: str, page: Pa
     editor_frame = page.locator("iframe[title*='code_editor']").first
     expect(editor_frame).to_be_visible()
     narrow = editor_frame.bounding_box()
-    page.get_by_text("Editor wide", exact=True).click()
-    settle(page)
+    choose_layout(page, "Editor wide")
     wide = editor_frame.bounding_box()
     assert narrow is not None and wide is not None
     assert wide["width"] > 1.3 * narrow["width"]
